@@ -1,2 +1,19 @@
+//! preflight: a linter for marketing-campaign definitions.
+//!
+//! The library reads campaign files and returns findings; it never prints.
+//! `src/main.rs` parses arguments, calls [`run::run`] and maps the result to
+//! an exit code.
+
+pub mod calendar;
+pub mod campaign;
+pub mod checks;
+pub mod context;
+pub mod diagnostic;
+pub mod lint;
+pub mod rules;
+pub mod settings;
 pub mod source;
+pub mod suggest;
+pub mod template;
+pub mod wording;
 pub mod yaml;

@@ -99,7 +99,10 @@ impl<'a> CharToByte<'a> {
     }
 
     pub fn span(&self, start_chars: usize, end_chars: usize) -> Span {
-        Span::new(self.byte(start_chars), self.byte(end_chars.max(start_chars)))
+        Span::new(
+            self.byte(start_chars),
+            self.byte(end_chars.max(start_chars)),
+        )
     }
 }
 

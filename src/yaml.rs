@@ -70,7 +70,8 @@ impl Node {
     pub fn is_null(&self) -> bool {
         match &self.value {
             Value::Scalar(s) => {
-                s.style == Style::Plain && matches!(s.text.as_str(), "" | "~" | "null" | "Null" | "NULL")
+                s.style == Style::Plain
+                    && matches!(s.text.as_str(), "" | "~" | "null" | "Null" | "NULL")
             }
             _ => false,
         }
@@ -210,7 +211,10 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
                 if let Some(r) = root.take() {
                     if docs.len() >= budget.max_documents {
                         return Err(over(
-                            format!("the file has more than {} YAML documents", budget.max_documents),
+                            format!(
+                                "the file has more than {} YAML documents",
+                                budget.max_documents
+                            ),
                             sp,
                         ));
                     }
@@ -258,7 +262,10 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if stack.len() >= budget.max_depth {
                     return Err(over(
-                        format!("values are nested more than {} levels deep", budget.max_depth),
+                        format!(
+                            "values are nested more than {} levels deep",
+                            budget.max_depth
+                        ),
                         sp,
                     ));
                 }
@@ -337,7 +344,10 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
                 Some(Frame::Seq { items, .. }) => items.push(node),
                 Some(Frame::Map { entries, key, .. }) => match key.take() {
                     None => *key = Some(node),
-                    Some(k) => entries.push(Entry { key: k, value: node }),
+                    Some(k) => entries.push(Entry {
+                        key: k,
+                        value: node,
+                    }),
                 },
             }
         }
@@ -452,12 +462,20 @@ pub fn locate_in_scalar(file: &str, node: &Node, range: std::ops::Range<usize>) 
     let raw_end = node.span.end.min(file.len()).max(raw_start);
     let raw = &file[raw_start..raw_end];
     if raw == value {
-        return Span::new(raw_start + range.start, raw_start + range.end.min(value.len()));
+        return Span::new(
+            raw_start + range.start,
+            raw_start + range.end.min(value.len()),
+        );
     }
     let raw_b = raw.as_bytes();
     let mut ri = match scalar.style {
         Style::SingleQuoted | Style::DoubleQuoted => 1,
-        Style::Literal | Style::Folded => raw.find('\n').map(|i| i + 1).unwrap_or(raw.len()),
+        // The parser's span of a block scalar starts at its content; skip
+        // the `|`/`>` header line only if it is included.
+        Style::Literal | Style::Folded if raw.starts_with(['|', '>']) => {
+            raw.find('\n').map(|i| i + 1).unwrap_or(raw.len())
+        }
+        Style::Literal | Style::Folded => 0,
         Style::Plain => 0,
     };
     let quote = match scalar.style {
@@ -470,7 +488,7 @@ pub fn locate_in_scalar(file: &str, node: &Node, range: std::ops::Range<usize>) 
         if vi >= range.end {
             break;
         }
-        let mut at = ri;
+        let mut at;
         loop {
             if ri >= raw.len() {
                 at = raw.len();
@@ -539,11 +557,35 @@ mod locate_tests {
     fn finds_words_in_every_scalar_style() {
         check("body: Happy Father's Day\n", "body", "Father's Day");
         check("body: 'It''s Father''s Day soon'\n", "body", "soon");
-        check("body: \"Line\\nTwo \\\"Father's Day\\\" 🎉 end\"\n", "body", "end");
-        check("body: \"caf\\u00e9 then Father's Day\"\n", "body", "Father's Day");
-        check("body: |\n  Hello\n  Happy Father's Day\n", "body", "Father's Day");
-        check("body: >\n  Hello there\n  Happy Father's Day\n", "body", "Father's Day");
-        check("body: >\r\n  Hi 🎉\r\n  Happy Father's Day\r\n", "body", "Father's Day");
-        check("body: plain text\n  continued Father's Day\n", "body", "Father's Day");
+        check(
+            "body: \"Line\\nTwo \\\"Father's Day\\\" 🎉 end\"\n",
+            "body",
+            "end",
+        );
+        check(
+            "body: \"caf\\u00e9 then Father's Day\"\n",
+            "body",
+            "Father's Day",
+        );
+        check(
+            "body: |\n  Hello\n  Happy Father's Day\n",
+            "body",
+            "Father's Day",
+        );
+        check(
+            "body: >\n  Hello there\n  Happy Father's Day\n",
+            "body",
+            "Father's Day",
+        );
+        check(
+            "body: >\r\n  Hi 🎉\r\n  Happy Father's Day\r\n",
+            "body",
+            "Father's Day",
+        );
+        check(
+            "body: plain text\n  continued Father's Day\n",
+            "body",
+            "Father's Day",
+        );
     }
 }

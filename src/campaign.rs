@@ -1,0 +1,1130 @@
+//! The campaign model (format v1) and its loader.
+//!
+//! The loader reads a YAML tree into typed fields that keep their spans, and
+//! reports every structural problem it meets (`invalid-campaign`,
+//! `unknown-field`) instead of stopping at the first: a partly broken
+//! campaign is still loaded as far as it can be, so the other rules run too.
+
+use std::fmt;
+
+use crate::calendar::{Duration, When};
+use crate::rules::invalid_campaign::INVALID_CAMPAIGN;
+use crate::rules::unknown_field::UNKNOWN_FIELD;
+use crate::rules::RuleMeta;
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+use crate::yaml::{Entry, Node, Style};
+
+/// A value and where it was written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Channel {
+    Email,
+    Sms,
+    Push,
+    Ad,
+    Web,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 5] = [
+        Channel::Email,
+        Channel::Sms,
+        Channel::Push,
+        Channel::Ad,
+        Channel::Web,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Push => "push",
+            Channel::Ad => "ad",
+            Channel::Web => "web",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The copy fields this channel has.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            Channel::Email => &["from", "subject", "preheader", "body"],
+            Channel::Sms => &["body"],
+            Channel::Push => &["title", "body"],
+            Channel::Ad | Channel::Web => &["headline", "body"],
+        }
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    In,
+    NotIn,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    Contains,
+    Exists,
+    NotExists,
+}
+
+impl Op {
+    const NAMES: [(&'static str, Op); 11] = [
+        ("eq", Op::Eq),
+        ("ne", Op::Ne),
+        ("in", Op::In),
+        ("not_in", Op::NotIn),
+        ("gt", Op::Gt),
+        ("gte", Op::Gte),
+        ("lt", Op::Lt),
+        ("lte", Op::Lte),
+        ("contains", Op::Contains),
+        ("exists", Op::Exists),
+        ("not_exists", Op::NotExists),
+    ];
+
+    fn parse(s: &str) -> Option<Op> {
+        Op::NAMES.iter().find(|(n, _)| *n == s).map(|(_, o)| *o)
+    }
+
+    pub fn takes_value(self) -> bool {
+        !matches!(self, Op::Exists | Op::NotExists)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    Recipient,
+    Fixed(chrono_tz::Tz),
+}
+
+#[derive(Debug, Default)]
+pub struct Schedule {
+    pub send_at: Option<Spanned<When>>,
+    pub timezone: Option<Spanned<Zone>>,
+    pub ends_at: Option<Spanned<When>>,
+}
+
+#[derive(Debug)]
+pub enum ConditionKind<'a> {
+    Attribute {
+        name: Spanned<&'a str>,
+        op: Option<Spanned<Op>>,
+        value: Option<&'a Node>,
+    },
+    Event {
+        name: Spanned<&'a str>,
+        within: Option<Spanned<Duration>>,
+        min_count: Option<Spanned<u64>>,
+        /// Event property filters: key and value node (text or list).
+        filters: Vec<(Spanned<&'a str>, &'a Node)>,
+    },
+}
+
+#[derive(Debug)]
+pub struct Condition<'a> {
+    /// The whole condition mapping.
+    pub span: Span,
+    pub kind: ConditionKind<'a>,
+}
+
+impl<'a> Condition<'a> {
+    /// The dimension of a person this condition draws on (demographic,
+    /// geographic, purchase, browsing, engagement, declared preference), from
+    /// the `dimension` vocabulary; `None` when the name is not recognised.
+    pub fn dimension<'c>(
+        &self,
+        checks: &'c crate::checks::Checks,
+    ) -> Option<&'c crate::checks::Entry> {
+        let words = crate::checks::words_of_name(self.name().value);
+        checks
+            .dimensions
+            .first_entry(&words)
+            .map(|(i, _)| &checks.dimensions.entries[i])
+    }
+
+    pub fn op(&self) -> Option<Op> {
+        match &self.kind {
+            ConditionKind::Attribute { op, .. } => op.map(|o| o.value),
+            ConditionKind::Event { .. } => None,
+        }
+    }
+
+    /// The attribute or event name.
+    pub fn name(&self) -> Spanned<&'a str> {
+        match &self.kind {
+            ConditionKind::Attribute { name, .. } | ConditionKind::Event { name, .. } => *name,
+        }
+    }
+
+    /// Every text value the condition compares against (values and event
+    /// filters), with spans.
+    pub fn values(&self) -> Vec<Spanned<&'a str>> {
+        let mut out = Vec::new();
+        let mut push = |n: &'a Node| {
+            if let Some(items) = n.as_seq() {
+                out.extend(
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(|s| Spanned::new(s, i.span))),
+                );
+            } else if let Some(s) = n.as_str() {
+                out.push(Spanned::new(s, n.span));
+            }
+        };
+        match &self.kind {
+            ConditionKind::Attribute { value, .. } => {
+                if let Some(v) = value {
+                    push(v)
+                }
+            }
+            ConditionKind::Event { filters, .. } => filters.iter().for_each(|(_, v)| push(v)),
+        }
+        out
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Audience<'a> {
+    /// The `audience` key.
+    pub key: Span,
+    pub segment: Option<&'a Node>,
+    pub list_size: Option<Spanned<u64>>,
+    pub estimated_size: Option<Spanned<u64>>,
+    /// The `include` key, when written.
+    pub include_key: Option<Span>,
+    pub include: Vec<Condition<'a>>,
+    pub exclude: Vec<Condition<'a>>,
+}
+
+#[derive(Debug)]
+pub struct DataSource<'a> {
+    pub span: Span,
+    pub name: Option<Spanned<&'a str>>,
+    pub provides: Vec<Spanned<&'a str>>,
+    pub refreshed_at: Option<Spanned<When>>,
+    pub max_age: Option<Spanned<Duration>>,
+}
+
+#[derive(Debug)]
+pub struct Acknowledgement<'a> {
+    pub span: Span,
+    /// The rule named, when it is a known rule.
+    pub rule: Option<&'static RuleMeta>,
+    pub reason: Option<&'a str>,
+}
+
+/// One piece of copy: a channel's field such as `email.subject`.
+#[derive(Debug)]
+pub struct CopyField<'a> {
+    pub channel: Channel,
+    pub field: &'static str,
+    pub node: &'a Node,
+}
+
+impl<'a> CopyField<'a> {
+    pub fn text(&self) -> &'a str {
+        self.node.as_str().unwrap_or("")
+    }
+
+    /// Where it shows: a subject line, SMS, push title and the like are seen
+    /// before the message is opened (lock screens, inbox lists).
+    pub fn is_glanceable(&self) -> bool {
+        matches!(
+            (self.channel, self.field),
+            (Channel::Email, "subject") | (Channel::Sms, _) | (Channel::Push, "title")
+        )
+    }
+
+    /// `email subject`, `push title`… for messages.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.channel, self.field)
+    }
+}
+
+/// One campaign: one YAML document.
+#[derive(Debug, Default)]
+pub struct Campaign<'a> {
+    /// The document's root mapping.
+    pub span: Span,
+    /// The `campaign` key, and its id value.
+    pub id_key: Span,
+    pub id: Option<Spanned<&'a str>>,
+    pub name: Option<&'a Node>,
+    pub channels: Vec<Spanned<Channel>>,
+    pub region: Option<Spanned<&'a str>>,
+    pub schedule_key: Option<Span>,
+    pub schedule: Schedule,
+    pub audience: Option<Audience<'a>>,
+    pub data_sources: Vec<DataSource<'a>>,
+    pub consent: Vec<Spanned<&'a str>>,
+    pub acknowledge: Vec<Acknowledgement<'a>>,
+    /// Every copy field, in file order.
+    pub copy: Vec<CopyField<'a>>,
+}
+
+impl<'a> Campaign<'a> {
+    pub fn id_str(&self) -> Option<&'a str> {
+        self.id.map(|s| s.value)
+    }
+
+    /// Where to point when a whole-campaign finding has no better place.
+    pub fn anchor(&self) -> Span {
+        self.id.map(|s| s.span).unwrap_or(self.id_key)
+    }
+
+    pub fn has_consent(&self, purpose: &str) -> bool {
+        self.consent.iter().any(|c| c.value == purpose)
+    }
+
+    pub fn include(&self) -> &[Condition<'a>] {
+        self.audience
+            .as_ref()
+            .map(|a| a.include.as_slice())
+            .unwrap_or(&[])
+    }
+
+    pub fn exclude(&self) -> &[Condition<'a>] {
+        self.audience
+            .as_ref()
+            .map(|a| a.exclude.as_slice())
+            .unwrap_or(&[])
+    }
+}
+
+/// A structural problem met while loading.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub rule: &'static RuleMeta,
+    pub span: Span,
+    pub message: String,
+    pub help: String,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "campaign",
+    "name",
+    "channels",
+    "region",
+    "schedule",
+    "audience",
+    "data_sources",
+    "consent",
+    "acknowledge",
+    "content",
+];
+const SCHEDULE_KEYS: &[&str] = &["send_at", "timezone", "ends_at"];
+const AUDIENCE_KEYS: &[&str] = &[
+    "segment",
+    "list_size",
+    "estimated_size",
+    "include",
+    "exclude",
+];
+const ATTRIBUTE_KEYS: &[&str] = &["attribute", "op", "value"];
+const EVENT_KEYS: &[&str] = &["event", "within", "min_count", "where"];
+const SOURCE_KEYS: &[&str] = &["name", "provides", "refreshed_at", "max_age"];
+const ACK_KEYS: &[&str] = &["rule", "reason"];
+const CONDITION_KEYS: &[&str] = &[
+    "attribute",
+    "op",
+    "value",
+    "event",
+    "within",
+    "min_count",
+    "where",
+];
+
+struct Loader<'p> {
+    problems: &'p mut Vec<Problem>,
+}
+
+impl<'p> Loader<'p> {
+    fn invalid(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
+        self.problems.push(Problem {
+            rule: &INVALID_CAMPAIGN,
+            span,
+            message: message.into(),
+            help: help.into(),
+        });
+    }
+
+    /// The entries of a mapping whose keys are allowed; reports the others
+    /// as unknown fields, and repeated keys as invalid.
+    fn fields<'a>(
+        &mut self,
+        node: &'a Node,
+        allowed: &[&str],
+        place: &str,
+    ) -> Vec<(&'a str, &'a Entry)> {
+        let Some(entries) = node.as_map() else {
+            self.invalid(
+                node.span,
+                format!(
+                    "{place} must be a mapping (key: value pairs), but it is {}",
+                    node.kind_name()
+                ),
+                format!("write {place} as `key: value` lines, indented under its name"),
+            );
+            return Vec::new();
+        };
+        let mut out: Vec<(&'a str, &'a Entry)> = Vec::with_capacity(entries.len());
+        for e in entries {
+            let Some(key) = e.key.as_str() else {
+                self.invalid(
+                    e.key.span,
+                    format!("a key in {place} is not text"),
+                    "keys are plain words such as `name`",
+                );
+                continue;
+            };
+            if !allowed.contains(&key) {
+                let help = match did_you_mean(key, allowed.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? Fields here: {}", allowed.join(", ")),
+                    None => format!("fields here: {}", allowed.join(", ")),
+                };
+                self.problems.push(Problem {
+                    rule: &UNKNOWN_FIELD,
+                    span: e.key.span,
+                    message: format!("`{key}` is not a field of {place}; preflight ignores it"),
+                    help,
+                });
+                continue;
+            }
+            if out.iter().any(|(k, _)| *k == key) {
+                self.invalid(
+                    e.key.span,
+                    format!(
+                        "`{key}` appears twice in {place}; tools disagree about which one wins"
+                    ),
+                    format!("keep one `{key}` and delete the other"),
+                );
+                continue;
+            }
+            out.push((key, e));
+        }
+        out
+    }
+
+    fn text<'a>(&mut self, node: &'a Node, what: &str) -> Option<Spanned<&'a str>> {
+        if node.is_null() {
+            self.invalid(
+                node.span,
+                format!("{what} is empty"),
+                format!("write a value for {what}, or remove the line"),
+            );
+            return None;
+        }
+        match node.scalar() {
+            Some(s) => Some(Spanned::new(s.text.as_str(), node.span)),
+            None => {
+                self.invalid(
+                    node.span,
+                    format!("{what} must be text, but it is {}", node.kind_name()),
+                    format!("write {what} as a single value"),
+                );
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, node: &Node, what: &str) -> Option<Spanned<u64>> {
+        let s = self.text(node, what)?;
+        let plain = node.scalar().is_some_and(|s| s.style == Style::Plain);
+        match s.value.parse::<u64>() {
+            Ok(n) if plain => Some(Spanned::new(n, s.span)),
+            _ => {
+                self.invalid(
+                    s.span,
+                    format!("{what} must be a whole number, but it is `{}`", s.value),
+                    format!("write {what} as digits only, such as `12000`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn when(&mut self, node: &Node, what: &str) -> Option<Spanned<When>> {
+        let s = self.text(node, what)?;
+        match When::parse(s.value) {
+            Ok(w) => Some(Spanned::new(w, s.span)),
+            Err(e) => {
+                self.invalid(
+                    s.span,
+                    format!("{what}: {e}"),
+                    "dates look like `2027-06-10` or `2027-06-10T09:00:00`",
+                );
+                None
+            }
+        }
+    }
+
+    fn duration(&mut self, node: &Node, what: &str) -> Option<Spanned<Duration>> {
+        let s = self.text(node, what)?;
+        match Duration::parse(s.value) {
+            Ok(d) => Some(Spanned::new(d, s.span)),
+            Err(e) => {
+                self.invalid(
+                    s.span,
+                    format!("{what}: {e}"),
+                    "durations look like `15m`, `2h`, `30d` or `2w`",
+                );
+                None
+            }
+        }
+    }
+
+    fn list<'a>(&mut self, node: &'a Node, what: &str, example: &str) -> &'a [Node] {
+        match node.as_seq() {
+            Some(items) => items,
+            None => {
+                self.invalid(
+                    node.span,
+                    format!("{what} must be a list, but it is {}", node.kind_name()),
+                    format!("write it as a list, such as `{example}`"),
+                );
+                &[]
+            }
+        }
+    }
+
+    fn texts<'a>(&mut self, node: &'a Node, what: &str, example: &str) -> Vec<Spanned<&'a str>> {
+        let items = self.list(node, what, example);
+        items
+            .iter()
+            .filter_map(|i| self.text(i, &format!("an entry of {what}")))
+            .collect()
+    }
+
+    fn campaign<'a>(&mut self, root: &'a Node) -> Campaign<'a> {
+        let mut c = Campaign {
+            span: root.span,
+            ..Campaign::default()
+        };
+        let fields = self.fields(root, TOP_KEYS, "a campaign");
+        let mut content = None;
+        for (key, e) in &fields {
+            let v = &e.value;
+            match *key {
+                "campaign" => {
+                    c.id_key = e.key.span;
+                    c.id = self.text(v, "the campaign id");
+                    if let Some(id) = c.id {
+                        let ok = !id.value.is_empty()
+                            && id.value.chars().all(|ch| {
+                                ch.is_ascii_lowercase()
+                                    || ch.is_ascii_digit()
+                                    || ch == '-'
+                                    || ch == '_'
+                            });
+                        if !ok {
+                            self.invalid(
+                                id.span,
+                                format!("the campaign id `{}` is not a slug", id.value),
+                                "use lowercase letters, digits and hyphens, such as `fathers-day-2027`; put the display name in `name:`",
+                            );
+                        }
+                    }
+                }
+                "name" => {
+                    if self.text(v, "the campaign name").is_some() {
+                        c.name = Some(v);
+                    }
+                }
+                "channels" => {
+                    for ch in self.texts(v, "channels", "channels: [email, push]") {
+                        match Channel::parse(ch.value) {
+                            Some(k) => c.channels.push(Spanned::new(k, ch.span)),
+                            None => {
+                                let names = Channel::ALL.map(Channel::as_str);
+                                let hint = did_you_mean(ch.value, names.iter().copied())
+                                    .map(|s| format!("did you mean `{s}`? "))
+                                    .unwrap_or_default();
+                                self.invalid(
+                                    ch.span,
+                                    format!("`{}` is not a channel preflight knows", ch.value),
+                                    format!("{hint}Channels are: {}", names.join(", ")),
+                                );
+                            }
+                        }
+                    }
+                    if c.channels.is_empty() && v.as_seq().is_some_and(|s| s.is_empty()) {
+                        self.invalid(
+                            v.span,
+                            "the campaign has no channels",
+                            "list where it is sent, such as `channels: [email]`",
+                        );
+                    }
+                }
+                "region" => {
+                    if let Some(r) = self.text(v, "region") {
+                        let b = r.value.as_bytes();
+                        let ok = b.len() >= 2
+                            && b[..2].iter().all(u8::is_ascii_uppercase)
+                            && (b.len() == 2
+                                || (b[2] == b'-'
+                                    && (2..=3).contains(&(b.len() - 3))
+                                    && b[3..]
+                                        .iter()
+                                        .all(|x| x.is_ascii_uppercase() || x.is_ascii_digit())));
+                        if ok {
+                            c.region = Some(r);
+                        } else {
+                            self.invalid(
+                                r.span,
+                                format!("region `{}` is not a country code", r.value),
+                                "write a two-letter ISO 3166 code in capitals, such as `US`, `GB` or `FR` (or a subdivision such as `US-FL`)",
+                            );
+                        }
+                    }
+                }
+                "schedule" => {
+                    c.schedule_key = Some(e.key.span);
+                    self.schedule(v, &mut c.schedule);
+                }
+                "audience" => c.audience = Some(self.audience(e)),
+                "data_sources" => {
+                    for item in self.list(v, "data_sources", "data_sources: [{name: crm, ...}]") {
+                        if let Some(ds) = self.source(item) {
+                            c.data_sources.push(ds);
+                        }
+                    }
+                }
+                "consent" => c.consent = self.texts(v, "consent", "consent: [email_marketing]"),
+                "acknowledge" => {
+                    for item in
+                        self.list(v, "acknowledge", "acknowledge: [{rule: ..., reason: ...}]")
+                    {
+                        if let Some(a) = self.acknowledgement(item) {
+                            c.acknowledge.push(a);
+                        }
+                    }
+                }
+                "content" => content = Some(*e),
+                _ => unreachable!("key filtered by TOP_KEYS"),
+            }
+        }
+
+        if c.id.is_none() && c.id_key == Span::default() {
+            // Only documents with a `campaign` key reach the loader, but
+            // keep a sane anchor for any caller that loads others.
+            c.id_key = Span::new(root.span.start, root.span.start);
+        }
+        let anchor = c.anchor();
+        if !fields.iter().any(|(k, _)| *k == "channels") {
+            self.invalid(
+                anchor,
+                "the campaign does not say its channels",
+                "add `channels:` with any of email, sms, push, ad, web",
+            );
+        }
+        if !fields.iter().any(|(k, _)| *k == "schedule") {
+            self.invalid(
+                anchor,
+                "the campaign has no schedule",
+                "add `schedule:` with `send_at:`, such as `send_at: 2027-06-10T09:00:00`",
+            );
+        } else if c.schedule.send_at.is_none()
+            && !self
+                .problems
+                .iter()
+                .any(|p| p.message.starts_with("send_at"))
+        {
+            self.invalid(
+                c.schedule_key.unwrap_or(anchor),
+                "the schedule has no `send_at`",
+                "add `send_at:` with the date and time of the send, such as `2027-06-10T09:00:00`",
+            );
+        }
+        if let (Some(s), Some(e)) = (c.schedule.send_at, c.schedule.ends_at) {
+            if e.value.at < s.value.at {
+                self.invalid(
+                    e.span,
+                    format!(
+                        "the campaign ends ({}) before it starts ({})",
+                        e.value.date(),
+                        s.value.date()
+                    ),
+                    "move `ends_at` after `send_at`",
+                );
+            }
+        }
+        if let Some(e) = content {
+            self.content(e, &c.channels, &mut c.copy);
+        }
+        c
+    }
+
+    fn schedule(&mut self, node: &Node, s: &mut Schedule) {
+        for (key, e) in self.fields(node, SCHEDULE_KEYS, "schedule") {
+            match key {
+                "send_at" => s.send_at = self.when(&e.value, "send_at"),
+                "ends_at" => s.ends_at = self.when(&e.value, "ends_at"),
+                "timezone" => {
+                    let Some(t) = self.text(&e.value, "timezone") else {
+                        continue;
+                    };
+                    if t.value == "recipient" {
+                        s.timezone = Some(Spanned::new(Zone::Recipient, t.span));
+                    } else if let Ok(tz) = t.value.parse::<chrono_tz::Tz>() {
+                        s.timezone = Some(Spanned::new(Zone::Fixed(tz), t.span));
+                    } else {
+                        let hint =
+                            did_you_mean(t.value, chrono_tz::TZ_VARIANTS.iter().map(|z| z.name()))
+                                .map(|z| format!("did you mean `{z}`? "))
+                                .unwrap_or_default();
+                        self.invalid(
+                            t.span,
+                            format!("`{}` is not a time zone", t.value),
+                            format!("{hint}Use an IANA zone such as `America/New_York`, or `recipient` to send in each person's own time"),
+                        );
+                    }
+                }
+                _ => unreachable!(),
+            }
+        }
+    }
+
+    fn audience<'a>(&mut self, entry: &'a Entry) -> Audience<'a> {
+        let mut a = Audience {
+            key: entry.key.span,
+            ..Audience::default()
+        };
+        for (key, e) in self.fields(&entry.value, AUDIENCE_KEYS, "audience") {
+            let v = &e.value;
+            match key {
+                "segment" => {
+                    if self.text(v, "segment").is_some() {
+                        a.segment = Some(v);
+                    }
+                }
+                "list_size" => a.list_size = self.count(v, "list_size"),
+                "estimated_size" => a.estimated_size = self.count(v, "estimated_size"),
+                "include" | "exclude" => {
+                    if key == "include" {
+                        a.include_key = Some(e.key.span);
+                    }
+                    if v.is_null() {
+                        continue; // an empty list written as `include:`
+                    }
+                    let items = self.list(v, key, "- attribute: ...");
+                    let conds: Vec<Condition<'a>> = items
+                        .iter()
+                        .filter_map(|i| self.condition(i, key))
+                        .collect();
+                    if key == "include" {
+                        a.include = conds;
+                    } else {
+                        a.exclude = conds;
+                    }
+                }
+                _ => unreachable!(),
+            }
+        }
+        a
+    }
+
+    fn condition<'a>(&mut self, node: &'a Node, list: &str) -> Option<Condition<'a>> {
+        let place = format!("an {list} condition");
+        if node.as_map().is_none() {
+            self.fields(node, &[], &place);
+            return None;
+        }
+        let is_event = node.get("event").is_some();
+        let is_attr = node.get("attribute").is_some();
+        if is_event && is_attr {
+            self.invalid(
+                node.span,
+                format!("{place} names both an attribute and an event"),
+                "split it into two conditions: one `attribute:` and one `event:`",
+            );
+            return None;
+        }
+        if !is_event && !is_attr {
+            // Report unknown keys first: a typo such as `atribute` is the likely cause.
+            self.fields(node, CONDITION_KEYS, &place);
+            self.invalid(
+                node.span,
+                format!("{place} has neither `attribute:` nor `event:`"),
+                "start the condition with `attribute: <name>` (with `op:` and `value:`) or `event: <name>`",
+            );
+            return None;
+        }
+        if is_attr {
+            let mut name = None;
+            let mut op = None;
+            let mut value = None;
+            for (key, e) in self.fields(node, ATTRIBUTE_KEYS, &place) {
+                match key {
+                    "attribute" => name = self.text(&e.value, "attribute"),
+                    "op" => {
+                        let Some(t) = self.text(&e.value, "op") else {
+                            continue;
+                        };
+                        match Op::parse(t.value) {
+                            Some(o) => op = Some(Spanned::new(o, t.span)),
+                            None => {
+                                let names = Op::NAMES.map(|(n, _)| n);
+                                let hint = did_you_mean(t.value, names.iter().copied())
+                                    .map(|s| format!("did you mean `{s}`? "))
+                                    .unwrap_or_default();
+                                self.invalid(
+                                    t.span,
+                                    format!("`{}` is not a comparison preflight knows", t.value),
+                                    format!("{hint}Use one of: {}", names.join(", ")),
+                                );
+                            }
+                        }
+                    }
+                    "value" => value = Some(&e.value),
+                    _ => unreachable!(),
+                }
+            }
+            let name = name?;
+            match (op, value) {
+                (None, _) if node.get("op").is_none() => self.invalid(
+                    name.span,
+                    format!("the condition on `{}` has no `op:`", name.value),
+                    "add `op:` (eq, ne, in, not_in, gt, gte, lt, lte, contains, exists, not_exists)",
+                ),
+                (Some(o), None) if o.value.takes_value() => self.invalid(
+                    o.span,
+                    format!("the condition on `{}` has an `op:` but no `value:` to compare with", name.value),
+                    "add `value:`",
+                ),
+                _ => {}
+            }
+            Some(Condition {
+                span: node.span,
+                kind: ConditionKind::Attribute { name, op, value },
+            })
+        } else {
+            let mut name = None;
+            let mut within = None;
+            let mut min_count = None;
+            let mut filters = Vec::new();
+            for (key, e) in self.fields(node, EVENT_KEYS, &place) {
+                match key {
+                    "event" => name = self.text(&e.value, "event"),
+                    "within" => within = self.duration(&e.value, "within"),
+                    "min_count" => {
+                        min_count = self.count(&e.value, "min_count");
+                        if let Some(m) = min_count.filter(|m| m.value == 0) {
+                            self.invalid(
+                                m.span,
+                                "min_count is 0, so the condition always holds",
+                                "use 1 or more, or remove the condition",
+                            );
+                        }
+                    }
+                    "where" => {
+                        let Some(entries) = e.value.as_map() else {
+                            self.fields(&e.value, &[], "where");
+                            continue;
+                        };
+                        for f in entries {
+                            if let Some(k) = self.text(&f.key, "a `where` key") {
+                                filters.push((k, &f.value));
+                            }
+                        }
+                    }
+                    _ => unreachable!(),
+                }
+            }
+            Some(Condition {
+                span: node.span,
+                kind: ConditionKind::Event {
+                    name: name?,
+                    within,
+                    min_count,
+                    filters,
+                },
+            })
+        }
+    }
+
+    fn source<'a>(&mut self, node: &'a Node) -> Option<DataSource<'a>> {
+        if node.as_map().is_none() {
+            self.fields(node, &[], "a data source");
+            return None;
+        }
+        let mut ds = DataSource {
+            span: node.span,
+            name: None,
+            provides: Vec::new(),
+            refreshed_at: None,
+            max_age: None,
+        };
+        for (key, e) in self.fields(node, SOURCE_KEYS, "a data source") {
+            match key {
+                "name" => ds.name = self.text(&e.value, "the data source name"),
+                "provides" => {
+                    ds.provides =
+                        self.texts(&e.value, "provides", "provides: [first_name, order_placed]")
+                }
+                "refreshed_at" => ds.refreshed_at = self.when(&e.value, "refreshed_at"),
+                "max_age" => ds.max_age = self.duration(&e.value, "max_age"),
+                _ => unreachable!(),
+            }
+        }
+        if ds.name.is_none() && node.get("name").is_none() {
+            self.invalid(
+                node.span,
+                "a data source has no `name`",
+                "add `name:`, such as `name: crm`",
+            );
+        }
+        Some(ds)
+    }
+
+    fn acknowledgement<'a>(&mut self, node: &'a Node) -> Option<Acknowledgement<'a>> {
+        if node.as_map().is_none() {
+            self.fields(node, &[], "an acknowledge entry");
+            return None;
+        }
+        let mut rule = None;
+        let mut reason = None;
+        for (key, e) in self.fields(node, ACK_KEYS, "an acknowledge entry") {
+            match key {
+                "rule" => {
+                    let Some(t) = self.text(&e.value, "the acknowledged rule") else {
+                        continue;
+                    };
+                    match crate::rules::find(t.value) {
+                        Some(r) if r.acknowledgeable() => rule = Some(r),
+                        Some(r) => self.invalid(
+                            t.span,
+                            format!("`{}` cannot be acknowledged", r.name),
+                            "fix the campaign file instead: this rule reports a mistake in its structure",
+                        ),
+                        None => {
+                            let hint = did_you_mean(t.value, crate::rules::names_and_codes())
+                                .map(|s| format!("did you mean `{s}`? "))
+                                .unwrap_or_default();
+                            self.invalid(
+                                t.span,
+                                format!("`{}` is not a preflight rule", t.value),
+                                format!("{hint}`preflight rules` lists every rule"),
+                            );
+                        }
+                    }
+                }
+                "reason" => {
+                    if let Some(t) = self.text(&e.value, "the reason") {
+                        if !t.value.trim().is_empty() {
+                            reason = Some(t.value);
+                        }
+                    }
+                }
+                _ => unreachable!(),
+            }
+        }
+        if reason.is_none() {
+            self.invalid(
+                node.span,
+                "this acknowledgement gives no reason",
+                "add `reason:` saying why the exception is safe, so reviewers can check it",
+            );
+            return None;
+        }
+        Some(Acknowledgement {
+            span: node.span,
+            rule,
+            reason,
+        })
+    }
+
+    fn content<'a>(
+        &mut self,
+        entry: &'a Entry,
+        channels: &[Spanned<Channel>],
+        out: &mut Vec<CopyField<'a>>,
+    ) {
+        let names = Channel::ALL.map(Channel::as_str);
+        for (key, e) in self.fields(&entry.value, &names, "content") {
+            let channel = Channel::parse(key).expect("key filtered by channel names");
+            if !channels.is_empty() && !channels.iter().any(|c| c.value == channel) {
+                self.invalid(
+                    e.key.span,
+                    format!("there is {key} copy, but {key} is not one of the campaign's channels"),
+                    format!("add `{key}` to `channels:`, or remove this copy"),
+                );
+            }
+            let place = format!("the {key} content");
+            for (field, f) in self.fields(&e.value, channel.fields(), &place) {
+                if self.text(&f.value, &format!("{key} {field}")).is_some() {
+                    let field = channel
+                        .fields()
+                        .iter()
+                        .find(|n| **n == field)
+                        .expect("allowed field");
+                    out.push(CopyField {
+                        channel,
+                        field,
+                        node: &f.value,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Loads one campaign document, adding every structural problem to `problems`.
+pub fn load<'a>(root: &'a Node, problems: &mut Vec<Problem>) -> Campaign<'a> {
+    Loader { problems }.campaign(root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{parse, Budget};
+
+    fn problems(text: &str) -> Vec<(String, String, String)> {
+        let docs = parse(text, 0, Budget::default()).unwrap();
+        let mut p = Vec::new();
+        load(&docs[0].root, &mut p);
+        p.into_iter()
+            .map(|p| {
+                (
+                    p.rule.name.to_string(),
+                    text[p.span.range()].to_string(),
+                    p.message + " / " + &p.help,
+                )
+            })
+            .collect()
+    }
+
+    const OK: &str = "campaign: c1\nchannels: [email]\nschedule:\n  send_at: 2027-06-10T09:00:00\n";
+
+    #[test]
+    fn a_minimal_campaign_loads_cleanly() {
+        assert!(problems(OK).is_empty(), "{:?}", problems(OK));
+    }
+
+    #[test]
+    fn unknown_fields_get_did_you_mean() {
+        let p = problems(&format!("{OK}audience:\n  exlude: []\n"));
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].0, "unknown-field");
+        assert_eq!(p[0].1, "exlude");
+        assert!(p[0].2.contains("did you mean `exclude`"), "{}", p[0].2);
+    }
+
+    #[test]
+    fn wrong_types_and_bad_values_point_at_the_value() {
+        let cases = [
+            ("audience:\n  list_size: lots\n", "lots", "whole number"),
+            (
+                "schedule:\n  send_at: 2027-02-30\n",
+                "2027-02-30",
+                "not a real calendar date",
+            ),
+            ("region: usa\n", "usa", "not a country code"),
+            (
+                "schedule:\n  send_at: 2027-06-10\n  timezone: America/New_Yrok\n",
+                "America/New_Yrok",
+                "America/New_York",
+            ),
+            (
+                "audience:\n  include:\n    - event: x\n      within: 3 months\n",
+                "3 months",
+                "not a duration",
+            ),
+            (
+                "audience:\n  include:\n    - attribute: x\n      op: equals\n      value: 1\n",
+                "equals",
+                "eq, ne, in",
+            ),
+        ];
+        for (extra, at, says) in cases {
+            let text = if extra.starts_with("schedule") {
+                format!("campaign: c1\nchannels: [email]\n{extra}")
+            } else {
+                format!("{OK}{extra}")
+            };
+            let p = problems(&text);
+            assert!(
+                p.iter()
+                    .any(|(r, s, m)| r == "invalid-campaign" && s == at && m.contains(says)),
+                "{extra}: {p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn missing_required_fields_are_reported() {
+        let p = problems("campaign: c1\n");
+        let msgs: Vec<_> = p.iter().map(|x| x.2.as_str()).collect();
+        assert!(msgs.iter().any(|m| m.contains("channels")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.contains("no schedule")), "{msgs:?}");
+        assert!(p.iter().all(|x| x.1 == "c1"));
+    }
+
+    #[test]
+    fn acknowledgements_need_a_known_rule_and_a_reason() {
+        let p = problems(&format!(
+            "{OK}acknowledge:\n  - rule: sensitive-ocasion\n    reason: ok\n  - rule: stale-data\n"
+        ));
+        assert!(
+            p.iter()
+                .any(|x| x.1 == "sensitive-ocasion"
+                    && x.2.contains("did you mean `sensitive-occasion`")),
+            "{p:?}"
+        );
+        assert!(p.iter().any(|x| x.2.contains("gives no reason")), "{p:?}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_invalid() {
+        let p = problems(&format!("{OK}consent: [a]\nconsent: [b]\n"));
+        assert_eq!(p.len(), 1);
+        assert!(p[0].2.contains("appears twice"));
+    }
+
+    #[test]
+    fn conditions_need_an_attribute_or_event() {
+        let p = problems(&format!(
+            "{OK}audience:\n  include:\n    - atribute: x\n      op: eq\n      value: 1\n"
+        ));
+        assert!(
+            p.iter().any(|x| x.0 == "unknown-field"
+                && x.1 == "atribute"
+                && x.2.contains("`attribute`")),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn copy_for_a_channel_not_listed() {
+        let p = problems(&format!("{OK}content:\n  sms:\n    body: hi\n"));
+        assert!(
+            p.iter()
+                .any(|x| x.1 == "sms" && x.2.contains("not one of the campaign's channels")),
+            "{p:?}"
+        );
+    }
+}

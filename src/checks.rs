@@ -1,0 +1,519 @@
+//! Vocabulary packs: the data behind the rules.
+//!
+//! Each pack in `checks/` is a YAML file of entries (id, category, message,
+//! case-insensitive regex patterns, and a few optional fields). The packs are
+//! embedded at build time and compiled once per process into one
+//! [`Lexicon`] per kind: a `RegexSet` finds which entries occur in a text in
+//! one pass; only those entries' own regexes then locate the matches.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use crate::diagnostic::Severity;
+use crate::source::Span;
+use crate::yaml::{self, Node};
+
+/// The packs shipped inside the binary: (file name, text).
+pub const BUILTIN_PACKS: &[(&str, &str)] = &[
+    (
+        "checks/occasions.yaml",
+        include_str!("../checks/occasions.yaml"),
+    ),
+    ("checks/topics.yaml", include_str!("../checks/topics.yaml")),
+    (
+        "checks/special-categories.yaml",
+        include_str!("../checks/special-categories.yaml"),
+    ),
+    ("checks/tokens.yaml", include_str!("../checks/tokens.yaml")),
+    (
+        "checks/system-tokens.yaml",
+        include_str!("../checks/system-tokens.yaml"),
+    ),
+    (
+        "checks/phrases.yaml",
+        include_str!("../checks/phrases.yaml"),
+    ),
+    (
+        "checks/dimensions.yaml",
+        include_str!("../checks/dimensions.yaml"),
+    ),
+    (
+        "checks/opt-outs.yaml",
+        include_str!("../checks/opt-outs.yaml"),
+    ),
+];
+
+/// What a pack's entries are used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Occasion,
+    Topic,
+    SpecialCategory,
+    TokenClass,
+    SystemToken,
+    Phrase,
+    Dimension,
+    OptOut,
+}
+
+impl Kind {
+    const NAMES: [(&'static str, Kind); 8] = [
+        ("occasion", Kind::Occasion),
+        ("topic", Kind::Topic),
+        ("special-category", Kind::SpecialCategory),
+        ("token-class", Kind::TokenClass),
+        ("system-token", Kind::SystemToken),
+        ("phrase", Kind::Phrase),
+        ("dimension", Kind::Dimension),
+        ("opt-out", Kind::OptOut),
+    ];
+}
+
+/// One vocabulary entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    pub category: String,
+    /// How to name the entry in a message (defaults to the category).
+    pub label: Option<String>,
+    pub message: String,
+    /// For occasions: how opt-out and preference attributes name it.
+    pub keys: Option<Regex>,
+    /// For token classes: the finding's severity in body copy.
+    pub severity: Option<Severity>,
+    pub patterns: Vec<String>,
+}
+
+impl Entry {
+    pub fn display(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.category)
+    }
+}
+
+/// A match of one entry in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    pub entry: usize,
+    pub range: Range<usize>,
+}
+
+/// The compiled entries of one kind.
+#[derive(Debug)]
+pub struct Lexicon {
+    pub entries: Vec<Entry>,
+    set: RegexSet,
+    each: Vec<Regex>,
+}
+
+impl Lexicon {
+    fn build(entries: Vec<Entry>) -> Result<Lexicon, String> {
+        let alternations: Vec<String> = entries
+            .iter()
+            .map(|e| {
+                let alts = e
+                    .patterns
+                    .iter()
+                    .map(|p| format!("(?:{p})"))
+                    .collect::<Vec<_>>()
+                    .join("|");
+                // Whole words only: no letter, digit or `_` glued on either side.
+                format!(r"\b{{start-half}}(?:{alts})\b{{end-half}}")
+            })
+            .collect();
+        let set = RegexSetBuilder::new(&alternations)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let each = alternations
+            .iter()
+            .map(|a| RegexBuilder::new(a).case_insensitive(true).build())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        Ok(Lexicon { entries, set, each })
+    }
+
+    /// Every whole-word match of every entry, in text order (then entry order).
+    /// A match must not be glued to letters, digits or `_` on either side, so
+    /// "expecting" does not match inside "unexpecting".
+    pub fn find_all(&self, text: &str) -> Vec<Match> {
+        let mut out = Vec::new();
+        for entry in self.set.matches(text).iter() {
+            for m in self.each[entry].find_iter(text) {
+                if m.start() == m.end() {
+                    continue;
+                }
+                out.push(Match {
+                    entry,
+                    range: m.range(),
+                });
+            }
+        }
+        out.sort_by_key(|m| (m.range.start, m.entry));
+        out
+    }
+
+    /// The first entry (in pack order) with a whole-word match in `text`.
+    pub fn first_entry(&self, text: &str) -> Option<(usize, Range<usize>)> {
+        let mut best: Option<Match> = None;
+        for m in self.find_all(text) {
+            if best.as_ref().is_none_or(|b| m.entry < b.entry) {
+                best = Some(m);
+            }
+        }
+        best.map(|m| (m.entry, m.range))
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        !self.find_all(text).is_empty()
+    }
+
+    /// Whether the entry with this id has a whole-word match in `text`.
+    pub fn matches_entry(&self, text: &str, id: &str) -> bool {
+        self.find_all(text)
+            .iter()
+            .any(|m| self.entries[m.entry].id == id)
+    }
+
+    /// The entry with this id.
+    pub fn by_id(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+}
+
+/// Every compiled vocabulary.
+#[derive(Debug)]
+pub struct Checks {
+    pub occasions: Lexicon,
+    pub topics: Lexicon,
+    pub special_categories: Lexicon,
+    pub token_classes: Lexicon,
+    pub system_tokens: Lexicon,
+    pub phrases: Lexicon,
+    pub dimensions: Lexicon,
+    pub opt_outs: Lexicon,
+}
+
+/// A problem in a pack file, with its location in that file.
+#[derive(Debug, Clone)]
+pub struct PackError {
+    pub file: String,
+    pub span: Span,
+    pub message: String,
+}
+
+/// A parsed, not yet compiled pack.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub name: String,
+    pub kind: Kind,
+    pub entries: Vec<Entry>,
+}
+
+/// Reads a pack file. Every pattern is compiled here once to report errors
+/// with their location.
+pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackError> {
+    let err = |span: Span, message: String| PackError {
+        file: file.to_string(),
+        span,
+        message,
+    };
+    let docs = yaml::parse(text, 0, yaml::Budget::default()).map_err(|e| err(e.span, e.message))?;
+    let root = docs
+        .first()
+        .map(|d| &d.root)
+        .ok_or_else(|| err(Span::default(), "the pack is empty".into()))?;
+    let map = root.as_map().ok_or_else(|| {
+        err(
+            root.span,
+            "a pack is a mapping with `pack`, `kind` and `entries`".into(),
+        )
+    })?;
+    let mut name = None;
+    let mut kind = None;
+    let mut entries_node = None;
+    for e in map {
+        match e.key.as_str() {
+            Some("pack") => name = e.value.as_str().map(str::to_string),
+            Some("kind") => {
+                let k = e.value.as_str().unwrap_or("");
+                kind = Some(
+                    Kind::NAMES
+                        .iter()
+                        .find(|(n, _)| *n == k)
+                        .map(|(_, k)| *k)
+                        .ok_or_else(|| {
+                            let names: Vec<_> = Kind::NAMES.iter().map(|(n, _)| *n).collect();
+                            err(
+                                e.value.span,
+                                format!("unknown pack kind `{k}`; kinds are {}", names.join(", ")),
+                            )
+                        })?,
+                );
+            }
+            Some("entries") => entries_node = Some(&e.value),
+            _ => {
+                return Err(err(
+                    e.key.span,
+                    "unknown key; a pack has `pack`, `kind` and `entries`".into(),
+                ))
+            }
+        }
+    }
+    let name = name.ok_or_else(|| err(root.span, "the pack has no `pack:` name".into()))?;
+    let kind = kind.ok_or_else(|| err(root.span, "the pack has no `kind:`".into()))?;
+    let items = entries_node
+        .and_then(Node::as_seq)
+        .ok_or_else(|| err(root.span, "the pack has no `entries:` list".into()))?;
+    let mut entries = Vec::with_capacity(items.len());
+    for item in items {
+        entries.push(parse_entry(item, &err)?);
+    }
+    Ok(Pack {
+        name,
+        kind,
+        entries,
+    })
+}
+
+fn parse_entry(item: &Node, err: &dyn Fn(Span, String) -> PackError) -> Result<Entry, PackError> {
+    let map = item
+        .as_map()
+        .ok_or_else(|| err(item.span, "an entry is a mapping".into()))?;
+    let text = |key: &str| -> Option<String> {
+        map.iter()
+            .find(|e| e.key.as_str() == Some(key))
+            .and_then(|e| e.value.as_str())
+            .map(str::to_string)
+    };
+    for e in map {
+        let k = e.key.as_str().unwrap_or("");
+        if ![
+            "id", "category", "label", "message", "keys", "severity", "patterns",
+        ]
+        .contains(&k)
+        {
+            return Err(err(e.key.span, format!("unknown entry key `{k}`")));
+        }
+    }
+    let id = text("id").ok_or_else(|| err(item.span, "the entry has no `id`".into()))?;
+    let category = text("category")
+        .ok_or_else(|| err(item.span, format!("entry `{id}` has no `category`")))?;
+    let message =
+        text("message").ok_or_else(|| err(item.span, format!("entry `{id}` has no `message`")))?;
+    let compile = |node: &Node, p: &str| -> Result<Regex, PackError> {
+        let re = RegexBuilder::new(p)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| err(node.span, format!("pattern does not compile: {e}")))?;
+        if re.is_match("") {
+            return Err(err(node.span, "pattern matches empty text".into()));
+        }
+        Ok(re)
+    };
+    let keys = match map.iter().find(|e| e.key.as_str() == Some("keys")) {
+        Some(e) => Some(compile(&e.value, e.value.as_str().unwrap_or(""))?),
+        None => None,
+    };
+    let severity = match map.iter().find(|e| e.key.as_str() == Some("severity")) {
+        Some(e) => Some(match e.value.as_str() {
+            Some("error") => Severity::Error,
+            Some("warning") => Severity::Warning,
+            Some("advice") => Severity::Advice,
+            _ => {
+                return Err(err(
+                    e.value.span,
+                    "severity is one of error, warning, advice".into(),
+                ))
+            }
+        }),
+        None => None,
+    };
+    let pnode = map
+        .iter()
+        .find(|e| e.key.as_str() == Some("patterns"))
+        .map(|e| &e.value)
+        .ok_or_else(|| err(item.span, format!("entry `{id}` has no `patterns`")))?;
+    let pitems = pnode.as_seq().filter(|s| !s.is_empty()).ok_or_else(|| {
+        err(
+            pnode.span,
+            format!("entry `{id}` needs a non-empty list of patterns"),
+        )
+    })?;
+    let mut patterns = Vec::new();
+    for p in pitems {
+        let s = p
+            .as_str()
+            .ok_or_else(|| err(p.span, "a pattern is text".into()))?;
+        compile(p, s)?;
+        patterns.push(s.to_string());
+    }
+    Ok(Entry {
+        id,
+        category,
+        label: text("label"),
+        message,
+        keys,
+        severity,
+        patterns,
+    })
+}
+
+impl Checks {
+    /// Compiles packs into lexicons; ids must be unique across all packs.
+    pub fn compile(packs: Vec<Pack>) -> Result<Checks, String> {
+        let mut by_kind: Vec<(Kind, Vec<Entry>)> =
+            Kind::NAMES.iter().map(|(_, k)| (*k, Vec::new())).collect();
+        let mut ids = std::collections::HashSet::new();
+        for pack in packs {
+            for e in pack.entries {
+                if !ids.insert((pack.kind as u8, e.id.clone())) {
+                    return Err(format!(
+                        "pack `{}`: entry id `{}` is used twice",
+                        pack.name, e.id
+                    ));
+                }
+                by_kind
+                    .iter_mut()
+                    .find(|(k, _)| *k == pack.kind)
+                    .expect("every kind")
+                    .1
+                    .push(e);
+            }
+        }
+        let mut take = |k: Kind| -> Result<Lexicon, String> {
+            let entries =
+                std::mem::take(&mut by_kind.iter_mut().find(|(x, _)| *x == k).expect("kind").1);
+            Lexicon::build(entries)
+        };
+        Ok(Checks {
+            occasions: take(Kind::Occasion)?,
+            topics: take(Kind::Topic)?,
+            special_categories: take(Kind::SpecialCategory)?,
+            token_classes: take(Kind::TokenClass)?,
+            system_tokens: take(Kind::SystemToken)?,
+            phrases: take(Kind::Phrase)?,
+            dimensions: take(Kind::Dimension)?,
+            opt_outs: take(Kind::OptOut)?,
+        })
+    }
+
+    /// The built-in packs, compiled on first use.
+    pub fn builtin() -> &'static Checks {
+        static BUILTIN: LazyLock<Checks> = LazyLock::new(|| {
+            let packs = BUILTIN_PACKS
+                .iter()
+                .map(|(f, t)| {
+                    parse_pack(f, t)
+                        .unwrap_or_else(|e| panic!("built-in pack {f} is invalid: {e:?}"))
+                })
+                .collect();
+            Checks::compile(packs).expect("built-in packs compile")
+        });
+        &BUILTIN
+    }
+}
+
+/// Reads an identifier-like name the way the vocabularies expect: `_`, `-`,
+/// `.` and `:` become spaces. Byte offsets are unchanged.
+pub fn words_of_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if matches!(c, '_' | '-' | '.' | ':' | '/') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_pack_is_valid() {
+        let mut ids = std::collections::HashSet::new();
+        for (file, text) in BUILTIN_PACKS {
+            let pack = parse_pack(file, text).unwrap_or_else(|e| panic!("{e:?}"));
+            assert!(!pack.entries.is_empty(), "{file} has no entries");
+            for e in &pack.entries {
+                assert!(
+                    ids.insert((pack.kind as u8, e.id.clone())),
+                    "id {} repeated ({file})",
+                    e.id
+                );
+                assert!(!e.category.trim().is_empty() && !e.message.trim().is_empty());
+                assert!(e.message.ends_with('.'), "{}: messages are sentences", e.id);
+            }
+            if pack.kind == Kind::TokenClass {
+                assert!(
+                    pack.entries.iter().all(|e| e.severity.is_some()),
+                    "token classes need a severity"
+                );
+            }
+            if pack.kind == Kind::Occasion {
+                assert!(
+                    pack.entries.iter().all(|e| e.keys.is_some()),
+                    "occasions need keys"
+                );
+            }
+        }
+        Checks::builtin();
+    }
+
+    #[test]
+    fn bad_packs_are_reported_with_a_location() {
+        let text = "pack: x\nkind: topic\nentries:\n  - id: a\n    category: c\n    message: m.\n    patterns: ['(unclosed']\n";
+        let e = parse_pack("p.yaml", text).unwrap_err();
+        assert!(e.message.contains("does not compile"));
+        assert_eq!(&text[e.span.range()], "'(unclosed'");
+        let e = parse_pack("p.yaml", "pack: x\nkind: nope\nentries: []\n").unwrap_err();
+        assert!(e.message.contains("unknown pack kind"));
+        let e = parse_pack(
+            "p.yaml",
+            "pack: x\nkind: topic\nentries:\n  - id: a\n    patterns: [x]\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("no `category`"));
+    }
+
+    #[test]
+    fn matching_respects_word_boundaries_and_case() {
+        let c = Checks::builtin();
+        let topics = &c.topics;
+        assert!(topics.is_match("Congratulations on your PREGNANCY"));
+        assert!(!topics.is_match("An unexpecting guest"));
+        assert!(!topics.is_match("Book a babysitter tonight"));
+        assert!(topics.is_match("Gifts for the new baby"));
+        let occ = &c.occasions;
+        for s in [
+            "Happy Father's Day",
+            "happy fathers day",
+            "Father’s Day deals",
+            "#FathersDay",
+            "fathers-day-buyers",
+        ] {
+            assert!(occ.is_match(&words_of_name(s)) || occ.is_match(s), "{s}");
+        }
+        assert!(!occ.is_match("our forefathers daydreamed"));
+    }
+
+    #[test]
+    fn first_entry_follows_pack_order() {
+        let d = &Checks::builtin().dimensions;
+        let dim = |n: &str| {
+            d.first_entry(&words_of_name(n))
+                .map(|(i, _)| d.entries[i].id.clone())
+        };
+        assert_eq!(dim("email_opened").as_deref(), Some("engagement"));
+        assert_eq!(dim("order_placed").as_deref(), Some("purchase"));
+        assert_eq!(dim("product_viewed").as_deref(), Some("browsing"));
+        assert_eq!(dim("profile.gender").as_deref(), Some("demographic"));
+        assert_eq!(dim("profile.country").as_deref(), Some("geographic"));
+        assert_eq!(dim("preferences.occasions").as_deref(), Some("preference"));
+        assert_eq!(dim("mystery_flag"), None);
+    }
+}

@@ -1,0 +1,93 @@
+//! What a rule sees while checking one campaign, and where it reports.
+//!
+//! Rules only give a span, a message and a help line; the context adds the
+//! rule's code and severity, and the engine applies acknowledgements, in one
+//! place.
+
+use chrono::NaiveDate;
+
+use crate::campaign::Campaign;
+use crate::checks::Checks;
+use crate::diagnostic::Severity;
+use crate::rules::RuleMeta;
+use crate::settings::Settings;
+use crate::source::Span;
+use crate::yaml::Node;
+
+/// A finding before it is placed in a file.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub rule: &'static RuleMeta,
+    pub severity: Severity,
+    pub span: Span,
+    pub message: String,
+    pub help: String,
+}
+
+pub struct Ctx<'a> {
+    /// The whole file's text.
+    pub text: &'a str,
+    pub campaign: &'a Campaign<'a>,
+    pub checks: &'a Checks,
+    pub settings: &'a Settings,
+    /// "Today", for rules that compare with the present.
+    pub now: NaiveDate,
+    pub(crate) out: Vec<Pending>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(
+        text: &'a str,
+        campaign: &'a Campaign<'a>,
+        checks: &'a Checks,
+        settings: &'a Settings,
+        now: NaiveDate,
+    ) -> Self {
+        Ctx {
+            text,
+            campaign,
+            checks,
+            settings,
+            now,
+            out: Vec::new(),
+        }
+    }
+
+    /// Reports a finding at the rule's default severity.
+    pub fn report(
+        &mut self,
+        rule: &'static RuleMeta,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.report_at(rule, rule.severity, span, message, help);
+    }
+
+    /// Reports a finding at a severity the rule chose for this case.
+    pub fn report_at(
+        &mut self,
+        rule: &'static RuleMeta,
+        severity: Severity,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.out.push(Pending {
+            rule,
+            severity,
+            span,
+            message: message.into(),
+            help: help.into(),
+        });
+    }
+
+    /// The file span of `range` (bytes of a scalar's value).
+    pub fn locate(&self, node: &Node, range: std::ops::Range<usize>) -> Span {
+        crate::yaml::locate_in_scalar(self.text, node, range)
+    }
+
+    pub fn into_findings(self) -> Vec<Pending> {
+        self.out
+    }
+}

@@ -1,0 +1,71 @@
+//! What preflight reports: findings with their rule, severity and location.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::rules::RuleMeta;
+use crate::source::{LineCol, Span};
+
+/// How serious a finding is. Ordered: `Advice < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Advice,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Advice => "advice",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// One step more severe (an error stays an error).
+    pub fn raised(self) -> Severity {
+        match self {
+            Severity::Advice => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found in one file.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The file as the user named it (or as found while walking).
+    pub file: String,
+    /// The campaign id, when the problem belongs to a campaign that has one.
+    pub campaign: Option<String>,
+    pub rule: &'static RuleMeta,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    /// Byte range in the file.
+    pub span: Span,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+impl Finding {
+    /// The order of findings in every output: file, position, rule code.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
+        (
+            &self.file,
+            self.span.start,
+            self.span.end,
+            self.rule.code,
+            &self.message,
+        )
+    }
+}

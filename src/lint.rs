@@ -1,0 +1,249 @@
+//! The engine: from one file's bytes to its findings.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use crate::campaign::{self, Campaign};
+use crate::checks::Checks;
+use crate::context::{Ctx, Pending};
+use crate::diagnostic::Finding;
+use crate::rules::invalid_campaign::INVALID_CAMPAIGN;
+use crate::rules::{RuleMeta, RULES};
+use crate::settings::Settings;
+use crate::source::{LineCol, LineIndex, Span};
+use crate::yaml::{self, Budget};
+
+/// Everything a run needs besides the files.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// "Today" for date comparisons (`--now`).
+    pub now: NaiveDate,
+    pub settings: Settings,
+    pub budget: Budget,
+}
+
+impl Options {
+    pub fn new(now: NaiveDate) -> Self {
+        Options {
+            now,
+            settings: Settings::default(),
+            budget: Budget::default(),
+        }
+    }
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileStatus {
+    /// Read and checked (its findings may include `invalid-campaign`).
+    Checked,
+    /// Not a campaign file; the reason says why.
+    Skipped(String),
+}
+
+/// The result of checking one file.
+#[derive(Debug, Clone)]
+pub struct FileOutcome {
+    pub path: String,
+    pub status: FileStatus,
+    /// Sorted by position, then rule code.
+    pub findings: Vec<Finding>,
+    pub campaigns: usize,
+    /// Findings silenced by an `acknowledge` entry.
+    pub suppressed: usize,
+    /// The text the findings point into (kept only when there are findings).
+    pub text: Option<String>,
+}
+
+static CAMPAIGN_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^campaign[ \t]*:").expect("valid"));
+
+/// Checks one file's contents. `explicit` is true when the user named the
+/// file: then it must be a campaign file.
+pub fn check_file(
+    path: &str,
+    bytes: &[u8],
+    explicit: bool,
+    opts: &Options,
+    checks: &Checks,
+) -> FileOutcome {
+    let mut out = FileOutcome {
+        path: path.to_string(),
+        status: FileStatus::Checked,
+        findings: Vec::new(),
+        campaigns: 0,
+        suppressed: 0,
+        text: None,
+    };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let prefix = std::str::from_utf8(&bytes[..at]).unwrap_or("");
+            let looks_like_campaign = CAMPAIGN_LINE.is_match(&String::from_utf8_lossy(bytes));
+            if !explicit && !looks_like_campaign {
+                out.status = FileStatus::Skipped("not UTF-8 text".into());
+                return out;
+            }
+            out.push_raw(
+                prefix,
+                None,
+                &INVALID_CAMPAIGN,
+                Span::new(at, at),
+                format!("the file is not UTF-8 text: byte {at} cannot be read"),
+                "save the file as UTF-8 (most editors offer this under “Save with encoding”)",
+            );
+            out.finish(prefix);
+            return out;
+        }
+    };
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let docs = match yaml::parse(&text[bom..], bom, opts.budget) {
+        Ok(d) => d,
+        Err(e) => {
+            if !explicit && !CAMPAIGN_LINE.is_match(text) {
+                out.status = FileStatus::Skipped(format!(
+                    "not valid YAML and no top-level `campaign:` line ({})",
+                    e.message
+                ));
+                return out;
+            }
+            out.push_raw(
+                text,
+                None,
+                &INVALID_CAMPAIGN,
+                e.span,
+                format!("the file is not valid YAML: {}", e.message),
+                "fix the YAML at this point: check the indentation, the quotes and the colon after each key",
+            );
+            out.finish(text);
+            return out;
+        }
+    };
+    let is_campaign = |d: &yaml::Document| d.root.get("campaign").is_some();
+    if !docs.iter().any(is_campaign) {
+        if explicit {
+            let at = docs
+                .first()
+                .map(|d| d.root.span)
+                .unwrap_or(Span::new(bom, bom));
+            out.push_raw(
+                text,
+                None,
+                &INVALID_CAMPAIGN,
+                Span::new(at.start, at.start),
+                "this file has no campaign: a campaign file starts with a `campaign:` key",
+                "add `campaign: <id>` at the top of each campaign, or do not name this file",
+            );
+        } else {
+            out.status = FileStatus::Skipped("no top-level `campaign` key".into());
+        }
+        out.finish(text);
+        return out;
+    }
+    for doc in &docs {
+        if !is_campaign(doc) {
+            if !doc.root.is_null() {
+                out.push_raw(
+                    text,
+                    None,
+                    &INVALID_CAMPAIGN,
+                    Span::new(doc.root.span.start, doc.root.span.start),
+                    "this YAML document has no `campaign:` key, but the others in the file do",
+                    "start every document of a campaign file with `campaign: <id>`, or move this one to another file",
+                );
+            }
+            continue;
+        }
+        out.campaigns += 1;
+        let mut problems = Vec::new();
+        let campaign = campaign::load(&doc.root, &mut problems);
+        let mut pending: Vec<Pending> = problems
+            .into_iter()
+            .map(|p| Pending {
+                rule: p.rule,
+                severity: p.rule.severity,
+                span: p.span,
+                message: p.message,
+                help: p.help,
+            })
+            .collect();
+        pending.extend(run_rules(text, &campaign, checks, opts));
+        for p in pending {
+            if p.rule.acknowledgeable() && acknowledged(&campaign, p.rule) {
+                out.suppressed += 1;
+                continue;
+            }
+            out.push_raw(text, campaign.id_str(), p.rule, p.span, p.message, p.help);
+            if let Some(last) = out.findings.last_mut() {
+                last.severity = p.severity;
+            }
+        }
+    }
+    out.finish(text);
+    out
+}
+
+fn acknowledged(c: &Campaign, rule: &RuleMeta) -> bool {
+    c.acknowledge
+        .iter()
+        .any(|a| a.rule.is_some_and(|r| std::ptr::eq(r, rule)))
+}
+
+/// Runs every rule that checks a loaded campaign.
+pub fn run_rules(text: &str, campaign: &Campaign, checks: &Checks, opts: &Options) -> Vec<Pending> {
+    let mut ctx = Ctx::new(text, campaign, checks, &opts.settings, opts.now);
+    for rule in RULES {
+        if let Some(check) = rule.check {
+            check(&mut ctx);
+        }
+    }
+    ctx.into_findings()
+}
+
+impl FileOutcome {
+    /// Sorts the findings, computes their lines and columns, and keeps the
+    /// text for rendering when there is something to show.
+    fn finish(&mut self, text: &str) {
+        if self.findings.is_empty() {
+            return;
+        }
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+        let lines = LineIndex::new(text);
+        for f in &mut self.findings {
+            f.start = lines.line_col(text, f.span.start);
+            f.end = lines.line_col(text, f.span.end);
+        }
+        self.text = Some(text.to_string());
+    }
+
+    fn push_raw(
+        &mut self,
+        text: &str,
+        campaign: Option<&str>,
+        rule: &'static RuleMeta,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let span = Span::new(
+            span.start.min(text.len()),
+            span.end.min(text.len()).max(span.start.min(text.len())),
+        );
+        self.findings.push(Finding {
+            file: self.path.clone(),
+            campaign: campaign.map(str::to_string),
+            rule,
+            severity: rule.severity,
+            message: message.into(),
+            help: help.into(),
+            span,
+            start: LineCol { line: 0, column: 0 },
+            end: LineCol { line: 0, column: 0 },
+        });
+    }
+}

@@ -1,0 +1,242 @@
+//! The rule registry: every rule's metadata and check, in code order.
+//!
+//! Each rule lives in its own file with its documentation (the doc comment
+//! on its `declare_rule!`, shown by `preflight explain`), its messages, its
+//! logic and its tests.
+
+use crate::context::Ctx;
+use crate::diagnostic::Severity;
+
+/// Declares a rule's metadata; the doc comment becomes its `explain` text.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $ident:ident = {
+            code: $code:literal,
+            name: $name:literal,
+            severity: $sev:ident,
+            summary: $summary:literal,
+            settings: $settings:expr $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            code: $code,
+            name: $name,
+            severity: $crate::diagnostic::Severity::$sev,
+            summary: $summary,
+            docs: concat!($($doc, "\n"),*),
+            settings: $settings,
+        };
+    };
+}
+
+pub mod creepy_phrasing;
+pub mod invalid_campaign;
+pub mod past_send_date;
+pub mod personal_token;
+pub mod segment_one_dimensional;
+pub mod segment_too_broad;
+pub mod segment_too_narrow;
+pub mod sensitive_occasion;
+pub mod sensitive_targeting;
+pub mod sensitive_topic;
+pub mod stale_data;
+pub mod token_missing_fallback;
+pub mod unknown_field;
+pub mod unverified_data;
+
+/// A documented setting of a rule (a threshold a config file may change).
+#[derive(Debug)]
+pub struct SettingDoc {
+    pub name: &'static str,
+    /// The default, written as a user would write it.
+    pub default: &'static str,
+    pub about: &'static str,
+}
+
+/// What a rule is: its stable code and name, default severity and docs.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    /// Markdown-ish text: What it does / Why is this bad? / Example /
+    /// Use instead / Configuration.
+    pub docs: &'static str,
+    pub settings: &'static [SettingDoc],
+}
+
+impl RuleMeta {
+    /// The documentation with the one leading space of each `///` line removed.
+    pub fn doc_text(&self) -> String {
+        self.docs
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+
+    /// Whether an `acknowledge` entry may silence this rule. Findings about
+    /// the file's structure cannot be acknowledged: the campaign must be fixed.
+    pub fn acknowledgeable(&self) -> bool {
+        !std::ptr::eq(self, &invalid_campaign::INVALID_CAMPAIGN)
+            && !std::ptr::eq(self, &unknown_field::UNKNOWN_FIELD)
+    }
+}
+
+/// A rule: its metadata and, for rules that look at a loaded campaign, its
+/// check. (`invalid-campaign` and `unknown-field` are reported while loading.)
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    pub check: Option<fn(&mut Ctx)>,
+}
+
+/// Every rule, in code order.
+pub static RULES: &[Rule] = &[
+    Rule {
+        meta: &invalid_campaign::INVALID_CAMPAIGN,
+        check: None,
+    },
+    Rule {
+        meta: &unknown_field::UNKNOWN_FIELD,
+        check: None,
+    },
+    Rule {
+        meta: &segment_too_broad::SEGMENT_TOO_BROAD,
+        check: Some(segment_too_broad::check),
+    },
+    Rule {
+        meta: &segment_one_dimensional::SEGMENT_ONE_DIMENSIONAL,
+        check: Some(segment_one_dimensional::check),
+    },
+    Rule {
+        meta: &segment_too_narrow::SEGMENT_TOO_NARROW,
+        check: Some(segment_too_narrow::check),
+    },
+    Rule {
+        meta: &sensitive_occasion::SENSITIVE_OCCASION,
+        check: Some(sensitive_occasion::check),
+    },
+    Rule {
+        meta: &sensitive_topic::SENSITIVE_TOPIC,
+        check: Some(sensitive_topic::check),
+    },
+    Rule {
+        meta: &sensitive_targeting::SENSITIVE_TARGETING,
+        check: Some(sensitive_targeting::check),
+    },
+    Rule {
+        meta: &personal_token::PERSONAL_TOKEN,
+        check: Some(personal_token::check),
+    },
+    Rule {
+        meta: &creepy_phrasing::CREEPY_PHRASING,
+        check: Some(creepy_phrasing::check),
+    },
+    Rule {
+        meta: &token_missing_fallback::TOKEN_MISSING_FALLBACK,
+        check: Some(token_missing_fallback::check),
+    },
+    Rule {
+        meta: &stale_data::STALE_DATA,
+        check: Some(stale_data::check),
+    },
+    Rule {
+        meta: &unverified_data::UNVERIFIED_DATA,
+        check: Some(unverified_data::check),
+    },
+    Rule {
+        meta: &past_send_date::PAST_SEND_DATE,
+        check: Some(past_send_date::check),
+    },
+];
+
+/// Finds a rule by code (`PF201`, any case) or name (`sensitive-occasion`).
+pub fn find(key: &str) -> Option<&'static RuleMeta> {
+    let k = key.trim();
+    RULES
+        .iter()
+        .map(|r| r.meta)
+        .find(|m| m.code.eq_ignore_ascii_case(k) || m.name.eq_ignore_ascii_case(k))
+}
+
+/// The rule names and codes, for did-you-mean suggestions.
+pub fn names_and_codes() -> impl Iterator<Item = &'static str> {
+    RULES.iter().flat_map(|r| [r.meta.name, r.meta.code])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes = HashSet::new();
+        let mut names = HashSet::new();
+        for r in RULES {
+            assert!(codes.insert(r.meta.code), "duplicate code {}", r.meta.code);
+            assert!(names.insert(r.meta.name), "duplicate name {}", r.meta.name);
+            assert!(
+                r.meta.code.len() == 5 && r.meta.code.starts_with("PF"),
+                "{}",
+                r.meta.code
+            );
+            assert!(
+                r.meta
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                r.meta.name
+            );
+        }
+        let mut sorted: Vec<_> = RULES.iter().map(|r| r.meta.code).collect();
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            RULES.iter().map(|r| r.meta.code).collect::<Vec<_>>(),
+            "registry in code order"
+        );
+    }
+
+    #[test]
+    fn every_rule_is_documented() {
+        for r in RULES {
+            let doc = r.meta.doc_text();
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
+                assert!(doc.contains(section), "{} lacks {section}", r.meta.name);
+            }
+            assert!(!r.meta.summary.is_empty());
+            if !r.meta.settings.is_empty() {
+                assert!(
+                    doc.contains("## Configuration"),
+                    "{} lacks ## Configuration",
+                    r.meta.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn find_by_code_or_name() {
+        assert_eq!(find("pf001").unwrap().name, "invalid-campaign");
+        assert_eq!(
+            find("sensitive-occasion").unwrap().code,
+            sensitive_occasion::SENSITIVE_OCCASION.code
+        );
+        assert!(find("nope").is_none());
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing;

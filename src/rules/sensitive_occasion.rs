@@ -1,0 +1,261 @@
+use crate::campaign::{Campaign, Op};
+use crate::checks::{words_of_name, Checks, Entry};
+use crate::context::Ctx;
+use crate::wording::{copy_and_names, excerpt};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a campaign whose copy (any channel), campaign name or segment
+    /// name refers to an occasion that hurts some recipients (Father's Day,
+    /// Mother's Day, Mothering Sunday, Valentine's Day, Grandparents Day,
+    /// Siblings Day; spelling variants, straight or curly apostrophes and
+    /// hashtags such as `#FathersDay`), when the audience respects no opt-out.
+    ///
+    /// An audience respects an opt-out when it has:
+    /// - an `exclude` condition on an opt-out or suppression attribute that
+    ///   names the occasion or occasions in general (`fathers_day_opt_out`,
+    ///   `suppress_mothers_day`, `sensitive_occasions_opt_out`), or
+    /// - an `include` condition that requires a positive choice from a
+    ///   preference centre (`preferences.occasions contains fathers_day`).
+    ///
+    /// The names are matched by patterns in `checks/opt-outs.yaml` and each
+    /// occasion's `keys` in `checks/occasions.yaml`.
+    ///
+    /// ## Why is this bad?
+    /// A Father's Day ad reaches someone who has just lost their father; a
+    /// Mother's Day email reaches someone who lost a child. Brands such as
+    /// Bloom & Wild and Etsy now let people opt out of these occasions, and
+    /// about 170 brands have joined that practice. Sending without honouring
+    /// such an opt-out causes real hurt, in public.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// content:
+    ///   email:
+    ///     subject: "Father's Day is coming"
+    /// audience:
+    ///   include:
+    ///     - event: order_placed
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// audience:
+    ///   include:
+    ///     - event: order_placed
+    ///   exclude:
+    ///     - attribute: fathers_day_opt_out
+    ///       op: eq
+    ///       value: true
+    /// ```
+    /// Or, when the list was filtered elsewhere, record it:
+    /// ```yaml
+    /// acknowledge:
+    ///   - rule: sensitive-occasion
+    ///     reason: "Opt-out email sent 2027-05-20; list pre-filtered by the CRM"
+    /// ```
+    pub static SENSITIVE_OCCASION = {
+        code: "PF201",
+        name: "sensitive-occasion",
+        severity: Error,
+        summary: "Copy or names refer to a painful occasion (Father's Day, Mother's Day, …) and the audience respects no opt-out.",
+        settings: &[],
+    }
+}
+
+pub fn check(ctx: &mut Ctx) {
+    let c = ctx.campaign;
+    let checks = ctx.checks;
+    let lex = &checks.occasions;
+    // The first mention of each occasion, in file order.
+    let mut firsts: Vec<(usize, crate::source::Span, String)> = Vec::new();
+    for w in copy_and_names(c) {
+        for m in lex.find_all(&w.text) {
+            let span = ctx.locate(w.node, m.range.clone());
+            let quoted = excerpt(&w.text[m.range.clone()]);
+            match firsts.iter_mut().find(|(e, _, _)| *e == m.entry) {
+                Some(f) if f.1 <= span => {}
+                Some(f) => *f = (m.entry, span, quoted),
+                None => firsts.push((m.entry, span, quoted)),
+            }
+        }
+    }
+    for (entry, span, quoted) in firsts {
+        let e = &lex.entries[entry];
+        if respects_opt_out(c, checks, e) {
+            continue;
+        }
+        let key = e.id.replace('-', "_");
+        ctx.report(
+            &SENSITIVE_OCCASION,
+            span,
+            format!(
+                "This campaign mentions {} (“{quoted}”), but its audience gives people no way to opt out. {}",
+                e.display(),
+                e.message
+            ),
+            format!(
+                "Exclude people who opted out, for example `- attribute: {key}_opt_out` with `op: eq` and `value: true` under `exclude:`; or acknowledge this rule with the reason the list is already filtered."
+            ),
+        );
+    }
+}
+
+/// Whether the audience excludes people who opted out of this occasion, or
+/// includes only people who chose it.
+fn respects_opt_out(c: &Campaign, checks: &Checks, occasion: &Entry) -> bool {
+    let Some(keys) = &occasion.keys else {
+        return false;
+    };
+    let opt = &checks.opt_outs;
+    let about = |cond: &crate::campaign::Condition| {
+        let mut t = words_of_name(cond.name().value);
+        for v in cond.values() {
+            t.push(' ');
+            t.push_str(&words_of_name(v.value));
+        }
+        t
+    };
+    let names_occasion =
+        |text: &str| keys.is_match(text) || opt.matches_entry(text, "any-occasion");
+    let excluded = c.exclude().iter().any(|cond| {
+        let name = words_of_name(cond.name().value);
+        let inverted = cond.op() == Some(Op::Eq)
+            && cond
+                .values()
+                .iter()
+                .any(|v| v.value.eq_ignore_ascii_case("false"));
+        opt.matches_entry(&name, "opt-out") && names_occasion(&about(cond)) && !inverted
+    });
+    let chosen = c.include().iter().any(|cond| {
+        let name = words_of_name(cond.name().value);
+        opt.matches_entry(&name, "preference") && keys.is_match(&about(cond))
+    });
+    excluded || chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::*;
+
+    const RULE: &str = "sensitive-occasion";
+
+    fn with_subject(s: &str) -> String {
+        BASE.replace(
+            "subject: \"New season, new shoes\"",
+            &format!("subject: \"{s}\""),
+        )
+    }
+
+    fn with_exclude(yaml: &str, attr: &str, value: &str) -> String {
+        yaml.replace(
+            "data_sources:",
+            &format!("  exclude:\n    - attribute: {attr}\n      op: eq\n      value: {value}\ndata_sources:"),
+        )
+    }
+
+    #[test]
+    fn failing() {
+        assert_fires(&with_subject("Happy Father's Day"), RULE, "Father's Day");
+        assert_fires(&with_subject("Happy Father’s Day"), RULE, "Father’s Day");
+        assert_fires(&with_subject("Gifts for #MothersDay"), RULE, "#MothersDay");
+        assert_fires(
+            &with_subject("Mothering Sunday treats"),
+            RULE,
+            "Mothering Sunday",
+        );
+        assert_fires(
+            &BASE.replace(
+                "segment: runners-who-opted-in",
+                "segment: fathers-day-buyers",
+            ),
+            RULE,
+            "fathers-day",
+        );
+        assert_fires(
+            &BASE.replace(
+                "name: Spring running shoes",
+                "name: Valentine's Day runners",
+            ),
+            RULE,
+            "Valentine's Day",
+        );
+        // An unrelated opt-out does not count, nor does an inverted one.
+        assert_fires(
+            &with_exclude(&with_subject("Happy Father's Day"), "email_opt_out", "true"),
+            RULE,
+            "Father's Day",
+        );
+        assert_fires(
+            &with_exclude(
+                &with_subject("Happy Father's Day"),
+                "fathers_day_opt_out",
+                "false",
+            ),
+            RULE,
+            "Father's Day",
+        );
+        // A mention inside a fallback is seen.
+        let yaml = BASE.replace(
+            "Our spring running range",
+            "{{ occasion | default: 'Father’s Day' }} deals",
+        );
+        assert_fires(
+            &yaml.replace(
+                "provides: [order_placed]",
+                "provides: [order_placed, occasion]",
+            ),
+            RULE,
+            "Father’s Day",
+        );
+    }
+
+    #[test]
+    fn passing() {
+        assert_clean(BASE, RULE);
+        assert_clean(
+            &with_exclude(
+                &with_subject("Happy Father's Day"),
+                "fathers_day_opt_out",
+                "true",
+            ),
+            RULE,
+        );
+        assert_clean(
+            &with_exclude(
+                &with_subject("Happy Father's Day"),
+                "suppress_sensitive_occasions",
+                "true",
+            ),
+            RULE,
+        );
+        let pref =
+            with_subject("Happy Father's Day").replace("value: running", "value: fathers_day");
+        assert_clean(&pref, RULE);
+        let ack = format!(
+            "{}acknowledge:\n  - rule: sensitive-occasion\n    reason: Opt-out email sent 2027-05-20; list pre-filtered\n",
+            with_subject("Happy Father's Day")
+        );
+        assert_clean(&ack, RULE);
+        // Words inside URLs and tag names are not read.
+        assert_clean(
+            &BASE.replace(
+                "Our spring running range has landed.",
+                "See <a href=\"https://x.example/fathers-day\">our range</a>.",
+            ),
+            RULE,
+        );
+        assert_clean(&with_subject("Our forefathers daydreamed"), RULE);
+    }
+
+    #[test]
+    fn one_finding_per_occasion_at_its_first_mention() {
+        let yaml = with_subject("Father's Day").replace(
+            "Our spring running range has landed.",
+            "Father's Day, Father's Day!",
+        );
+        let f = hits(&yaml, RULE);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].1.span.start < yaml.find("body").unwrap());
+    }
+}

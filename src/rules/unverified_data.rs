@@ -1,0 +1,167 @@
+use crate::campaign::Campaign;
+use crate::context::Ctx;
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+use crate::template::tokens;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports data whose freshness cannot be checked: a condition or a merge
+    /// token that uses an attribute or event no data source `provides`, and a
+    /// data source without `refreshed_at`. A source that provides `profile`
+    /// (or `profile.*`) covers `profile.gender`. Tokens the platform fills in
+    /// itself (`unsubscribe_url`) are not data.
+    ///
+    /// ## Why is this bad?
+    /// preflight can only tell that an audience or a greeting rests on fresh
+    /// data when it knows where the data comes from. A misspelt token
+    /// (`frist_name`) is also caught here: no source provides it, so every
+    /// reader would get the fallback.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// data_sources:
+    ///   - name: crm
+    ///     provides: [first_name]
+    /// content:
+    ///   email:
+    ///     body: "Hi {{ frist_name | default: 'there' }}"
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// data_sources:
+    ///   - name: crm
+    ///     provides: [first_name]
+    ///     refreshed_at: 2027-06-01
+    /// content:
+    ///   email:
+    ///     body: "Hi {{ first_name | default: 'there' }}"
+    /// ```
+    pub static UNVERIFIED_DATA = {
+        code: "PF402",
+        name: "unverified-data",
+        severity: Warning,
+        summary: "A condition or token uses data no source provides, or a source has no refreshed_at.",
+        settings: &[],
+    }
+}
+
+/// Whether some data source provides `name`.
+pub fn provided(c: &Campaign, name: &str) -> bool {
+    c.data_sources.iter().flat_map(|d| &d.provides).any(|p| {
+        let p = p.value.strip_suffix(".*").unwrap_or(p.value);
+        name == p
+            || name
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
+pub fn check(ctx: &mut Ctx) {
+    let c = ctx.campaign;
+    let mut used: Vec<(&str, Span, &str)> = Vec::new();
+    for cond in c.include().iter().chain(c.exclude()) {
+        let n = cond.name();
+        let kind = if matches!(cond.kind, crate::campaign::ConditionKind::Event { .. }) {
+            "event"
+        } else {
+            "attribute"
+        };
+        used.push((n.value, n.span, kind));
+    }
+    for field in &c.copy {
+        for t in tokens(field.text()) {
+            if ctx.checks.system_tokens.is_match(t.name) {
+                continue;
+            }
+            used.push((
+                t.name,
+                ctx.locate(field.node, t.name_range.clone()),
+                "token",
+            ));
+        }
+    }
+    let all: Vec<&str> = c
+        .data_sources
+        .iter()
+        .flat_map(|d| &d.provides)
+        .map(|p| p.value)
+        .collect();
+    let mut seen: Vec<&str> = Vec::new();
+    for (name, span, kind) in used {
+        if seen.contains(&name) || provided(c, name) {
+            continue;
+        }
+        seen.push(name);
+        let help = match did_you_mean(name, all.iter().copied()) {
+            Some(s) => format!("Did you mean `{s}`? If not, add `{name}` to the `provides:` list of the data source it comes from."),
+            None => format!("Add `{name}` to the `provides:` list of the data source it comes from, with that source's `refreshed_at`."),
+        };
+        ctx.report(
+            &UNVERIFIED_DATA,
+            span,
+            format!("The {kind} `{name}` does not come from any listed data source, so nobody can tell how fresh it is."),
+            help,
+        );
+    }
+    for ds in &c.data_sources {
+        if ds.refreshed_at.is_none() {
+            let name = ds.name.map(|n| n.value).unwrap_or("this source");
+            ctx.report(
+                &UNVERIFIED_DATA,
+                ds.name.map(|n| n.span).unwrap_or(ds.span),
+                format!("The data source `{name}` has no `refreshed_at`, so its freshness cannot be checked."),
+                "Add `refreshed_at:` with the date of the source's last refresh.",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::*;
+
+    const RULE: &str = "unverified-data";
+
+    #[test]
+    fn failing() {
+        let f = assert_fires(
+            &BASE.replace("{{ first_name |", "{{ frist_name |"),
+            RULE,
+            "frist_name",
+        );
+        assert!(
+            f[0].help.contains("Did you mean `first_name`?"),
+            "{}",
+            f[0].help
+        );
+        let f = assert_fires(
+            &BASE.replace("event: order_placed", "event: app_opened"),
+            RULE,
+            "app_opened",
+        );
+        assert!(f[0].message.contains("The event `app_opened`"));
+        let f = assert_fires(
+            &BASE.replace("    refreshed_at: 2027-04-05\n", ""),
+            RULE,
+            "crm",
+        );
+        assert!(f[0].message.contains("no `refreshed_at`"));
+    }
+
+    #[test]
+    fn passing() {
+        assert_clean(BASE, RULE);
+        let prefix = BASE
+            .replace(
+                "attribute: preferences.interests",
+                "attribute: profile.interests",
+            )
+            .replace(
+                "provides: [preferences.interests, first_name]",
+                "provides: [profile.*, first_name]",
+            );
+        assert_clean(&prefix, RULE);
+    }
+}

@@ -1,0 +1,377 @@
+//! Merge tokens in copy, and the copy's visible text.
+//!
+//! Recognised syntaxes:
+//! - Liquid / Jinja style `{{ first_name }}`, with a fallback
+//!   `{{ first_name | default: 'there' }}`;
+//! - Mailchimp `*|FNAME|*` (no inline fallback), guarded by
+//!   `*|IF:FNAME|* … *|END:IF|*`;
+//! - guards that make a token safe when it is empty: Handlebars
+//!   `{{#if first_name}}…{{else}}…{{/if}}` and Liquid
+//!   `{% if first_name %}…{% else %}…{% endif %}`.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Liquid,
+    Mailchimp,
+}
+
+/// How a token behaves when the person's value is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fallback {
+    /// Nothing: the copy shows an empty gap ("Hi ,").
+    Missing,
+    /// A `default` filter with this text (byte range into the copy).
+    Default(Range<usize>),
+    /// A `default` filter whose text is empty or blank.
+    Empty,
+    /// Inside an `if` block on the same name.
+    Guarded,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token<'t> {
+    /// The data name, such as `first_name` or `FNAME`.
+    pub name: &'t str,
+    /// The whole token, braces included.
+    pub range: Range<usize>,
+    /// The name inside the token.
+    pub name_range: Range<usize>,
+    pub fallback: Fallback,
+    pub syntax: Syntax,
+}
+
+impl Token<'_> {
+    pub fn has_fallback(&self) -> bool {
+        matches!(self.fallback, Fallback::Default(_) | Fallback::Guarded)
+    }
+}
+
+static LIQUID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)\{\{-?(.*?)-?\}\}|\{%-?(.*?)-?%\}").expect("valid"));
+static MAILCHIMP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\*\|([A-Za-z0-9_:]*)\|\*").expect("valid"));
+static NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_.\-]*$").expect("valid"));
+static DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\s*default\s*:?\s*\(?\s*(?:'([^']*)'|"([^"]*)")"#).expect("valid")
+});
+
+/// One tag or token found in the text, in order.
+enum Piece<'t> {
+    Value {
+        name: &'t str,
+        name_range: Range<usize>,
+        range: Range<usize>,
+        fallback: Fallback,
+        syntax: Syntax,
+    },
+    Open(&'t str),
+    Else,
+    Close,
+    Other,
+}
+
+fn pieces(text: &str) -> Vec<(usize, Piece<'_>)> {
+    let mut out = Vec::new();
+    for c in LIQUID.captures_iter(text) {
+        let whole = c.get(0).expect("match");
+        if let Some(inner) = c.get(1) {
+            let body = inner.as_str();
+            let trimmed = body.trim();
+            let lead = body.len() - body.trim_start().len();
+            let at = inner.start() + lead;
+            if let Some(rest) = trimmed
+                .strip_prefix("#if")
+                .or_else(|| trimmed.strip_prefix("#unless"))
+            {
+                let name = rest.trim();
+                out.push((
+                    whole.start(),
+                    Piece::Open(if trimmed.starts_with("#if") { name } else { "" }),
+                ));
+                continue;
+            }
+            if trimmed == "else" || trimmed.starts_with("else ") {
+                out.push((whole.start(), Piece::Else));
+                continue;
+            }
+            if trimmed.starts_with("/if") || trimmed.starts_with("/unless") {
+                out.push((whole.start(), Piece::Close));
+                continue;
+            }
+            let (expr, filters) = match trimmed.find('|') {
+                Some(i) => (trimmed[..i].trim_end(), Some(&trimmed[i + 1..])),
+                None => (trimmed, None),
+            };
+            if !NAME.is_match(expr) {
+                out.push((whole.start(), Piece::Other));
+                continue;
+            }
+            let mut fallback = Fallback::Missing;
+            if let Some(f) = filters {
+                let f_start = at + trimmed.find('|').expect("has filter") + 1;
+                for part in f.split('|') {
+                    if let Some(d) = DEFAULT.captures(part) {
+                        let g = d.get(1).or_else(|| d.get(2)).expect("one quote style");
+                        let off = f_start + (part.as_ptr() as usize - f.as_ptr() as usize);
+                        fallback = if g.as_str().trim().is_empty() {
+                            Fallback::Empty
+                        } else {
+                            Fallback::Default(off + g.start()..off + g.end())
+                        };
+                    }
+                }
+            }
+            out.push((
+                whole.start(),
+                Piece::Value {
+                    name: expr,
+                    name_range: at..at + expr.len(),
+                    range: whole.range(),
+                    fallback,
+                    syntax: Syntax::Liquid,
+                },
+            ));
+        } else if let Some(inner) = c.get(2) {
+            let t = inner.as_str().trim();
+            let mut words = t.split_whitespace();
+            let piece = match words.next() {
+                Some("if") => Piece::Open(words.next().unwrap_or("")),
+                Some("unless") | Some("for") | Some("case") => Piece::Open(""),
+                Some("else") | Some("elsif") => Piece::Else,
+                Some("endif") | Some("endunless") | Some("endfor") | Some("endcase") => {
+                    Piece::Close
+                }
+                _ => Piece::Other,
+            };
+            out.push((whole.start(), piece));
+        }
+    }
+    for c in MAILCHIMP.captures_iter(text) {
+        let whole = c.get(0).expect("match");
+        let inner = c.get(1).expect("group");
+        let t = inner.as_str();
+        let piece = if let Some(name) = t.strip_prefix("IF:") {
+            Piece::Open(name)
+        } else if t.starts_with("ELSE:") || t.starts_with("ELSEIF:") {
+            Piece::Else
+        } else if t.starts_with("END:") {
+            Piece::Close
+        } else if t.is_empty() {
+            Piece::Other
+        } else {
+            Piece::Value {
+                name: t,
+                name_range: inner.range(),
+                range: whole.range(),
+                fallback: Fallback::Missing,
+                syntax: Syntax::Mailchimp,
+            }
+        };
+        out.push((whole.start(), piece));
+    }
+    out.sort_by_key(|(at, _)| *at);
+    out
+}
+
+/// The merge tokens of a text, in order, with their fallbacks.
+pub fn tokens(text: &str) -> Vec<Token<'_>> {
+    if !text.contains("{{") && !text.contains("{%") && !text.contains("*|") {
+        return Vec::new();
+    }
+    // Open `if` blocks: (name, in the else branch).
+    let mut open: Vec<(&str, bool)> = Vec::new();
+    let mut out = Vec::new();
+    for (_, piece) in pieces(text) {
+        match piece {
+            Piece::Open(name) => open.push((name, false)),
+            Piece::Else => {
+                if let Some(top) = open.last_mut() {
+                    top.1 = true;
+                }
+            }
+            Piece::Close => {
+                open.pop();
+            }
+            Piece::Other => {}
+            Piece::Value {
+                name,
+                name_range,
+                range,
+                mut fallback,
+                syntax,
+            } => {
+                if open
+                    .iter()
+                    .any(|(n, in_else)| !in_else && n.eq_ignore_ascii_case(name))
+                {
+                    fallback = Fallback::Guarded;
+                }
+                out.push(Token {
+                    name,
+                    range,
+                    name_range,
+                    fallback,
+                    syntax,
+                });
+            }
+        }
+    }
+    out
+}
+
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\b(?:https?://|www\.|mailto:)[^\s<>"']+"#).expect("valid"));
+static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[A-Za-z/!][^<>]*>").expect("valid"));
+
+/// The text a reader sees, with the same byte length as `text`: HTML tags,
+/// URLs and template syntax are blanked out with spaces, but the text of
+/// token fallbacks is kept. Offsets into the result are offsets into `text`.
+pub fn visible_text(text: &str) -> Cow<'_, str> {
+    let has_markup = text.contains('<')
+        || text.contains("{{")
+        || text.contains("{%")
+        || text.contains("*|")
+        || text.contains("://")
+        || text.contains("www.")
+        || text.contains("mailto:");
+    if !has_markup {
+        return Cow::Borrowed(text);
+    }
+    let mut blank: Vec<Range<usize>> = Vec::new();
+    blank.extend(TAG.find_iter(text).map(|m| m.range()));
+    blank.extend(URL.find_iter(text).map(|m| m.range()));
+    for c in LIQUID.captures_iter(text) {
+        let whole = c.get(0).expect("match").range();
+        // Keep a quoted default's text readable.
+        match c.get(1).map(|i| (i, i.as_str())) {
+            Some((inner, body)) if body.contains('|') => {
+                let keep = body.find('|').and_then(|i| {
+                    let after = &body[i + 1..];
+                    DEFAULT
+                        .captures(after)
+                        .and_then(|d| d.get(1).or_else(|| d.get(2)))
+                        .map(|g| {
+                            let off = inner.start() + i + 1;
+                            off + g.start()..off + g.end()
+                        })
+                });
+                match keep {
+                    Some(k) => {
+                        blank.push(whole.start..k.start);
+                        blank.push(k.end..whole.end);
+                    }
+                    None => blank.push(whole),
+                }
+            }
+            _ => blank.push(whole),
+        }
+    }
+    blank.extend(MAILCHIMP.find_iter(text).map(|m| m.range()));
+    let mut bytes = text.as_bytes().to_vec();
+    for r in blank {
+        for b in &mut bytes[r] {
+            *b = b' ';
+        }
+    }
+    // Blanked ranges always cover whole characters (they start and end at
+    // ASCII delimiters or at regex match bounds), so this stays UTF-8; fall
+    // back to the original text if it ever does not.
+    match String::from_utf8(bytes) {
+        Ok(s) => Cow::Owned(s),
+        Err(_) => Cow::Borrowed(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(text: &str) -> Vec<(String, String)> {
+        tokens(text)
+            .into_iter()
+            .map(|t| {
+                let fb = match &t.fallback {
+                    Fallback::Missing => "missing".to_string(),
+                    Fallback::Empty => "empty".to_string(),
+                    Fallback::Guarded => "guarded".to_string(),
+                    Fallback::Default(r) => format!("default:{}", &text[r.clone()]),
+                };
+                (t.name.to_string(), fb)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn liquid_tokens_and_defaults() {
+        let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            summary("Hi {{ first_name }},"),
+            vec![s("first_name", "missing")]
+        );
+        assert_eq!(
+            summary("Hi {{ first_name | default: 'there' }}, {{city|default:\"you\"}}"),
+            vec![s("first_name", "default:there"), s("city", "default:you")]
+        );
+        assert_eq!(
+            summary("Hi {{ first_name | default: '' }}"),
+            vec![s("first_name", "empty")]
+        );
+        assert_eq!(
+            summary("{{ name | capitalize | default: 'friend' }}"),
+            vec![s("name", "default:friend")]
+        );
+        assert_eq!(summary("{{ 'literal' }} {{ x + 1 }}"), vec![]);
+    }
+
+    #[test]
+    fn guards_make_tokens_safe() {
+        let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            summary("{{#if first_name}}Hi {{first_name}}{{else}}Hi {{first_name}}{{/if}} {{city}}"),
+            vec![
+                s("first_name", "guarded"),
+                s("first_name", "missing"),
+                s("city", "missing")
+            ]
+        );
+        assert_eq!(
+            summary("{% if city %}in {{ city }}{% endif %}"),
+            vec![s("city", "guarded")]
+        );
+        assert_eq!(
+            summary("*|IF:FNAME|*Hi *|FNAME|**|ELSE:|*Hi*|END:IF|* *|LNAME|* *|UNSUB|*"),
+            vec![
+                s("FNAME", "guarded"),
+                s("LNAME", "missing"),
+                s("UNSUB", "missing")
+            ]
+        );
+    }
+
+    #[test]
+    fn token_ranges_point_at_names() {
+        let t = "Hello {{  first_name }}!";
+        let tok = &tokens(t)[0];
+        assert_eq!(&t[tok.name_range.clone()], "first_name");
+        assert_eq!(&t[tok.range.clone()], "{{  first_name }}");
+    }
+
+    #[test]
+    fn visible_text_keeps_offsets_and_fallback_words() {
+        let t = "<a href=\"https://x.com/fathers-day\">Shop</a> {{ occasion | default: 'Father’s Day' }} www.expecting.com";
+        let v = visible_text(t);
+        assert_eq!(v.len(), t.len());
+        assert!(!v.contains("href") && !v.contains("fathers-day") && !v.contains("expecting"));
+        assert!(v.contains("Shop") && v.contains("Father’s Day"));
+        let i = v.find("Father’s Day").unwrap();
+        assert_eq!(&t[i..i + "Father’s Day".len()], "Father’s Day");
+        assert!(matches!(visible_text("plain words"), Cow::Borrowed(_)));
+    }
+}

@@ -1,0 +1,65 @@
+//! The words of a campaign that vocabularies are matched against: its copy
+//! as a reader sees it, its name, and its segment name.
+
+use std::borrow::Cow;
+
+use crate::campaign::{Campaign, CopyField};
+use crate::checks::words_of_name;
+use crate::template::visible_text;
+use crate::yaml::Node;
+
+/// One searchable text, with offsets equal to its scalar's value offsets.
+pub struct Wording<'a> {
+    pub node: &'a Node,
+    /// `email subject`, `campaign name`, `segment name`…
+    pub what: String,
+    pub text: Cow<'a, str>,
+    /// The copy field, when this is copy.
+    pub copy: Option<&'a CopyField<'a>>,
+}
+
+/// The copy of every channel, as the reader sees it (markup blanked out).
+pub fn copy<'a>(c: &'a Campaign<'a>) -> Vec<Wording<'a>> {
+    c.copy
+        .iter()
+        .map(|f| Wording {
+            node: f.node,
+            what: f.label(),
+            text: visible_text(f.text()),
+            copy: Some(f),
+        })
+        .collect()
+}
+
+/// The copy, then the campaign name and the segment name.
+pub fn copy_and_names<'a>(c: &'a Campaign<'a>) -> Vec<Wording<'a>> {
+    let mut out = copy(c);
+    if let Some(n) = c.name {
+        out.push(Wording {
+            node: n,
+            what: "campaign name".into(),
+            text: Cow::Borrowed(n.as_str().unwrap_or("")),
+            copy: None,
+        });
+    }
+    if let Some(seg) = c.audience.as_ref().and_then(|a| a.segment) {
+        out.push(Wording {
+            node: seg,
+            what: "segment name".into(),
+            text: Cow::Owned(words_of_name(seg.as_str().unwrap_or(""))),
+            copy: None,
+        });
+    }
+    out
+}
+
+/// Trims a quoted excerpt to a readable length.
+pub fn excerpt(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() > 60 {
+        let cut: String = s.chars().take(57).collect();
+        format!("{cut}…")
+    } else {
+        s
+    }
+}
