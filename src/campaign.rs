@@ -260,6 +260,15 @@ impl<'a> CopyField<'a> {
         )
     }
 
+    /// Where a glanceable field is seen before the message is opened.
+    pub fn seen_where(&self) -> Option<&'static str> {
+        match (self.channel, self.field) {
+            (Channel::Email, "subject") => Some("shows in inbox lists"),
+            (Channel::Sms, _) | (Channel::Push, "title") => Some("shows on lock screens"),
+            _ => None,
+        }
+    }
+
     /// `email subject`, `push title`… for messages.
     pub fn label(&self) -> String {
         format!("{} {}", self.channel, self.field)
@@ -368,8 +377,8 @@ impl<'p> Loader<'p> {
         self.problems.push(Problem {
             rule: &INVALID_CAMPAIGN,
             span,
-            message: message.into(),
-            help: help.into(),
+            message: sentence(message.into()),
+            help: sentence(help.into()),
         });
     }
 
@@ -410,8 +419,10 @@ impl<'p> Loader<'p> {
                 self.problems.push(Problem {
                     rule: &UNKNOWN_FIELD,
                     span: e.key.span,
-                    message: format!("`{key}` is not a field of {place}; preflight ignores it"),
-                    help,
+                    message: sentence(format!(
+                        "`{key}` is not a field of {place}, so it would be ignored"
+                    )),
+                    help: sentence(help),
                 });
                 continue;
             }
@@ -648,11 +659,9 @@ impl<'p> Loader<'p> {
                 "the campaign has no schedule",
                 "add `schedule:` with `send_at:`, such as `send_at: 2027-06-10T09:00:00`",
             );
-        } else if c.schedule.send_at.is_none()
-            && !self
-                .problems
-                .iter()
-                .any(|p| p.message.starts_with("send_at"))
+        } else if !fields
+            .iter()
+            .any(|(k, e)| *k == "schedule" && e.value.get("send_at").is_some())
         {
             self.invalid(
                 c.schedule_key.unwrap_or(anchor),
@@ -993,6 +1002,20 @@ impl<'p> Loader<'p> {
     }
 }
 
+/// Makes a message read as a sentence: a capital first letter and a full stop.
+pub fn sentence(mut s: String) -> String {
+    if let Some(first) = s.chars().next() {
+        if first.is_lowercase() {
+            let upper: String = first.to_uppercase().collect();
+            s.replace_range(..first.len_utf8(), &upper);
+        }
+    }
+    if !s.ends_with(['.', '!', '?']) {
+        s.push('.');
+    }
+    s
+}
+
 /// Loads one campaign document, adding every structural problem to `problems`.
 pub fn load<'a>(root: &'a Node, problems: &mut Vec<Problem>) -> Campaign<'a> {
     Loader { problems }.campaign(root)
@@ -1031,7 +1054,7 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].0, "unknown-field");
         assert_eq!(p[0].1, "exlude");
-        assert!(p[0].2.contains("did you mean `exclude`"), "{}", p[0].2);
+        assert!(p[0].2.contains("Did you mean `exclude`"), "{}", p[0].2);
     }
 
     #[test]
@@ -1092,10 +1115,26 @@ mod tests {
         assert!(
             p.iter()
                 .any(|x| x.1 == "sensitive-ocasion"
-                    && x.2.contains("did you mean `sensitive-occasion`")),
+                    && x.2.contains("Did you mean `sensitive-occasion`")),
             "{p:?}"
         );
         assert!(p.iter().any(|x| x.2.contains("gives no reason")), "{p:?}");
+    }
+
+    #[test]
+    fn a_schedule_without_send_at_is_reported_once() {
+        let p = problems("campaign: c1\nchannels: [email]\nschedule:\n  timezone: recipient\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].2.contains("no `send_at`"));
+        let p = problems("campaign: c1\nchannels: [email]\nschedule:\n  send_at: someday\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].1, "someday");
+    }
+
+    #[test]
+    fn messages_read_as_sentences() {
+        assert_eq!(sentence("the file".into()), "The file.");
+        assert_eq!(sentence("`x` is odd!".into()), "`x` is odd!");
     }
 
     #[test]

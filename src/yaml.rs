@@ -488,7 +488,7 @@ pub fn locate_in_scalar(file: &str, node: &Node, range: std::ops::Range<usize>) 
         if vi >= range.end {
             break;
         }
-        let mut at;
+        let at;
         loop {
             if ri >= raw.len() {
                 at = raw.len();

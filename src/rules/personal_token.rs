@@ -129,7 +129,7 @@ mod tests {
             );
         let f = assert_fires(&subject, RULE, "phone");
         assert_eq!(f[0].severity, Severity::Error);
-        assert!(f[0].message.contains("lock screens"));
+        assert!(f[0].message.contains("inbox lists"), "{}", f[0].message);
     }
 
     #[test]

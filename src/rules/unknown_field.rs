@@ -45,7 +45,7 @@ mod tests {
         let rule = "unknown-field";
         assert_clean(BASE, rule);
         let f = assert_fires(&BASE.replace("  include:", "  incldue:"), rule, "incldue");
-        assert!(f[0].help.contains("did you mean `include`"));
+        assert!(f[0].help.contains("Did you mean `include`"));
         assert_fires(
             &BASE.replace("    preheader:", "    pre_header:"),
             rule,

@@ -1,0 +1,85 @@
+//! The rule documentation shown by `preflight rules` and `preflight explain`.
+
+use crate::rules::{RuleMeta, RULES};
+use crate::settings::Settings;
+
+/// A table of every rule: code, name, default severity, summary.
+pub fn rules_table() -> String {
+    let name_w = RULES.iter().map(|r| r.meta.name.len()).max().unwrap_or(4);
+    let mut out = format!(
+        "{:<6} {:<name_w$} {:<8} {}\n",
+        "CODE", "NAME", "SEVERITY", "SUMMARY"
+    );
+    for r in RULES {
+        let m = r.meta;
+        out.push_str(&format!(
+            "{:<6} {:<name_w$} {:<8} {}\n",
+            m.code,
+            m.name,
+            m.severity.as_str(),
+            m.summary
+        ));
+    }
+    out
+}
+
+/// A rule's full documentation, with its settings and their current values.
+pub fn explain(rule: &RuleMeta, settings: &Settings) -> String {
+    let mut out = format!(
+        "{} ({})\nDefault severity: {}\n\n{}\n\n",
+        rule.name, rule.code, rule.severity, rule.summary
+    );
+    out.push_str(&rule.doc_text());
+    out.push('\n');
+    if !rule.settings.is_empty() {
+        out.push_str("\nSettings:\n");
+        for s in rule.settings {
+            let now = settings
+                .value_of(s.name)
+                .unwrap_or_else(|| s.default.to_string());
+            out.push_str(&format!(
+                "  {} = {}   (default {}) {}\n",
+                s.name, now, s.default, s.about
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_lists_every_rule() {
+        let t = rules_table();
+        for r in RULES {
+            assert!(t.contains(r.meta.code) && t.contains(r.meta.name));
+        }
+        assert_eq!(t.lines().count(), RULES.len() + 1);
+    }
+
+    #[test]
+    fn documented_defaults_match_the_settings() {
+        let s = Settings::default();
+        for r in RULES {
+            for doc in r.meta.settings {
+                assert_eq!(
+                    s.value_of(doc.name).as_deref(),
+                    Some(doc.default),
+                    "{}.{}",
+                    r.meta.name,
+                    doc.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn explain_shows_docs_and_settings() {
+        let r = crate::rules::find("segment-too-broad").unwrap();
+        let e = explain(r, &Settings::default());
+        assert!(e.contains("## Why is this bad?"));
+        assert!(e.contains("max_ratio = 0.5"));
+    }
+}
