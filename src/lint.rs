@@ -116,7 +116,7 @@ pub fn check_file(
                 &INVALID_CAMPAIGN,
                 e.span,
                 format!("the file is not valid YAML: {}", e.message),
-                "fix the YAML at this point: check the indentation, the quotes and the colon after each key",
+                "fix the YAML here or just above: check the indentation, the colon after each key, and that every `[`, `{` and quote is closed",
             );
             out.finish(text);
             return out;

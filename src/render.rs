@@ -36,12 +36,23 @@ impl SourceCode for FileSource<'_> {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
         let inner = self.text.read_span(span, before, after)?;
+        // miette counts the header's column in bytes; preflight counts
+        // characters everywhere (compact, JSON). The header is the only read
+        // without context lines, so give it the character column.
+        let mut column = inner.column();
+        if before == 0 && after == 0 {
+            let at = span.offset().min(self.text.len());
+            let line_start = at.saturating_sub(column);
+            if let Some(prefix) = self.text.get(line_start..at) {
+                column = prefix.chars().count();
+            }
+        }
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
             *inner.span(),
             inner.line(),
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }

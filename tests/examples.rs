@@ -1,0 +1,87 @@
+//! Runs preflight over `examples/`: every mistake fires where expected, the
+//! clean campaigns stay clean, and every rule fires somewhere.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use preflight::lint::{FileStatus, Options};
+use preflight::rules::RULES;
+use preflight::run::run;
+
+fn report() -> preflight::run::Report {
+    let now = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+    run(&[PathBuf::from("examples")], &Options::new(now)).expect("examples exist")
+}
+
+/// file → the rules that fire in it, and how often.
+fn fired() -> BTreeMap<String, BTreeMap<&'static str, usize>> {
+    let mut out: BTreeMap<String, BTreeMap<&'static str, usize>> = BTreeMap::new();
+    for f in report().findings() {
+        *out.entry(f.file.clone()).or_default().entry(f.rule.name).or_default() += 1;
+    }
+    out
+}
+
+#[test]
+fn clean_examples_produce_no_finding() {
+    let r = report();
+    let clean: Vec<_> = r.findings().filter(|f| f.file.starts_with("examples/clean/")).collect();
+    assert!(clean.is_empty(), "{clean:#?}");
+    let checked: Vec<_> = r
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("examples/clean/") && f.status == FileStatus::Checked)
+        .collect();
+    assert!(checked.len() >= 3, "at least three clean campaign files");
+    let skipped = r.files.iter().find(|f| f.path == "examples/clean/not-a-campaign.yaml").unwrap();
+    assert!(matches!(skipped.status, FileStatus::Skipped(_)));
+}
+
+#[test]
+fn each_mistake_file_fires_exactly_its_rules() {
+    let expected: &[(&str, &[(&str, usize)])] = &[
+        (
+            "examples/mistakes/baby-registry.yaml",
+            &[("creepy-phrasing", 2), ("segment-one-dimensional", 1), ("sensitive-targeting", 1), ("sensitive-topic", 1)],
+        ),
+        ("examples/mistakes/broken-yaml.yaml", &[("invalid-campaign", 1)]),
+        (
+            "examples/mistakes/everyone-sale.yaml",
+            &[("past-send-date", 1), ("segment-too-broad", 1), ("unverified-data", 3)],
+        ),
+        (
+            "examples/mistakes/fathers-day.yaml",
+            &[("sensitive-occasion", 1), ("stale-data", 1), ("token-missing-fallback", 1)],
+        ),
+        ("examples/mistakes/typos.yaml", &[("invalid-campaign", 3), ("unknown-field", 1)]),
+        ("examples/mistakes/vip-balance.yaml", &[("personal-token", 2), ("segment-too-narrow", 1)]),
+    ];
+    let got = fired();
+    let want: BTreeMap<String, BTreeMap<&str, usize>> = expected
+        .iter()
+        .map(|(f, rules)| (f.to_string(), rules.iter().copied().collect()))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn every_rule_fires_in_the_examples() {
+    let seen: BTreeSet<&str> = fired().values().flat_map(|m| m.keys().copied()).collect();
+    for r in RULES {
+        assert!(seen.contains(r.meta.name), "no example triggers {}", r.meta.name);
+    }
+}
+
+#[test]
+fn findings_point_inside_their_files_on_char_boundaries() {
+    let r = report();
+    for file in &r.files {
+        let text = file.text.as_deref().unwrap_or("");
+        for f in &file.findings {
+            assert!(f.span.end <= text.len(), "{f:?}");
+            assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));
+            assert!(f.start.line >= 1 && f.start.column >= 1);
+        }
+    }
+}

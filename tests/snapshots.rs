@@ -1,0 +1,48 @@
+//! What users see: the pretty output (no colour, width 100), snapshotted.
+
+use chrono::NaiveDate;
+use preflight::lint::Options;
+use preflight::render::{pretty, Style};
+use preflight::run::run;
+
+fn render(path: &str) -> String {
+    let now = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+    let report = run(&[path.into()], &Options::new(now)).unwrap();
+    pretty(&report, Style { color: false, width: 100 })
+}
+
+#[test]
+fn fathers_day() {
+    insta::assert_snapshot!(render("examples/mistakes/fathers-day.yaml"));
+}
+
+#[test]
+fn baby_registry() {
+    insta::assert_snapshot!(render("examples/mistakes/baby-registry.yaml"));
+}
+
+#[test]
+fn typos() {
+    insta::assert_snapshot!(render("examples/mistakes/typos.yaml"));
+}
+
+#[test]
+fn broken_yaml() {
+    insta::assert_snapshot!(render("examples/mistakes/broken-yaml.yaml"));
+}
+
+#[test]
+fn emoji_and_crlf() {
+    let bytes = std::fs::read("tests/fixtures/emoji-crlf.yaml").unwrap();
+    assert!(bytes.windows(2).any(|w| w == b"\r\n"), "the fixture must keep CRLF line endings");
+    let out = render("tests/fixtures/emoji-crlf.yaml");
+    // The labels sit under the exact characters, after the emoji.
+    assert!(out.contains("tests/fixtures/emoji-crlf.yaml:25:19"));
+    assert!(out.contains("tests/fixtures/emoji-crlf.yaml:26:26"));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn clean_folder() {
+    insta::assert_snapshot!(render("examples/clean"));
+}
