@@ -17,7 +17,9 @@ fn clean_examples_exit_0() {
         .args(["check", "examples/clean", "--now", NOW])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("No problems found in 4 campaigns (3 files)"));
+        .stdout(predicate::str::contains(
+            "No problems found in 4 campaigns (3 files)",
+        ));
 }
 
 #[test]
@@ -26,7 +28,9 @@ fn mistakes_exit_1_with_a_summary() {
         .args(["check", "examples/mistakes", "--now", NOW])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("12 errors, 9 warnings in 5 campaigns (6 files)"));
+        .stdout(predicate::str::contains(
+            "12 errors, 9 warnings in 5 campaigns (6 files)",
+        ));
 }
 
 #[test]
@@ -37,8 +41,16 @@ fn warnings_alone_exit_0_unless_denied() {
         .unwrap()
         .replace("estimated_size: 12000", "estimated_size: 40");
     std::fs::write(&f, text).unwrap();
-    preflight().args(["check", "--now", NOW]).arg(&f).assert().code(0);
-    preflight().args(["check", "--now", NOW, "--deny-warnings"]).arg(&f).assert().code(1);
+    preflight()
+        .args(["check", "--now", NOW])
+        .arg(&f)
+        .assert()
+        .code(0);
+    preflight()
+        .args(["check", "--now", NOW, "--deny-warnings"])
+        .arg(&f)
+        .assert()
+        .code(1);
 }
 
 #[test]
@@ -48,15 +60,31 @@ fn missing_path_and_bad_arguments_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no such file or folder"));
-    preflight().args(["check", "--format", "xml", "examples"]).assert().code(2);
-    preflight().args(["check", "--now", "tomorrow", "examples"]).assert().code(2);
-    preflight().args(["explain", "no-such-rule"]).assert().code(2);
+    preflight()
+        .args(["check", "--format", "xml", "examples"])
+        .assert()
+        .code(2);
+    preflight()
+        .args(["check", "--now", "tomorrow", "examples"])
+        .assert()
+        .code(2);
+    preflight()
+        .args(["explain", "no-such-rule"])
+        .assert()
+        .code(2);
 }
 
 #[test]
 fn compact_is_one_line_per_finding() {
     let out = preflight()
-        .args(["check", "examples/mistakes/fathers-day.yaml", "--format", "compact", "--now", NOW])
+        .args([
+            "check",
+            "examples/mistakes/fathers-day.yaml",
+            "--format",
+            "compact",
+            "--now",
+            NOW,
+        ])
         .assert()
         .code(1)
         .get_output()
@@ -66,15 +94,26 @@ fn compact_is_one_line_per_finding() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 4, "{text}");
     assert!(lines[0].starts_with("examples/mistakes/fathers-day.yaml:4:7: error[PF201/sensitive-occasion] This campaign mentions Father's Day"));
-    assert!(lines[1].starts_with("examples/mistakes/fathers-day.yaml:25:19: error[PF401/stale-data] "));
-    assert!(lines[2].starts_with("examples/mistakes/fathers-day.yaml:36:10: error[PF303/token-missing-fallback] "));
+    assert!(
+        lines[1].starts_with("examples/mistakes/fathers-day.yaml:25:19: error[PF401/stale-data] ")
+    );
+    assert!(lines[2].starts_with(
+        "examples/mistakes/fathers-day.yaml:36:10: error[PF303/token-missing-fallback] "
+    ));
     assert_eq!(lines[3], "3 errors, 0 warnings in 1 campaign (1 file)");
 }
 
 #[test]
 fn json_has_the_stable_keys() {
     let out = preflight()
-        .args(["check", "examples/mistakes/fathers-day.yaml", "--format", "json", "--now", NOW])
+        .args([
+            "check",
+            "examples/mistakes/fathers-day.yaml",
+            "--format",
+            "json",
+            "--now",
+            NOW,
+        ])
         .assert()
         .code(1)
         .get_output()
@@ -86,8 +125,19 @@ fn json_has_the_stable_keys() {
     assert_eq!(findings.len(), 3);
     let f = &findings[0];
     for key in [
-        "file", "campaign", "rule", "code", "severity", "message", "help", "line", "column", "end_line", "end_column",
-        "offset", "length",
+        "file",
+        "campaign",
+        "rule",
+        "code",
+        "severity",
+        "message",
+        "help",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "offset",
+        "length",
     ] {
         assert!(f.get(key).is_some(), "missing {key}");
     }
@@ -95,10 +145,16 @@ fn json_has_the_stable_keys() {
     assert_eq!(f["code"], "PF201");
     assert_eq!(f["severity"], "error");
     assert_eq!(f["campaign"], "fathers-day-2030");
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(4), Some(7)));
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(4), Some(7))
+    );
     // offset and length select the offending text.
     let text = std::fs::read_to_string("examples/mistakes/fathers-day.yaml").unwrap();
-    let (o, l) = (f["offset"].as_u64().unwrap() as usize, f["length"].as_u64().unwrap() as usize);
+    let (o, l) = (
+        f["offset"].as_u64().unwrap() as usize,
+        f["length"].as_u64().unwrap() as usize,
+    );
     assert_eq!(&text[o..o + l], "Father's Day");
     assert_eq!(v["summary"]["errors"], 3);
     assert_eq!(v["summary"]["campaigns"], 1);
@@ -123,9 +179,19 @@ fn colour_only_when_asked_or_on_a_terminal() {
         .output()
         .unwrap()
         .stdout;
-    assert!(!plain.contains(&0x1b), "no escape codes when not a terminal");
+    assert!(
+        !plain.contains(&0x1b),
+        "no escape codes when not a terminal"
+    );
     let coloured = preflight()
-        .args(["check", "examples/mistakes/fathers-day.yaml", "--now", NOW, "--color", "always"])
+        .args([
+            "check",
+            "examples/mistakes/fathers-day.yaml",
+            "--now",
+            NOW,
+            "--color",
+            "always",
+        ])
         .output()
         .unwrap()
         .stdout;
@@ -134,7 +200,13 @@ fn colour_only_when_asked_or_on_a_terminal() {
 
 #[test]
 fn rules_lists_every_rule() {
-    let out = preflight().arg("rules").assert().code(0).get_output().stdout.clone();
+    let out = preflight()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
     for r in preflight::rules::RULES {
         assert!(text.contains(r.meta.code) && text.contains(r.meta.name));
@@ -160,7 +232,9 @@ fn explain_by_code_or_name() {
         .args(["explain", "sensitive-ocasion"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("Did you mean `sensitive-occasion`?"));
+        .stderr(predicate::str::contains(
+            "Did you mean `sensitive-occasion`?",
+        ));
 }
 
 #[test]
@@ -172,7 +246,11 @@ fn current_folder_is_the_default_and_gitignore_is_honoured() {
     std::fs::write(dir.path().join("spring.yaml"), &clean).unwrap();
     std::fs::write(dir.path().join("drafts/broken.yaml"), &broken).unwrap();
     std::fs::write(dir.path().join("notes.yml"), "title: not a campaign\n").unwrap();
-    preflight().current_dir(dir.path()).args(["check", "--now", NOW]).assert().code(1);
+    preflight()
+        .current_dir(dir.path())
+        .args(["check", "--now", NOW])
+        .assert()
+        .code(1);
     std::fs::write(dir.path().join(".gitignore"), "drafts/\n").unwrap();
     preflight()
         .current_dir(dir.path())

@@ -18,7 +18,10 @@ fn report() -> preflight::run::Report {
 fn fired() -> BTreeMap<String, BTreeMap<&'static str, usize>> {
     let mut out: BTreeMap<String, BTreeMap<&'static str, usize>> = BTreeMap::new();
     for f in report().findings() {
-        *out.entry(f.file.clone()).or_default().entry(f.rule.name).or_default() += 1;
+        *out.entry(f.file.clone())
+            .or_default()
+            .entry(f.rule.name)
+            .or_default() += 1;
     }
     out
 }
@@ -26,7 +29,10 @@ fn fired() -> BTreeMap<String, BTreeMap<&'static str, usize>> {
 #[test]
 fn clean_examples_produce_no_finding() {
     let r = report();
-    let clean: Vec<_> = r.findings().filter(|f| f.file.starts_with("examples/clean/")).collect();
+    let clean: Vec<_> = r
+        .findings()
+        .filter(|f| f.file.starts_with("examples/clean/"))
+        .collect();
     assert!(clean.is_empty(), "{clean:#?}");
     let checked: Vec<_> = r
         .files
@@ -34,7 +40,11 @@ fn clean_examples_produce_no_finding() {
         .filter(|f| f.path.starts_with("examples/clean/") && f.status == FileStatus::Checked)
         .collect();
     assert!(checked.len() >= 3, "at least three clean campaign files");
-    let skipped = r.files.iter().find(|f| f.path == "examples/clean/not-a-campaign.yaml").unwrap();
+    let skipped = r
+        .files
+        .iter()
+        .find(|f| f.path == "examples/clean/not-a-campaign.yaml")
+        .unwrap();
     assert!(matches!(skipped.status, FileStatus::Skipped(_)));
 }
 
@@ -43,19 +53,41 @@ fn each_mistake_file_fires_exactly_its_rules() {
     let expected: &[(&str, &[(&str, usize)])] = &[
         (
             "examples/mistakes/baby-registry.yaml",
-            &[("creepy-phrasing", 2), ("segment-one-dimensional", 1), ("sensitive-targeting", 1), ("sensitive-topic", 1)],
+            &[
+                ("creepy-phrasing", 2),
+                ("segment-one-dimensional", 1),
+                ("sensitive-targeting", 1),
+                ("sensitive-topic", 1),
+            ],
         ),
-        ("examples/mistakes/broken-yaml.yaml", &[("invalid-campaign", 1)]),
+        (
+            "examples/mistakes/broken-yaml.yaml",
+            &[("invalid-campaign", 1)],
+        ),
         (
             "examples/mistakes/everyone-sale.yaml",
-            &[("past-send-date", 1), ("segment-too-broad", 1), ("unverified-data", 3)],
+            &[
+                ("past-send-date", 1),
+                ("segment-too-broad", 1),
+                ("unverified-data", 3),
+            ],
         ),
         (
             "examples/mistakes/fathers-day.yaml",
-            &[("sensitive-occasion", 1), ("stale-data", 1), ("token-missing-fallback", 1)],
+            &[
+                ("sensitive-occasion", 1),
+                ("stale-data", 1),
+                ("token-missing-fallback", 1),
+            ],
         ),
-        ("examples/mistakes/typos.yaml", &[("invalid-campaign", 3), ("unknown-field", 1)]),
-        ("examples/mistakes/vip-balance.yaml", &[("personal-token", 2), ("segment-too-narrow", 1)]),
+        (
+            "examples/mistakes/typos.yaml",
+            &[("invalid-campaign", 3), ("unknown-field", 1)],
+        ),
+        (
+            "examples/mistakes/vip-balance.yaml",
+            &[("personal-token", 2), ("segment-too-narrow", 1)],
+        ),
     ];
     let got = fired();
     let want: BTreeMap<String, BTreeMap<&str, usize>> = expected
@@ -69,7 +101,11 @@ fn each_mistake_file_fires_exactly_its_rules() {
 fn every_rule_fires_in_the_examples() {
     let seen: BTreeSet<&str> = fired().values().flat_map(|m| m.keys().copied()).collect();
     for r in RULES {
-        assert!(seen.contains(r.meta.name), "no example triggers {}", r.meta.name);
+        assert!(
+            seen.contains(r.meta.name),
+            "no example triggers {}",
+            r.meta.name
+        );
     }
 }
 

@@ -8,7 +8,13 @@ use preflight::run::run;
 fn render(path: &str) -> String {
     let now = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
     let report = run(&[path.into()], &Options::new(now)).unwrap();
-    pretty(&report, Style { color: false, width: 100 })
+    pretty(
+        &report,
+        Style {
+            color: false,
+            width: 100,
+        },
+    )
 }
 
 #[test]
@@ -34,7 +40,10 @@ fn broken_yaml() {
 #[test]
 fn emoji_and_crlf() {
     let bytes = std::fs::read("tests/fixtures/emoji-crlf.yaml").unwrap();
-    assert!(bytes.windows(2).any(|w| w == b"\r\n"), "the fixture must keep CRLF line endings");
+    assert!(
+        bytes.windows(2).any(|w| w == b"\r\n"),
+        "the fixture must keep CRLF line endings"
+    );
     let out = render("tests/fixtures/emoji-crlf.yaml");
     // The labels sit under the exact characters, after the emoji.
     assert!(out.contains("tests/fixtures/emoji-crlf.yaml:25:19"));
