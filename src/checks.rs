@@ -84,6 +84,8 @@ pub struct Entry {
     /// For token classes: the finding's severity in body copy.
     pub severity: Option<Severity>,
     pub patterns: Vec<String>,
+    /// Phrases that contain a match but mean something else ("baby blue").
+    pub except: Option<Regex>,
 }
 
 impl Entry {
@@ -140,8 +142,16 @@ impl Lexicon {
     pub fn find_all(&self, text: &str) -> Vec<Match> {
         let mut out = Vec::new();
         for entry in self.set.matches(text).iter() {
+            let except: Vec<Range<usize>> = match &self.entries[entry].except {
+                Some(re) => re.find_iter(text).map(|m| m.range()).collect(),
+                None => Vec::new(),
+            };
             for m in self.each[entry].find_iter(text) {
-                if m.start() == m.end() {
+                if m.start() == m.end()
+                    || except
+                        .iter()
+                        .any(|e| e.start <= m.start() && m.end() <= e.end)
+                {
                     continue;
                 }
                 out.push(Match {
@@ -290,7 +300,7 @@ fn parse_entry(item: &Node, err: &dyn Fn(Span, String) -> PackError) -> Result<E
     for e in map {
         let k = e.key.as_str().unwrap_or("");
         if ![
-            "id", "category", "label", "message", "keys", "severity", "patterns",
+            "id", "category", "label", "message", "keys", "severity", "patterns", "except",
         ]
         .contains(&k)
         {
@@ -349,6 +359,26 @@ fn parse_entry(item: &Node, err: &dyn Fn(Span, String) -> PackError) -> Result<E
         compile(p, s)?;
         patterns.push(s.to_string());
     }
+    let except = match map.iter().find(|e| e.key.as_str() == Some("except")) {
+        None => None,
+        Some(e) => {
+            let items = e.value.as_seq().ok_or_else(|| {
+                err(
+                    e.value.span,
+                    format!("entry `{id}`: `except` is a list of patterns"),
+                )
+            })?;
+            let mut alts = Vec::new();
+            for p in items {
+                let s = p
+                    .as_str()
+                    .ok_or_else(|| err(p.span, "a pattern is text".into()))?;
+                compile(p, s)?;
+                alts.push(format!("(?:{s})"));
+            }
+            Some(compile(&e.value, &alts.join("|"))?)
+        }
+    };
     Ok(Entry {
         id,
         category,
@@ -357,6 +387,7 @@ fn parse_entry(item: &Node, err: &dyn Fn(Span, String) -> PackError) -> Result<E
         keys,
         severity,
         patterns,
+        except,
     })
 }
 
@@ -487,6 +518,8 @@ mod tests {
         assert!(topics.is_match("Congratulations on your PREGNANCY"));
         assert!(!topics.is_match("An unexpecting guest"));
         assert!(!topics.is_match("Book a babysitter tonight"));
+        assert!(!topics.is_match("New in baby blue and baby pink"));
+        assert!(topics.is_match("baby blue for the baby"));
         assert!(topics.is_match("Gifts for the new baby"));
         let occ = &c.occasions;
         for s in [

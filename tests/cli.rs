@@ -18,7 +18,7 @@ fn clean_examples_exit_0() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "No problems found in 4 campaigns (3 files)",
+            "No problems found in 5 campaigns (4 files)",
         ));
 }
 
