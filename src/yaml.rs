@@ -141,6 +141,41 @@ fn is_bool(s: &str) -> bool {
     matches!(s, "true" | "false" | "True" | "False" | "TRUE" | "FALSE")
 }
 
+/// Says a YAML reader's error in words a marketer can act on, keeping the
+/// reader's own words for whoever debugs it.
+fn plain_message(raw: &str) -> String {
+    let plain = if raw.contains("recursion limit") {
+        return "values are nested too deeply for the YAML reader".to_string();
+    } else if raw.contains("tab") {
+        "a tab is used for indentation here; YAML indents with spaces only"
+    } else if raw.contains("flow sequence") || raw == "misplaced bracket" {
+        "a list written with `[` is not closed with `]`, or its items are missing a comma"
+    } else if raw.contains("flow mapping") {
+        "a mapping written with `{` is not closed with `}`, or its entries are missing a comma"
+    } else if raw.contains("quoted scalar, found unexpected end") {
+        "a quote is opened but never closed"
+    } else if raw.contains("unknown escape")
+        || raw.contains("hexadecimal")
+        || raw.contains("Unicode character escape")
+    {
+        "a backslash inside double quotes starts an escape YAML does not know; use single quotes, or write `\\\\` for a backslash"
+    } else if raw.contains("mapping values are not allowed") || raw.contains("':' indicator") {
+        "a `key: value` appears where YAML did not expect one: check this line's indentation, look above for an unclosed `[`, `{` or quote, or put quotes around a value that contains `: `"
+    } else if raw.contains("did not find expected key")
+        || raw.contains("invalid indentation")
+        || raw.contains("wrongly indented")
+    {
+        "this line is indented differently from the lines around it"
+    } else if raw.contains("block sequence entries are not allowed") {
+        "a `- ` list item appears where YAML did not expect a list: check its indentation"
+    } else if raw.contains("unknown anchor") {
+        "an alias (`*name`) refers to an anchor (`&name`) that is not defined above it"
+    } else {
+        return raw.to_string();
+    };
+    format!("{plain} (the YAML reader says: {raw})")
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub root: Node,
@@ -188,12 +223,7 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
             Ok(x) => x,
             Err(e) => {
                 let at = conv.byte(e.marker().index());
-                let message = match e.info() {
-                    "recursion limit exceeded" => {
-                        "values are nested too deeply for the YAML reader".to_string()
-                    }
-                    other => other.to_string(),
-                };
+                let message = plain_message(e.info());
                 return Err(YamlError {
                     message,
                     span: Span::new(at, at),
@@ -408,6 +438,22 @@ mod tests {
         let t = "a: [1, 2\nb: 3\n";
         let e = parse(t, 0, Budget::default()).unwrap_err();
         assert!(e.span.start > 0 && e.span.start <= t.len(), "{e:?}");
+    }
+
+    #[test]
+    fn syntax_errors_are_said_plainly() {
+        for (text, says) in [
+            ("a: [1, 2\nb: 3\n", "unclosed `[`"),
+            ("a:\n\tb: 1\n", "tab"),
+            ("a: \"x\n", "quote is opened but never closed"),
+            ("a:\n  b: 1\n c: 2\n", "indented differently"),
+        ] {
+            let e = parse(text, 0, Budget::default()).unwrap_err();
+            assert!(
+                e.message.contains(says) && e.message.contains("the YAML reader says"),
+                "{text:?}: {e:?}"
+            );
+        }
     }
 
     #[test]
