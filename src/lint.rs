@@ -115,8 +115,16 @@ pub fn check_file(
                 None,
                 &INVALID_CAMPAIGN,
                 e.span,
-                format!("the file is not valid YAML: {}", e.message),
-                "fix the YAML here or just above: check the indentation, the colon after each key, and that every `[`, `{` and quote is closed",
+                if e.limit {
+                    format!("the file is too large or too deeply nested to check: {}", e.message)
+                } else {
+                    format!("the file is not valid YAML: {}", e.message)
+                },
+                if e.limit {
+                    "a campaign file is small and shallow; split this file, and avoid aliases (`*name`) that repeat other aliases"
+                } else {
+                    "fix the YAML here or just above: check the indentation, the colon after each key, and that every `[`, `{` and quote is closed"
+                },
             );
             out.finish(text);
             return out;
@@ -245,5 +253,104 @@ impl FileOutcome {
             start: LineCol { line: 0, column: 0 },
             end: LineCol { line: 0, column: 0 },
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{now, BASE};
+
+    fn check(bytes: &[u8], explicit: bool) -> FileOutcome {
+        check_file(
+            "f.yaml",
+            bytes,
+            explicit,
+            &Options::new(now()),
+            Checks::builtin(),
+        )
+    }
+
+    fn only(out: &FileOutcome) -> &Finding {
+        assert_eq!(out.findings.len(), 1, "{:#?}", out.findings);
+        &out.findings[0]
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_at_its_byte() {
+        let mut bytes = b"campaign: x\nname: caf".to_vec();
+        bytes.push(0xff);
+        let out = check(&bytes, true);
+        let f = only(&out);
+        assert_eq!(f.span.start, 21);
+        assert!(f.message.contains("byte 21"));
+        // When walking, a binary file without a campaign line is skipped.
+        assert!(matches!(
+            check(&[0xff, 0xfe, 0x00], false).status,
+            FileStatus::Skipped(_)
+        ));
+    }
+
+    #[test]
+    fn a_byte_order_mark_keeps_spans_right() {
+        let text = format!(
+            "\u{feff}{}",
+            BASE.replace("estimated_size: 12000", "estimated_size: 40")
+        );
+        let out = check(text.as_bytes(), true);
+        let f = only(&out);
+        assert_eq!(&text[f.span.range()], "40");
+    }
+
+    #[test]
+    fn every_document_of_a_campaign_file_must_be_a_campaign() {
+        let text = format!("{BASE}---\nteam: lifecycle\n");
+        let out = check(text.as_bytes(), false);
+        let f = only(&out);
+        assert!(f.message.contains("no `campaign:` key"));
+        assert_eq!(out.campaigns, 1);
+        // Empty documents (a trailing `---`) are fine.
+        assert!(check(format!("{BASE}---\n").as_bytes(), false)
+            .findings
+            .is_empty());
+    }
+
+    #[test]
+    fn non_campaign_yaml_is_skipped_when_walking_but_not_when_named() {
+        assert!(matches!(
+            check(b"team: x\n", false).status,
+            FileStatus::Skipped(_)
+        ));
+        assert!(matches!(
+            check(b"key: [broken\n", false).status,
+            FileStatus::Skipped(_)
+        ));
+        let out = check(b"team: x\n", true);
+        assert!(only(&out).message.contains("has no campaign"));
+        let out = check(b"", true);
+        assert!(only(&out).message.contains("has no campaign"));
+    }
+
+    #[test]
+    fn budgets_are_named_in_the_message() {
+        let text = format!("campaign: x\nconsent:\n{}", "  - a\n".repeat(300_000));
+        let out = check(text.as_bytes(), true);
+        let f = only(&out);
+        assert!(
+            f.message.contains("too large") && f.message.contains("250000"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn acknowledged_findings_are_counted() {
+        let text = format!(
+            "{}acknowledge:\n  - rule: PF103\n    reason: one-to-one VIP message\n",
+            BASE.replace("estimated_size: 12000", "estimated_size: 40")
+        );
+        let out = check(text.as_bytes(), true);
+        assert!(out.findings.is_empty(), "{:#?}", out.findings);
+        assert_eq!(out.suppressed, 1);
     }
 }

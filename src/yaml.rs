@@ -186,6 +186,8 @@ pub struct Document {
 pub struct YamlError {
     pub message: String,
     pub span: Span,
+    /// A budget was exceeded (rather than a syntax error).
+    pub limit: bool,
 }
 
 enum Frame {
@@ -216,6 +218,7 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
     let over = |what: String, at: Span| YamlError {
         message: what,
         span: at,
+        limit: true,
     };
 
     while let Some(next) = parser.next_event() {
@@ -225,6 +228,7 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
                 let at = conv.byte(e.marker().index());
                 let message = plain_message(e.info());
                 return Err(YamlError {
+                    limit: e.info().contains("recursion limit"),
                     message,
                     span: Span::new(at, at),
                 });
