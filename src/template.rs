@@ -230,10 +230,79 @@ static URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)\b(?:https?://|www\.|mailto:)[^\s<>"']+"#).expect("valid"));
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[A-Za-z/!][^<>]*>").expect("valid"));
 
-/// The text a reader sees, with the same byte length as `text`: HTML tags,
-/// URLs and template syntax are blanked out with spaces, but the text of
-/// token fallbacks is kept. Offsets into the result are offsets into `text`.
-pub fn visible_text(text: &str) -> Cow<'_, str> {
+/// The text a reader sees: HTML tags, URLs and template syntax are blanked
+/// out with spaces, the text of token fallbacks is kept, and HTML character
+/// references (`&rsquo;`, `&#39;`, `&amp;`, `&nbsp;`…) are decoded.
+/// [`Visible::source_range`] maps a range of the result back to `text`.
+#[derive(Debug, Clone)]
+pub struct Visible<'t> {
+    pub text: Cow<'t, str>,
+    /// Each decoded character reference: (start in the result, its length
+    /// there, its length in the source). Sorted; empty when none.
+    shifts: Vec<(usize, usize, usize)>,
+}
+
+impl Visible<'_> {
+    /// The source byte range of a range of the visible text.
+    pub fn source_range(&self, r: Range<usize>) -> Range<usize> {
+        self.to_source(r.start, false)..self.to_source(r.end, true)
+    }
+
+    fn to_source(&self, o: usize, is_end: bool) -> usize {
+        let mut delta = 0isize;
+        for &(start, out_len, src_len) in &self.shifts {
+            if o <= start {
+                break;
+            }
+            if o < start + out_len {
+                let base = (start as isize + delta) as usize;
+                return if is_end { base + src_len } else { base };
+            }
+            delta += src_len as isize - out_len as isize;
+        }
+        (o as isize + delta) as usize
+    }
+}
+
+static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});").expect("valid")
+});
+
+fn decode_entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let n = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(n).filter(|c| !c.is_control());
+    }
+    Some(match name {
+        "amp" => '&',
+        "apos" => '\'',
+        "quot" => '"',
+        "nbsp" => ' ',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "ndash" => '–',
+        "mdash" => '—',
+        "hellip" => '…',
+        "eacute" => 'é',
+        "egrave" => 'è',
+        "ecirc" => 'ê',
+        "aacute" => 'á',
+        "iacute" => 'í',
+        "oacute" => 'ó',
+        "uacute" => 'ú',
+        "ntilde" => 'ñ',
+        "ccedil" => 'ç',
+        _ => return None,
+    })
+}
+
+/// See [`Visible`].
+pub fn visible_text(text: &str) -> Visible<'_> {
     let has_markup = text.contains('<')
         || text.contains("{{")
         || text.contains("{%")
@@ -241,9 +310,45 @@ pub fn visible_text(text: &str) -> Cow<'_, str> {
         || text.contains("://")
         || text.contains("www.")
         || text.contains("mailto:");
-    if !has_markup {
-        return Cow::Borrowed(text);
+    let blanked: Cow<'_, str> = if has_markup {
+        blank_markup(text)
+    } else {
+        Cow::Borrowed(text)
+    };
+    if !blanked.contains('&') {
+        return Visible {
+            text: blanked,
+            shifts: Vec::new(),
+        };
     }
+    let mut out = String::with_capacity(blanked.len());
+    let mut shifts = Vec::new();
+    let mut last = 0;
+    for c in ENTITY.captures_iter(&blanked) {
+        let whole = c.get(0).expect("match");
+        let Some(ch) = decode_entity(&c[1]) else {
+            continue;
+        };
+        out.push_str(&blanked[last..whole.start()]);
+        shifts.push((out.len(), ch.len_utf8(), whole.len()));
+        out.push(ch);
+        last = whole.end();
+    }
+    if shifts.is_empty() {
+        return Visible {
+            text: blanked,
+            shifts,
+        };
+    }
+    out.push_str(&blanked[last..]);
+    Visible {
+        text: Cow::Owned(out),
+        shifts,
+    }
+}
+
+/// Blanks tags, URLs and template syntax with spaces (same byte length).
+fn blank_markup(text: &str) -> Cow<'_, str> {
     let mut blank: Vec<Range<usize>> = Vec::new();
     blank.extend(TAG.find_iter(text).map(|m| m.range()));
     blank.extend(URL.find_iter(text).map(|m| m.range()));
@@ -366,12 +471,36 @@ mod tests {
     #[test]
     fn visible_text_keeps_offsets_and_fallback_words() {
         let t = "<a href=\"https://x.com/fathers-day\">Shop</a> {{ occasion | default: 'Father’s Day' }} www.expecting.com";
-        let v = visible_text(t);
+        let v = visible_text(t).text;
         assert_eq!(v.len(), t.len());
         assert!(!v.contains("href") && !v.contains("fathers-day") && !v.contains("expecting"));
         assert!(v.contains("Shop") && v.contains("Father’s Day"));
         let i = v.find("Father’s Day").unwrap();
         assert_eq!(&t[i..i + "Father’s Day".len()], "Father’s Day");
-        assert!(matches!(visible_text("plain words"), Cow::Borrowed(_)));
+        assert!(matches!(visible_text("plain words").text, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn character_references_are_decoded_and_mapped_back() {
+        let t =
+            "<p>Happy Father&rsquo;s Day &amp; more&#8230; caf&eacute; Father&#39;s&nbsp;Day</p>";
+        let v = visible_text(t);
+        assert!(
+            v.text
+                .contains("Happy Father’s Day & more… café Father's Day"),
+            "{}",
+            v.text
+        );
+        let i = v.text.find("Father’s Day").unwrap();
+        let r = v.source_range(i..i + "Father’s Day".len());
+        assert_eq!(&t[r], "Father&rsquo;s Day");
+        let j = v.text.rfind("Father's Day").unwrap();
+        let r = v.source_range(j..j + "Father's Day".len());
+        assert_eq!(&t[r], "Father&#39;s&nbsp;Day");
+        // A range that starts inside a decoded character covers all of it.
+        let k = v.text.find('’').unwrap();
+        assert_eq!(&t[v.source_range(k..k + 3)], "&rsquo;");
+        // Unknown references stay as written.
+        assert_eq!(visible_text("a &bogus; b").text, "a &bogus; b");
     }
 }

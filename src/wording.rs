@@ -5,15 +5,17 @@ use std::borrow::Cow;
 
 use crate::campaign::{Campaign, CopyField};
 use crate::checks::words_of_name;
-use crate::template::visible_text;
+use crate::template::{visible_text, Visible};
 use crate::yaml::Node;
 
-/// One searchable text, with offsets equal to its scalar's value offsets.
+/// One searchable text. Map a range of `text` with [`Wording::value_range`]
+/// before locating it in the file.
 pub struct Wording<'a> {
     pub node: &'a Node,
     /// `email subject`, `campaign name`, `segment name`…
     pub what: String,
     pub text: Cow<'a, str>,
+    visible: Option<Visible<'a>>,
     /// The copy field, when this is copy.
     pub copy: Option<&'a CopyField<'a>>,
 }
@@ -22,13 +24,27 @@ pub struct Wording<'a> {
 pub fn copy<'a>(c: &'a Campaign<'a>) -> Vec<Wording<'a>> {
     c.copy
         .iter()
-        .map(|f| Wording {
-            node: f.node,
-            what: f.label(),
-            text: visible_text(f.text()),
-            copy: Some(f),
+        .map(|f| {
+            let visible = visible_text(f.text());
+            Wording {
+                node: f.node,
+                what: f.label(),
+                text: visible.text.clone(),
+                visible: Some(visible),
+                copy: Some(f),
+            }
         })
         .collect()
+}
+
+impl Wording<'_> {
+    /// The range of the scalar's value that `r` (a range of `text`) came from.
+    pub fn value_range(&self, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        match &self.visible {
+            Some(v) => v.source_range(r),
+            None => r,
+        }
+    }
 }
 
 /// The copy, then the campaign name and the segment name.
@@ -39,6 +55,7 @@ pub fn copy_and_names<'a>(c: &'a Campaign<'a>) -> Vec<Wording<'a>> {
             node: n,
             what: "campaign name".into(),
             text: Cow::Borrowed(n.as_str().unwrap_or("")),
+            visible: None,
             copy: None,
         });
     }
@@ -47,6 +64,7 @@ pub fn copy_and_names<'a>(c: &'a Campaign<'a>) -> Vec<Wording<'a>> {
             node: seg,
             what: "segment name".into(),
             text: Cow::Owned(words_of_name(seg.as_str().unwrap_or(""))),
+            visible: None,
             copy: None,
         });
     }

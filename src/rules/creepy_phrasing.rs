@@ -46,7 +46,7 @@ pub fn check(ctx: &mut Ctx) {
             seen.push(m.entry);
             let phrase = excerpt(&w.text[m.range.clone()]);
             let why = lex.entries[m.entry].message.clone();
-            let span = ctx.locate(w.node, m.range);
+            let span = ctx.locate(w.node, w.value_range(m.range));
             ctx.report(
                 &CREEPY_PHRASING,
                 span,

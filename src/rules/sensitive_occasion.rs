@@ -71,7 +71,7 @@ pub fn check(ctx: &mut Ctx) {
     let mut firsts: Vec<(usize, crate::source::Span, String)> = Vec::new();
     for w in copy_and_names(c) {
         for m in lex.find_all(&w.text) {
-            let span = ctx.locate(w.node, m.range.clone());
+            let span = ctx.locate(w.node, w.value_range(m.range.clone()));
             let quoted = excerpt(&w.text[m.range.clone()]);
             match firsts.iter_mut().find(|(e, _, _)| *e == m.entry) {
                 Some(f) if f.1 <= span => {}
@@ -195,6 +195,12 @@ mod tests {
             RULE,
             "Father's Day",
         );
+        // HTML character references are read as the reader sees them.
+        let html = BASE.replace(
+            "Our spring running range",
+            "<p>Father&rsquo;s Day</p> and our range",
+        );
+        assert_fires(&html, RULE, "Father&rsquo;s Day");
         // A mention inside a fallback is seen.
         let yaml = BASE.replace(
             "Our spring running range",

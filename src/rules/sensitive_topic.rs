@@ -54,7 +54,7 @@ pub fn check(ctx: &mut Ctx) {
             seen.push(m.entry);
             let e = &lex.entries[m.entry];
             let word = excerpt(&w.text[m.range.clone()]);
-            let span = ctx.locate(w.node, m.range);
+            let span = ctx.locate(w.node, w.value_range(m.range));
             ctx.report(
                 &SENSITIVE_TOPIC,
                 span,

@@ -114,7 +114,7 @@ fn preview(text: &str, t: &Token) -> String {
         .map(|i| t.range.end + i)
         .unwrap_or(text.len());
     let line = format!("{}{}", &text[start..t.range.start], &text[t.range.end..end]);
-    excerpt(&crate::template::visible_text(&line))
+    excerpt(&crate::template::visible_text(&line).text)
 }
 
 #[cfg(test)]
