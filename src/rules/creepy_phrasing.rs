@@ -50,7 +50,7 @@ pub fn check(ctx: &mut Ctx) {
             ctx.report(
                 &CREEPY_PHRASING,
                 span,
-                format!("“{phrase}” in the {} tells the reader they were watched. {why}", w.what),
+                format!("The {} says “{phrase}”. {why}", w.what),
                 "Say why the offer fits without describing what the reader did, such as “Picked for you” or “Back in stock in your size”.",
             );
         }
