@@ -217,6 +217,9 @@ pub struct Audience<'a> {
     pub estimated_size: Option<Spanned<u64>>,
     /// The `include` key, when written.
     pub include_key: Option<Span>,
+    /// Some include condition could not be read (already reported as
+    /// `invalid-campaign`): rules that judge the whole include list skip.
+    pub include_broken: bool,
     pub include: Vec<Condition<'a>>,
     pub exclude: Vec<Condition<'a>>,
 }
@@ -390,6 +393,7 @@ impl<'p> Loader<'p> {
         allowed: &[&str],
         place: &str,
     ) -> Vec<(&'a str, &'a Entry)> {
+        let place = &field_name(place);
         let Some(entries) = node.as_map() else {
             self.invalid(
                 node.span,
@@ -442,6 +446,7 @@ impl<'p> Loader<'p> {
     }
 
     fn text<'a>(&mut self, node: &'a Node, what: &str) -> Option<Spanned<&'a str>> {
+        let what = &field_name(what);
         if node.is_null() {
             self.invalid(
                 node.span,
@@ -464,6 +469,7 @@ impl<'p> Loader<'p> {
     }
 
     fn count(&mut self, node: &Node, what: &str) -> Option<Spanned<u64>> {
+        let what = &field_name(what);
         let s = self.text(node, what)?;
         let plain = node.scalar().is_some_and(|s| s.style == Style::Plain);
         match s.value.parse::<u64>() {
@@ -480,6 +486,7 @@ impl<'p> Loader<'p> {
     }
 
     fn when(&mut self, node: &Node, what: &str) -> Option<Spanned<When>> {
+        let what = &field_name(what);
         let s = self.text(node, what)?;
         match When::parse(s.value) {
             Ok(w) => Some(Spanned::new(w, s.span)),
@@ -495,6 +502,7 @@ impl<'p> Loader<'p> {
     }
 
     fn duration(&mut self, node: &Node, what: &str) -> Option<Spanned<Duration>> {
+        let what = &field_name(what);
         let s = self.text(node, what)?;
         match Duration::parse(s.value) {
             Ok(d) => Some(Spanned::new(d, s.span)),
@@ -510,6 +518,7 @@ impl<'p> Loader<'p> {
     }
 
     fn list<'a>(&mut self, node: &'a Node, what: &str, example: &str) -> &'a [Node] {
+        let what = &field_name(what);
         match node.as_seq() {
             Some(items) => items,
             None => {
@@ -659,10 +668,9 @@ impl<'p> Loader<'p> {
                 "the campaign has no schedule",
                 "add `schedule:` with `send_at:`, such as `send_at: 2027-06-10T09:00:00`",
             );
-        } else if !fields
-            .iter()
-            .any(|(k, e)| *k == "schedule" && e.value.get("send_at").is_some())
-        {
+        } else if !fields.iter().any(|(k, e)| {
+            *k == "schedule" && (e.value.get("send_at").is_some() || e.value.as_map().is_none())
+        }) {
             self.invalid(
                 c.schedule_key.unwrap_or(anchor),
                 "the schedule has no `send_at`",
@@ -746,6 +754,7 @@ impl<'p> Loader<'p> {
                         .filter_map(|i| self.condition(i, key))
                         .collect();
                     if key == "include" {
+                        a.include_broken = v.as_seq().is_none() || conds.len() < items.len();
                         a.include = conds;
                     } else {
                         a.exclude = conds;
@@ -999,6 +1008,15 @@ impl<'p> Loader<'p> {
                 }
             }
         }
+    }
+}
+
+/// A bare field name is shown as code (`list_size`); phrases stay as they are.
+fn field_name(what: &str) -> std::borrow::Cow<'_, str> {
+    if !what.is_empty() && what.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+        std::borrow::Cow::Owned(format!("`{what}`"))
+    } else {
+        std::borrow::Cow::Borrowed(what)
     }
 }
 

@@ -46,7 +46,7 @@ pub fn check(ctx: &mut Ctx) {
     let Some(aud) = &ctx.campaign.audience else {
         return;
     };
-    if aud.include.is_empty() {
+    if aud.include.is_empty() || aud.include_broken {
         return;
     }
     let mut dims = Vec::new();

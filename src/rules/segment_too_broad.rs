@@ -74,7 +74,7 @@ pub fn check(ctx: &mut Ctx) {
                 .is_none_or(|d| d.id != "geographic")
         })
         .count();
-    if targeted == 0 {
+    if targeted == 0 && !aud.include_broken {
         let span = aud.include_key.unwrap_or(aud.key);
         let message = if aud.include.is_empty() {
             "The audience has no include conditions, so it reaches everyone on the list."
@@ -174,6 +174,18 @@ mod tests {
             .nth(1)
             .unwrap();
         assert_fires(&format!("{no_include}{rest}"), RULE, "audience");
+    }
+
+    #[test]
+    fn a_broken_include_is_reported_once_as_invalid() {
+        let broken = BASE.replace(
+            "  include:\n    - attribute: preferences.interests",
+            "  include:\n    - 42\n    - attribute: preferences.interests",
+        );
+        assert_clean(&broken, RULE);
+        assert!(hits(&broken, "invalid-campaign")
+            .iter()
+            .any(|(s, _)| s == "42"));
     }
 
     #[test]
