@@ -485,36 +485,41 @@ impl<'p> Loader<'p> {
         }
     }
 
-    fn when(&mut self, node: &Node, what: &str) -> Option<Spanned<When>> {
+    /// Reads a text value with `parse`, reporting its error at the value.
+    fn parsed<T>(
+        &mut self,
+        node: &Node,
+        what: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+        help: &str,
+    ) -> Option<Spanned<T>> {
         let what = &field_name(what);
         let s = self.text(node, what)?;
-        match When::parse(s.value) {
-            Ok(w) => Some(Spanned::new(w, s.span)),
+        match parse(s.value) {
+            Ok(v) => Some(Spanned::new(v, s.span)),
             Err(e) => {
-                self.invalid(
-                    s.span,
-                    format!("{what}: {e}"),
-                    "dates look like `2027-06-10` or `2027-06-10T09:00:00`",
-                );
+                self.invalid(s.span, format!("{what}: {e}"), help);
                 None
             }
         }
     }
 
+    fn when(&mut self, node: &Node, what: &str) -> Option<Spanned<When>> {
+        self.parsed(
+            node,
+            what,
+            When::parse,
+            "dates look like `2027-06-10` or `2027-06-10T09:00:00`",
+        )
+    }
+
     fn duration(&mut self, node: &Node, what: &str) -> Option<Spanned<Duration>> {
-        let what = &field_name(what);
-        let s = self.text(node, what)?;
-        match Duration::parse(s.value) {
-            Ok(d) => Some(Spanned::new(d, s.span)),
-            Err(e) => {
-                self.invalid(
-                    s.span,
-                    format!("{what}: {e}"),
-                    "durations look like `15m`, `2h`, `30d` or `2w`",
-                );
-                None
-            }
-        }
+        self.parsed(
+            node,
+            what,
+            Duration::parse,
+            "durations look like `15m`, `2h`, `30d` or `2w`",
+        )
     }
 
     fn list<'a>(&mut self, node: &'a Node, what: &str, example: &str) -> &'a [Node] {

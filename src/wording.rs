@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use crate::campaign::{Campaign, CopyField};
-use crate::checks::words_of_name;
+use crate::checks::{words_of_name, Lexicon, Match};
 use crate::template::{visible_text, Visible};
 use crate::yaml::Node;
 
@@ -38,6 +38,17 @@ pub fn copy<'a>(c: &'a Campaign<'a>) -> Vec<Wording<'a>> {
 }
 
 impl Wording<'_> {
+    /// The first match of each entry of `lex` in this text, in text order.
+    pub fn first_match_per_entry(&self, lex: &Lexicon) -> Vec<Match> {
+        let mut out: Vec<Match> = Vec::new();
+        for m in lex.find_all(&self.text) {
+            if !out.iter().any(|o| o.entry == m.entry) {
+                out.push(m);
+            }
+        }
+        out
+    }
+
     /// The range of the scalar's value that `r` (a range of `text`) came from.
     pub fn value_range(&self, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
         match &self.visible {

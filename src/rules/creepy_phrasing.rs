@@ -38,12 +38,7 @@ declare_rule! {
 pub fn check(ctx: &mut Ctx) {
     let lex = &ctx.checks.phrases;
     for w in copy(ctx.campaign) {
-        let mut seen = Vec::new();
-        for m in lex.find_all(&w.text) {
-            if seen.contains(&m.entry) {
-                continue;
-            }
-            seen.push(m.entry);
+        for m in w.first_match_per_entry(lex) {
             let phrase = excerpt(&w.text[m.range.clone()]);
             let why = lex.entries[m.entry].message.clone();
             let span = ctx.locate(w.node, w.value_range(m.range));

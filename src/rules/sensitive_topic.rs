@@ -46,12 +46,7 @@ declare_rule! {
 pub fn check(ctx: &mut Ctx) {
     let lex = &ctx.checks.topics;
     for w in copy(ctx.campaign) {
-        let mut seen: Vec<usize> = Vec::new();
-        for m in lex.find_all(&w.text) {
-            if seen.contains(&m.entry) {
-                continue;
-            }
-            seen.push(m.entry);
+        for m in w.first_match_per_entry(lex) {
             let e = &lex.entries[m.entry];
             let word = excerpt(&w.text[m.range.clone()]);
             let span = ctx.locate(w.node, w.value_range(m.range));
