@@ -361,6 +361,17 @@ const ATTRIBUTE_KEYS: &[&str] = &["attribute", "op", "value"];
 const EVENT_KEYS: &[&str] = &["event", "within", "min_count", "where"];
 const SOURCE_KEYS: &[&str] = &["name", "provides", "refreshed_at", "max_age"];
 const ACK_KEYS: &[&str] = &["rule", "reason"];
+/// Every key of format v1, by the mapping it belongs to (for docs tests).
+pub const FORMAT_KEYS: &[(&str, &[&str])] = &[
+    ("campaign", TOP_KEYS),
+    ("schedule", SCHEDULE_KEYS),
+    ("audience", AUDIENCE_KEYS),
+    ("attribute condition", ATTRIBUTE_KEYS),
+    ("event condition", EVENT_KEYS),
+    ("data source", SOURCE_KEYS),
+    ("acknowledge entry", ACK_KEYS),
+];
+
 const CONDITION_KEYS: &[&str] = &[
     "attribute",
     "op",
