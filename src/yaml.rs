@@ -320,7 +320,13 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let frame = stack.pop().expect("parser balances collection events");
+                let Some(frame) = stack.pop() else {
+                    return Err(YamlError {
+                        message: "a list or mapping ends that never started".into(),
+                        span: sp,
+                        limit: false,
+                    });
+                };
                 let (start, anchor, value, last_end) = match frame {
                     Frame::Seq {
                         start,
