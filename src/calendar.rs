@@ -72,6 +72,27 @@ impl fmt::Display for Duration {
     }
 }
 
+impl Duration {
+    /// Says the duration the way people do: "30 days", "6 hours", "2 weeks".
+    pub fn phrase(self) -> String {
+        let m = self.minutes;
+        let (n, unit) = if m != 0 && m % (7 * 24 * 60) == 0 {
+            (m / (7 * 24 * 60), "week")
+        } else if m != 0 && m % (24 * 60) == 0 {
+            (m / (24 * 60), "day")
+        } else if m != 0 && m % 60 == 0 {
+            (m / 60, "hour")
+        } else {
+            (m, "minute")
+        };
+        if n == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    }
+}
+
 /// Says a number of days the way people do: "1 day", "45 days".
 pub fn days_phrase(days: i64) -> String {
     if days == 1 {
@@ -184,6 +205,9 @@ mod tests {
         assert_eq!(Duration::days(14).to_string(), "2w");
         assert_eq!(Duration::days(30).to_string(), "30d");
         assert_eq!(Duration { minutes: 90 }.to_string(), "90m");
+        assert_eq!(Duration::days(30).phrase(), "30 days");
+        assert_eq!(Duration::days(14).phrase(), "2 weeks");
+        assert_eq!(Duration::hours(1).phrase(), "1 hour");
     }
 
     #[test]

@@ -75,8 +75,8 @@ pub fn check(ctx: &mut Ctx) {
             format!("{} hours", age.num_hours())
         };
         let limit = match ds.max_age {
-            Some(m) => format!("its `max_age` is {}", m.value),
-            None => format!("the limit is {}", ctx.settings.default_max_age),
+            Some(m) => format!("its `max_age` is {}", m.value.phrase()),
+            None => format!("the limit is {}", ctx.settings.default_max_age.phrase()),
         };
         ctx.report(
             &STALE_DATA,
@@ -106,7 +106,7 @@ mod tests {
         );
         assert!(f[0].message.contains("90 days old"), "{}", f[0].message);
         assert!(
-            f[0].message.contains("the limit is 30d"),
+            f[0].message.contains("the limit is 30 days"),
             "{}",
             f[0].message
         );
@@ -115,7 +115,11 @@ mod tests {
             "refreshed_at: 2027-04-05\n    max_age: 2d",
         );
         let f = assert_fires(&own, RULE, "2027-04-05");
-        assert!(f[0].message.contains("`max_age` is 2d"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("`max_age` is 2 days"),
+            "{}",
+            f[0].message
+        );
         let hours = BASE.replace(
             "refreshed_at: 2027-04-09T23:00:00",
             "refreshed_at: 2027-04-09T23:00:00\n    max_age: 6h",
