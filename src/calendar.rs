@@ -93,6 +93,61 @@ impl Duration {
     }
 }
 
+/// At most `cap` messages per `per`: a frequency limit, written `3/7d`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub cap: u64,
+    pub per: Duration,
+}
+
+impl Rate {
+    pub const fn new(cap: u64, per: Duration) -> Self {
+        Rate { cap, per }
+    }
+
+    /// Messages per day, for comparing rates over different windows.
+    pub fn per_day(self) -> f64 {
+        self.cap as f64 * (24.0 * 60.0) / self.per.minutes.max(1) as f64
+    }
+
+    /// "3 in 7 days", "1 a day", "2 an hour".
+    pub fn phrase(self) -> String {
+        match self.per.minutes {
+            1440 => format!("{} a day", self.cap),
+            60 => format!("{} an hour", self.cap),
+            10080 => format!("{} a week", self.cap),
+            _ => format!("{} in {}", self.cap, self.per.phrase()),
+        }
+    }
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.cap, self.per)
+    }
+}
+
+/// The time from `earlier` to `later`, counted in calendar days when either
+/// side is only a date.
+pub fn age_between(earlier: When, later: When) -> chrono::Duration {
+    if earlier.has_time && later.has_time {
+        later.at - earlier.at
+    } else {
+        later.date() - earlier.date()
+    }
+}
+
+/// Says an age the way people do: "40 days", "10 hours".
+pub fn age_phrase(age: chrono::Duration) -> String {
+    if age.num_days() >= 2 {
+        days_phrase(age.num_days())
+    } else if age.num_hours() == 1 {
+        "1 hour".to_string()
+    } else {
+        format!("{} hours", age.num_hours())
+    }
+}
+
 /// Says a number of days the way people do: "1 day", "45 days".
 pub fn days_phrase(days: i64) -> String {
     if days == 1 {

@@ -231,6 +231,71 @@ pub struct DataSource<'a> {
     pub provides: Vec<Spanned<&'a str>>,
     pub refreshed_at: Option<Spanned<When>>,
     pub max_age: Option<Spanned<Duration>>,
+    /// The share of the list (0–1) for which each attribute is known.
+    pub coverage: Vec<(Spanned<&'a str>, Spanned<f64>)>,
+}
+
+impl<'a> DataSource<'a> {
+    /// Whether this source lists `name` in `provides`.
+    pub fn provides(&self, name: &str) -> bool {
+        self.provides.iter().any(|p| p.value == name)
+    }
+}
+
+/// `frequency: {cap: 3, per: 7d}`: the most messages this campaign may send
+/// one person in a window.
+#[derive(Debug, Clone, Copy)]
+pub struct Frequency {
+    /// The `frequency` key.
+    pub key: Span,
+    pub cap: Option<Spanned<u64>>,
+    pub per: Option<Spanned<Duration>>,
+}
+
+/// `retargeting: {delay: 2h, window: 14d}`: how soon after the triggering
+/// behaviour the first message goes, and how long the person is followed.
+#[derive(Debug, Clone, Copy)]
+pub struct Retargeting {
+    /// The `retargeting` key.
+    pub key: Span,
+    pub delay: Option<Spanned<Duration>>,
+    pub window: Option<Spanned<Duration>>,
+}
+
+/// The season a campaign's products belong to (`season:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Season {
+    Winter,
+    Spring,
+    Summer,
+    Autumn,
+    /// Not bound to a season: seasonal checks are off.
+    Any,
+}
+
+impl Season {
+    pub const NAMES: [(&'static str, Season); 6] = [
+        ("winter", Season::Winter),
+        ("spring", Season::Spring),
+        ("summer", Season::Summer),
+        ("autumn", Season::Autumn),
+        ("fall", Season::Autumn),
+        ("any", Season::Any),
+    ];
+
+    pub fn parse(s: &str) -> Option<Season> {
+        Season::NAMES.iter().find(|(n, _)| *n == s).map(|(_, v)| *v)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Season::Winter => "winter",
+            Season::Spring => "spring",
+            Season::Summer => "summer",
+            Season::Autumn => "autumn",
+            Season::Any => "any",
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -295,6 +360,9 @@ pub struct Campaign<'a> {
     pub data_sources: Vec<DataSource<'a>>,
     pub consent: Vec<Spanned<&'a str>>,
     pub acknowledge: Vec<Acknowledgement<'a>>,
+    pub frequency: Option<Frequency>,
+    pub retargeting: Option<Retargeting>,
+    pub season: Option<Spanned<Season>>,
     /// Every copy field, in file order.
     pub copy: Vec<CopyField<'a>>,
 }
@@ -311,6 +379,17 @@ impl<'a> Campaign<'a> {
 
     pub fn has_consent(&self, purpose: &str) -> bool {
         self.consent.iter().any(|c| c.value == purpose)
+    }
+
+    /// The data source that lists `name` (an attribute, event or token) in
+    /// `provides`, if any.
+    pub fn source_of(&self, name: &str) -> Option<&DataSource<'a>> {
+        self.data_sources.iter().find(|d| d.provides(name))
+    }
+
+    /// Whether one person can get more than one message from this campaign.
+    pub fn can_repeat(&self) -> bool {
+        self.schedule.ends_at.is_some() || self.retargeting.is_some() || self.channels.len() > 1
     }
 
     pub fn include(&self) -> &[Condition<'a>] {
@@ -347,6 +426,9 @@ const TOP_KEYS: &[&str] = &[
     "data_sources",
     "consent",
     "acknowledge",
+    "frequency",
+    "retargeting",
+    "season",
     "content",
 ];
 const SCHEDULE_KEYS: &[&str] = &["send_at", "timezone", "ends_at"];
@@ -359,7 +441,9 @@ const AUDIENCE_KEYS: &[&str] = &[
 ];
 const ATTRIBUTE_KEYS: &[&str] = &["attribute", "op", "value"];
 const EVENT_KEYS: &[&str] = &["event", "within", "min_count", "where"];
-const SOURCE_KEYS: &[&str] = &["name", "provides", "refreshed_at", "max_age"];
+const SOURCE_KEYS: &[&str] = &["name", "provides", "refreshed_at", "max_age", "coverage"];
+const FREQUENCY_KEYS: &[&str] = &["cap", "per"];
+const RETARGETING_KEYS: &[&str] = &["delay", "window"];
 const ACK_KEYS: &[&str] = &["rule", "reason"];
 /// Every key of format v1, by the mapping it belongs to (for docs tests).
 pub const FORMAT_KEYS: &[(&str, &[&str])] = &[
@@ -369,6 +453,8 @@ pub const FORMAT_KEYS: &[(&str, &[&str])] = &[
     ("attribute condition", ATTRIBUTE_KEYS),
     ("event condition", EVENT_KEYS),
     ("data source", SOURCE_KEYS),
+    ("frequency", FREQUENCY_KEYS),
+    ("retargeting", RETARGETING_KEYS),
     ("acknowledge entry", ACK_KEYS),
 ];
 
@@ -660,6 +746,20 @@ impl<'p> Loader<'p> {
                         }
                     }
                 }
+                "frequency" => c.frequency = Some(self.frequency(e)),
+                "retargeting" => c.retargeting = Some(self.retargeting(e)),
+                "season" => {
+                    if let Some(t) = self.text(v, "season") {
+                        match Season::parse(t.value) {
+                            Some(s) => c.season = Some(Spanned::new(s, t.span)),
+                            None => self.invalid(
+                                t.span,
+                                format!("`{}` is not a season", t.value),
+                                "write one of winter, spring, summer, autumn, or any",
+                            ),
+                        }
+                    }
+                }
                 "content" => content = Some(*e),
                 _ => unreachable!("key filtered by TOP_KEYS"),
             }
@@ -912,7 +1012,9 @@ impl<'p> Loader<'p> {
             provides: Vec::new(),
             refreshed_at: None,
             max_age: None,
+            coverage: Vec::new(),
         };
+        let mut coverage = None;
         for (key, e) in self.fields(node, SOURCE_KEYS, "a data source") {
             match key {
                 "name" => ds.name = self.text(&e.value, "the data source name"),
@@ -922,7 +1024,25 @@ impl<'p> Loader<'p> {
                 }
                 "refreshed_at" => ds.refreshed_at = self.when(&e.value, "refreshed_at"),
                 "max_age" => ds.max_age = self.duration(&e.value, "max_age"),
+                "coverage" => coverage = Some(&e.value),
                 _ => unreachable!(),
+            }
+        }
+        if let Some(node) = coverage {
+            self.coverage(node, &mut ds);
+            if !ds.provides.is_empty() {
+                for (name, _) in &ds.coverage {
+                    if !ds.provides(name.value) {
+                        self.invalid(
+                            name.span,
+                            format!(
+                                "`coverage` names `{}`, which this source does not list in `provides`",
+                                name.value
+                            ),
+                            "add it to `provides`, or fix the name",
+                        );
+                    }
+                }
             }
         }
         if ds.name.is_none() && node.get("name").is_none() {
@@ -933,6 +1053,88 @@ impl<'p> Loader<'p> {
             );
         }
         Some(ds)
+    }
+
+    fn frequency(&mut self, entry: &Entry) -> Frequency {
+        let mut f = Frequency {
+            key: entry.key.span,
+            cap: None,
+            per: None,
+        };
+        let fields = self.fields(&entry.value, FREQUENCY_KEYS, "frequency");
+        for (key, e) in &fields {
+            match *key {
+                "cap" => {
+                    f.cap = self.count(&e.value, "cap");
+                    if let Some(c) = f.cap.filter(|c| c.value == 0) {
+                        self.invalid(
+                            c.span,
+                            "a cap of 0 means the campaign may send nothing",
+                            "write the most messages one person may get, such as `cap: 3`",
+                        );
+                    }
+                }
+                "per" => f.per = self.duration(&e.value, "per"),
+                _ => unreachable!(),
+            }
+        }
+        if entry.value.as_map().is_some() {
+            for need in FREQUENCY_KEYS {
+                if !fields.iter().any(|(k, _)| k == need) {
+                    self.invalid(
+                        entry.key.span,
+                        format!("`frequency` has no `{need}`"),
+                        "write both, such as `frequency: {cap: 3, per: 7d}`",
+                    );
+                }
+            }
+        }
+        f
+    }
+
+    fn retargeting(&mut self, entry: &Entry) -> Retargeting {
+        let mut r = Retargeting {
+            key: entry.key.span,
+            delay: None,
+            window: None,
+        };
+        for (key, e) in self.fields(&entry.value, RETARGETING_KEYS, "retargeting") {
+            match key {
+                "delay" => r.delay = self.duration(&e.value, "delay"),
+                "window" => r.window = self.duration(&e.value, "window"),
+                _ => unreachable!(),
+            }
+        }
+        r
+    }
+
+    fn coverage<'a>(&mut self, node: &'a Node, ds: &mut DataSource<'a>) {
+        let Some(entries) = node.as_map() else {
+            self.fields(node, &[], "coverage");
+            return;
+        };
+        for e in entries {
+            let Some(name) = self.text(&e.key, "a `coverage` key") else {
+                continue;
+            };
+            let Some(share) = self.text(&e.value, "a coverage share") else {
+                continue;
+            };
+            let plain = e.value.scalar().is_some_and(|s| s.style == Style::Plain);
+            match share.value.parse::<f64>() {
+                Ok(x) if plain && (0.0..=1.0).contains(&x) => {
+                    ds.coverage.push((name, Spanned::new(x, share.span)))
+                }
+                _ => self.invalid(
+                    share.span,
+                    format!(
+                        "the coverage of `{}` must be a share between 0 and 1, but it is `{}`",
+                        name.value, share.value
+                    ),
+                    "write the share of the list for which the value is known, such as `0.35` for 35%",
+                ),
+            }
+        }
     }
 
     fn acknowledgement<'a>(&mut self, node: &'a Node) -> Option<Acknowledgement<'a>> {

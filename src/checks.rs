@@ -43,6 +43,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "checks/opt-outs.yaml",
         include_str!("../checks/opt-outs.yaml"),
     ),
+    (
+        "checks/life-stages.yaml",
+        include_str!("../checks/life-stages.yaml"),
+    ),
 ];
 
 /// What a pack's entries are used for.
@@ -56,10 +60,11 @@ pub enum Kind {
     Phrase,
     Dimension,
     OptOut,
+    LifeStage,
 }
 
 impl Kind {
-    const NAMES: [(&'static str, Kind); 8] = [
+    const NAMES: [(&'static str, Kind); 9] = [
         ("occasion", Kind::Occasion),
         ("topic", Kind::Topic),
         ("special-category", Kind::SpecialCategory),
@@ -68,6 +73,7 @@ impl Kind {
         ("phrase", Kind::Phrase),
         ("dimension", Kind::Dimension),
         ("opt-out", Kind::OptOut),
+        ("life-stage", Kind::LifeStage),
     ];
 }
 
@@ -213,6 +219,7 @@ pub struct Checks {
     pub phrases: Lexicon,
     pub dimensions: Lexicon,
     pub opt_outs: Lexicon,
+    pub life_stages: Lexicon,
 }
 
 /// A problem in a pack file, with its location in that file.
@@ -455,6 +462,7 @@ impl Checks {
             phrases: take(Kind::Phrase)?,
             dimensions: take(Kind::Dimension)?,
             opt_outs: take(Kind::OptOut)?,
+            life_stages: take(Kind::LifeStage)?,
         })
     }
 

@@ -22,6 +22,16 @@ pub struct Pending {
     pub span: Span,
     pub message: String,
     pub help: String,
+    /// Other places in the same file that explain the finding.
+    pub related: Vec<(Span, String)>,
+}
+
+impl Pending {
+    /// Adds a related place, shown as a secondary label.
+    pub fn related(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
+        self.related.push((span, message.into()));
+        self
+    }
 }
 
 pub struct Ctx<'a> {
@@ -60,8 +70,8 @@ impl<'a> Ctx<'a> {
         span: Span,
         message: impl Into<String>,
         help: impl Into<String>,
-    ) {
-        self.report_at(rule, rule.severity, span, message, help);
+    ) -> &mut Pending {
+        self.report_at(rule, rule.severity, span, message, help)
     }
 
     /// Reports a finding at a severity the rule chose for this case.
@@ -72,14 +82,16 @@ impl<'a> Ctx<'a> {
         span: Span,
         message: impl Into<String>,
         help: impl Into<String>,
-    ) {
+    ) -> &mut Pending {
         self.out.push(Pending {
             rule,
             severity,
             span,
             message: message.into(),
             help: help.into(),
+            related: Vec::new(),
         });
+        self.out.last_mut().expect("just pushed")
     }
 
     /// The file span of `range` (bytes of a scalar's value).

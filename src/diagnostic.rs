@@ -55,6 +55,19 @@ pub struct Finding {
     pub span: Span,
     pub start: LineCol,
     pub end: LineCol,
+    /// Other places involved (the first condition of a contradiction, the
+    /// other campaigns that repeat a subject line), in order.
+    pub related: Vec<Related>,
+}
+
+/// A place that helps explain a finding, possibly in another file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub file: String,
+    pub span: Span,
+    pub start: LineCol,
+    pub end: LineCol,
+    pub message: String,
 }
 
 impl Finding {

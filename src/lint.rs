@@ -8,7 +8,7 @@ use regex::Regex;
 use crate::campaign::{self, Campaign};
 use crate::checks::Checks;
 use crate::context::{Ctx, Pending};
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Related};
 use crate::rules::invalid_campaign::INVALID_CAMPAIGN;
 use crate::rules::{RuleMeta, RULES};
 use crate::settings::Settings;
@@ -176,6 +176,7 @@ pub fn check_file(
                 span: p.span,
                 message: p.message,
                 help: p.help,
+                related: Vec::new(),
             })
             .collect();
         pending.extend(run_rules(text, &campaign, checks, opts));
@@ -187,6 +188,17 @@ pub fn check_file(
             out.push_raw(text, campaign.id_str(), p.rule, p.span, p.message, p.help);
             if let Some(last) = out.findings.last_mut() {
                 last.severity = p.severity;
+                last.related = p
+                    .related
+                    .into_iter()
+                    .map(|(span, message)| Related {
+                        file: last.file.clone(),
+                        span: clamp(span, text),
+                        start: LineCol::default(),
+                        end: LineCol::default(),
+                        message,
+                    })
+                    .collect();
             }
         }
     }
@@ -225,6 +237,10 @@ impl FileOutcome {
         for f in &mut self.findings {
             f.start = lines.line_col(text, f.span.start);
             f.end = lines.line_col(text, f.span.end);
+            for r in f.related.iter_mut().filter(|r| r.file == f.file) {
+                r.start = lines.line_col(text, r.span.start);
+                r.end = lines.line_col(text, r.span.end);
+            }
         }
         self.text = Some(text.to_string());
     }
@@ -238,10 +254,7 @@ impl FileOutcome {
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
-        let span = Span::new(
-            span.start.min(text.len()),
-            span.end.min(text.len()).max(span.start.min(text.len())),
-        );
+        let span = clamp(span, text);
         self.findings.push(Finding {
             file: self.path.clone(),
             campaign: campaign.map(str::to_string),
@@ -250,10 +263,17 @@ impl FileOutcome {
             message: crate::campaign::sentence(message.into()),
             help: crate::campaign::sentence(help.into()),
             span,
-            start: LineCol { line: 0, column: 0 },
-            end: LineCol { line: 0, column: 0 },
+            start: LineCol::default(),
+            end: LineCol::default(),
+            related: Vec::new(),
         });
     }
+}
+
+/// Keeps a span inside the text.
+fn clamp(span: Span, text: &str) -> Span {
+    let start = span.start.min(text.len());
+    Span::new(start, span.end.min(text.len()).max(start))
 }
 
 #[cfg(test)]

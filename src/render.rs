@@ -9,7 +9,7 @@ use miette::{
 };
 use serde::Serialize;
 
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{Finding, Related, Severity};
 use crate::run::Report;
 
 /// The version of the JSON output. Keys are only ever added.
@@ -62,6 +62,46 @@ impl SourceCode for FileSource<'_> {
 struct Shown<'a> {
     finding: &'a Finding,
     source: FileSource<'a>,
+    /// Related places in other files, each shown as its own small block.
+    elsewhere: Vec<Elsewhere<'a>>,
+}
+
+/// A related place in another file.
+struct Elsewhere<'a> {
+    related: &'a Related,
+    source: FileSource<'a>,
+}
+
+impl fmt::Debug for Elsewhere<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.related.message)
+    }
+}
+
+impl fmt::Display for Elsewhere<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.related.message)
+    }
+}
+
+impl std::error::Error for Elsewhere<'_> {}
+
+impl Diagnostic for Elsewhere<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let s = self.related.span;
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            None,
+            (s.start, s.len()),
+        ))))
+    }
 }
 
 impl fmt::Debug for Shown<'_> {
@@ -104,10 +144,27 @@ impl Diagnostic for Shown<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let s = self.finding.span;
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            None,
-            (s.start, s.len()),
-        ))))
+        let here = self
+            .finding
+            .related
+            .iter()
+            .filter(|r| r.file == self.finding.file)
+            .map(|r| {
+                LabeledSpan::new_with_span(Some(r.message.clone()), (r.span.start, r.span.len()))
+            });
+        Some(Box::new(
+            std::iter::once(LabeledSpan::new_primary_with_span(None, (s.start, s.len())))
+                .chain(here),
+        ))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.elsewhere.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.elsewhere.iter().map(|e| e as &dyn Diagnostic),
+        ))
     }
 }
 
@@ -126,12 +183,28 @@ pub fn pretty(report: &Report, style: Style) -> String {
     for file in &report.files {
         let text = file.text.as_deref().unwrap_or("");
         for f in &file.findings {
+            let elsewhere = f
+                .related
+                .iter()
+                .filter(|r| r.file != f.file)
+                .filter_map(|r| {
+                    let other = report.files.iter().find(|o| o.path == r.file)?;
+                    Some(Elsewhere {
+                        related: r,
+                        source: FileSource {
+                            name: &r.file,
+                            text: other.text.as_deref()?,
+                        },
+                    })
+                })
+                .collect();
             let shown = Shown {
                 finding: f,
                 source: FileSource {
                     name: &f.file,
                     text,
                 },
+                elsewhere,
             };
             let mut block = String::new();
             if handler.render_report(&mut block, &shown).is_err() {
@@ -183,6 +256,19 @@ struct JsonFinding<'a> {
     severity: Severity,
     message: &'a str,
     help: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    offset: usize,
+    length: usize,
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: &'a str,
+    message: &'a str,
     line: usize,
     column: usize,
     end_line: usize,
@@ -243,6 +329,20 @@ pub fn json(report: &Report) -> String {
             end_column: f.end.column,
             offset: f.span.start,
             length: f.span.len(),
+            related: f
+                .related
+                .iter()
+                .map(|r| JsonRelated {
+                    file: &r.file,
+                    message: &r.message,
+                    line: r.start.line,
+                    column: r.start.column,
+                    end_line: r.end.line,
+                    end_column: r.end.column,
+                    offset: r.span.start,
+                    length: r.span.len(),
+                })
+                .collect(),
         })
         .collect();
     let doc = JsonReport {

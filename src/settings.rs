@@ -2,7 +2,7 @@
 //! it reads (its `settings` list); a test checks those documented defaults
 //! against [`Settings::default`].
 
-use crate::calendar::Duration;
+use crate::calendar::{Duration, Rate};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -12,6 +12,29 @@ pub struct Settings {
     pub narrow_min_size: u64,
     /// `stale-data.default_max_age`: how old a source may be when it gives no `max_age`.
     pub default_max_age: Duration,
+    /// `low-coverage-data.min_coverage`: the smallest share of the list an
+    /// attribute must be known for.
+    pub min_coverage: f64,
+    /// `frequency-too-high`: the most messages per person on each channel.
+    pub email_max: Rate,
+    pub sms_max: Rate,
+    pub push_max: Rate,
+    /// `retargeting-too-soon.min_delay`.
+    pub min_delay: Duration,
+    /// `retargeting-too-long.max_window`.
+    pub max_window: Duration,
+    /// `occasion-date-mismatch.lead_time`: how long before an occasion its
+    /// campaign may reasonably go out.
+    pub lead_time: Duration,
+    /// `repeated-content.min_similarity`: the share of shared word
+    /// sequences from which two texts count as the same.
+    pub min_similarity: f64,
+    /// `audience-overload.max_per_channel`: the most messages one segment
+    /// may get on one channel across campaigns.
+    pub max_per_channel: Rate,
+    /// `duplicate-occasion-opt-out.season_length`: sends of one occasion
+    /// this close together belong to the same season.
+    pub season_length: Duration,
 }
 
 impl Default for Settings {
@@ -20,6 +43,16 @@ impl Default for Settings {
             broad_max_ratio: 0.5,
             narrow_min_size: 100,
             default_max_age: Duration::days(30),
+            min_coverage: 0.5,
+            email_max: Rate::new(1, Duration::days(1)),
+            sms_max: Rate::new(3, Duration::days(7)),
+            push_max: Rate::new(2, Duration::days(1)),
+            min_delay: Duration::hours(1),
+            max_window: Duration::days(14),
+            lead_time: Duration::days(42),
+            min_similarity: 0.9,
+            max_per_channel: Rate::new(3, Duration::days(7)),
+            season_length: Duration::days(90),
         }
     }
 }
@@ -31,6 +64,16 @@ impl Settings {
             "max_ratio" => self.broad_max_ratio.to_string(),
             "min_size" => self.narrow_min_size.to_string(),
             "default_max_age" => self.default_max_age.to_string(),
+            "min_coverage" => self.min_coverage.to_string(),
+            "email_max" => self.email_max.to_string(),
+            "sms_max" => self.sms_max.to_string(),
+            "push_max" => self.push_max.to_string(),
+            "min_delay" => self.min_delay.to_string(),
+            "max_window" => self.max_window.to_string(),
+            "lead_time" => self.lead_time.to_string(),
+            "min_similarity" => self.min_similarity.to_string(),
+            "max_per_channel" => self.max_per_channel.to_string(),
+            "season_length" => self.season_length.to_string(),
             _ => return None,
         })
     }

@@ -114,7 +114,7 @@ pub struct LineIndex {
 }
 
 /// A human position: 1-based line, 1-based column in characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LineCol {
     pub line: usize,
     pub column: usize,

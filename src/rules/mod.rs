@@ -35,12 +35,14 @@ pub mod creepy_phrasing;
 pub mod invalid_campaign;
 pub mod past_send_date;
 pub mod personal_token;
+pub mod segment_contradiction;
 pub mod segment_one_dimensional;
 pub mod segment_too_broad;
 pub mod segment_too_narrow;
 pub mod sensitive_occasion;
 pub mod sensitive_targeting;
 pub mod sensitive_topic;
+pub mod single_signal_inference;
 pub mod stale_data;
 pub mod token_missing_fallback;
 pub mod unknown_field;
@@ -116,6 +118,14 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &segment_too_narrow::SEGMENT_TOO_NARROW,
         check: Some(segment_too_narrow::check),
+    },
+    Rule {
+        meta: &segment_contradiction::SEGMENT_CONTRADICTION,
+        check: Some(segment_contradiction::check),
+    },
+    Rule {
+        meta: &single_signal_inference::SINGLE_SIGNAL_INFERENCE,
+        check: Some(single_signal_inference::check),
     },
     Rule {
         meta: &sensitive_occasion::SENSITIVE_OCCASION,

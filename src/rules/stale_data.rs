@@ -1,4 +1,4 @@
-use crate::calendar::days_phrase;
+use crate::calendar::{age_between, age_phrase};
 use crate::context::Ctx;
 use crate::rules::SettingDoc;
 
@@ -59,21 +59,12 @@ pub fn check(ctx: &mut Ctx) {
             .max_age
             .map(|m| m.value)
             .unwrap_or(ctx.settings.default_max_age);
-        // Counted in calendar days when either side is only a date.
-        let age = if refreshed.value.has_time && send.value.has_time {
-            send.value.at - refreshed.value.at
-        } else {
-            send.value.date() - refreshed.value.date()
-        };
+        let age = age_between(refreshed.value, send.value);
         if age <= max_age.to_chrono() {
             continue;
         }
         let name = ds.name.map(|n| n.value).unwrap_or("this source");
-        let old = if age.num_days() >= 2 {
-            days_phrase(age.num_days())
-        } else {
-            format!("{} hours", age.num_hours())
-        };
+        let old = age_phrase(age);
         let limit = match ds.max_age {
             Some(m) => format!("its `max_age` is {}", m.value.phrase()),
             None => format!("the limit is {}", ctx.settings.default_max_age.phrase()),

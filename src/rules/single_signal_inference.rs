@@ -1,0 +1,213 @@
+use crate::campaign::{ConditionKind, Spanned};
+use crate::checks::words_of_name;
+use crate::context::Ctx;
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a segment that claims a life stage or identity (new parent,
+    /// expecting, pet owner, runner, homeowner, newlywed, retiree, student;
+    /// the list is `checks/life-stages.yaml`) in its segment name, its event
+    /// or an event filter, when that claim rests on a single event that one
+    /// occurrence satisfies (`min_count` 1 or not set) and on no declared
+    /// preference.
+    ///
+    /// The segment is fine when the audience also has a declared-preference
+    /// condition (`preferences.*`, `interests`, a quiz or survey answer), an
+    /// attribute that records the life stage, a second event, or
+    /// `min_count: 2` or more.
+    ///
+    /// ## Why is this bad?
+    /// One baby gift for a friend is not a new parent. Guessing a life stage
+    /// from one purchase is often wrong, and when it is wrong it can hurt (a
+    /// baby offer after a loss); when it is right it can reveal something
+    /// private, such as a pregnancy, before the person has told anyone.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// audience:
+    ///   segment: new-parents
+    ///   include:
+    ///     - event: order_placed
+    ///       within: 180d
+    ///       where: {category: baby}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// audience:
+    ///   segment: new-parents
+    ///   include:
+    ///     - attribute: preferences.interests
+    ///       op: contains
+    ///       value: baby
+    ///     - event: order_placed
+    ///       within: 180d
+    ///       min_count: 2
+    ///       where: {category: baby}
+    /// ```
+    ///
+    /// ## Configuration
+    /// The vocabulary is `checks/life-stages.yaml`.
+    pub static SINGLE_SIGNAL_INFERENCE = {
+        code: "PF105",
+        name: "single-signal-inference",
+        severity: Warning,
+        summary: "A life-stage or identity segment (new parent, pet owner, …) rests on one event and no declared preference.",
+        settings: &[],
+    }
+}
+
+pub fn check(ctx: &mut Ctx) {
+    let c = ctx.campaign;
+    let Some(aud) = &c.audience else {
+        return;
+    };
+    if aud.include_broken {
+        return;
+    }
+    let lex = &ctx.checks.life_stages;
+    // Where the segment claims a life stage: its name first, then its events.
+    let mut claim: Option<(usize, Span, String)> = None;
+    if let Some(seg) = aud
+        .segment
+        .and_then(|n| n.as_str().map(|s| Spanned::new(s, n.span)))
+    {
+        if let Some((entry, _)) = lex.first_entry(&words_of_name(seg.value)) {
+            claim = Some((entry, seg.span, seg.value.to_string()));
+        }
+    }
+    let events: Vec<_> = aud
+        .include
+        .iter()
+        .filter(|cond| matches!(cond.kind, ConditionKind::Event { .. }))
+        .collect();
+    if claim.is_none() {
+        for cond in &events {
+            let mut names = vec![cond.name()];
+            names.extend(cond.values());
+            if let Some((e, at)) = names.iter().find_map(|n| {
+                lex.first_entry(&words_of_name(n.value))
+                    .map(|(e, _)| (e, n))
+            }) {
+                claim = Some((e, at.span, at.value.to_string()));
+                break;
+            }
+        }
+    }
+    let Some((entry, claim_span, claim_text)) = claim else {
+        return;
+    };
+    // Declared preferences and recorded attributes are more than one signal.
+    let declared = aud.include.iter().any(|cond| {
+        cond.dimension(ctx.checks)
+            .is_some_and(|d| d.id == "preference")
+            || (matches!(cond.kind, ConditionKind::Attribute { .. })
+                && (lex.is_match(&words_of_name(cond.name().value))
+                    || cond
+                        .values()
+                        .iter()
+                        .any(|v| lex.is_match(&words_of_name(v.value)))))
+    });
+    if declared || events.len() != 1 {
+        return;
+    }
+    let ConditionKind::Event {
+        name, min_count, ..
+    } = &events[0].kind
+    else {
+        return;
+    };
+    if min_count.is_some_and(|m| m.value >= 2) {
+        return;
+    }
+    let e = &lex.entries[entry];
+    let at = min_count.map(|m| m.span).unwrap_or(name.span);
+    let pending = ctx.report(
+        &SINGLE_SIGNAL_INFERENCE,
+        at,
+        format!(
+            "This segment treats people as {} (“{claim_text}”) from a single `{}` event and no preference they declared. {}",
+            e.display(),
+            name.value,
+            e.message
+        ),
+        "Require `min_count: 2` or more on the event, add a declared-preference condition (such as `preferences.interests contains …`), or ask customers directly",
+    );
+    if claim_span != at {
+        pending.related(claim_span, "the life stage is read from here");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::*;
+
+    const RULE: &str = "single-signal-inference";
+
+    /// BASE with one event and no preference, with the given segment and filter.
+    fn single(segment: &str, filter: &str, extra: &str) -> String {
+        BASE.replace("runners-who-opted-in", segment)
+            .replace(
+                "    - attribute: preferences.interests\n      op: contains\n      value: running\n",
+                "",
+            )
+            .replace("      min_count: 2\n", extra)
+            .replace("{category: running}", filter)
+    }
+
+    #[test]
+    fn failing() {
+        let f = assert_fires(
+            &single("new-parents", "{category: toys}", ""),
+            RULE,
+            "order_placed",
+        );
+        assert!(f[0].message.contains("a new parent"), "{}", f[0].message);
+        assert_eq!(f[0].related.len(), 1);
+        assert_fires(
+            &single("new-parents", "{category: toys}", "      min_count: 1\n"),
+            RULE,
+            "1",
+        );
+        // Read from the event filter when the segment name says nothing.
+        let f = assert_fires(
+            &single("spring-promo", "{category: baby}", ""),
+            RULE,
+            "order_placed",
+        );
+        assert!(f[0].message.contains("“baby”"), "{}", f[0].message);
+        assert_fires(
+            &single("pet-owners", "{category: toys}", ""),
+            RULE,
+            "order_placed",
+        );
+        assert_fires(
+            &single("expecting-mums", "{category: toys}", ""),
+            RULE,
+            "order_placed",
+        );
+    }
+
+    #[test]
+    fn passing() {
+        assert_clean(BASE, RULE);
+        // Two occurrences of the event.
+        assert_clean(
+            &single("new-parents", "{category: baby}", "      min_count: 2\n"),
+            RULE,
+        );
+        // No life stage claimed.
+        assert_clean(&single("spring-promo", "{category: shoes}", ""), RULE);
+        // A declared preference alongside.
+        assert_clean(&BASE.replace("runners-who-opted-in", "new-parents"), RULE);
+        // A recorded life-stage attribute.
+        let recorded = single("new-parents", "{category: toys}", "").replace(
+            "  include:\n",
+            "  include:\n    - attribute: profile.life_stage\n      op: eq\n      value: new_parent\n",
+        );
+        assert_clean(&recorded, RULE);
+        // Look-alike words are not life stages.
+        assert_clean(&single("baby-blue-sale", "{category: shoes}", ""), RULE);
+    }
+}
