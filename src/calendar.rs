@@ -110,14 +110,9 @@ impl Rate {
         self.cap as f64 * (24.0 * 60.0) / self.per.minutes.max(1) as f64
     }
 
-    /// "3 in 7 days", "1 a day", "2 an hour".
+    /// "3 in 5 days", "1 a day", "2 an hour".
     pub fn phrase(self) -> String {
-        match self.per.minutes {
-            1440 => format!("{} a day", self.cap),
-            60 => format!("{} an hour", self.cap),
-            10080 => format!("{} a week", self.cap),
-            _ => format!("{} in {}", self.cap, self.per.phrase()),
-        }
+        format!("{} {}", self.cap, self.per.per_phrase())
     }
 }
 
@@ -145,6 +140,18 @@ pub fn age_phrase(age: chrono::Duration) -> String {
         "1 hour".to_string()
     } else {
         format!("{} hours", age.num_hours())
+    }
+}
+
+impl Duration {
+    /// "a day", "a week", "an hour", "in 5 days": how a rate's window is said.
+    pub fn per_phrase(self) -> String {
+        match self.minutes {
+            1440 => "a day".into(),
+            60 => "an hour".into(),
+            10080 => "a week".into(),
+            _ => format!("in {}", self.phrase()),
+        }
     }
 }
 

@@ -32,9 +32,14 @@ macro_rules! declare_rule {
 }
 
 pub mod creepy_phrasing;
+pub mod frequency_cap_missing;
+pub mod frequency_too_high;
 pub mod invalid_campaign;
+pub mod low_coverage_data;
 pub mod past_send_date;
 pub mod personal_token;
+pub mod retargeting_too_long;
+pub mod retargeting_too_soon;
 pub mod segment_contradiction;
 pub mod segment_one_dimensional;
 pub mod segment_too_broad;
@@ -44,6 +49,7 @@ pub mod sensitive_targeting;
 pub mod sensitive_topic;
 pub mod single_signal_inference;
 pub mod stale_data;
+pub mod stale_event_window;
 pub mod token_missing_fallback;
 pub mod unknown_field;
 pub mod unverified_data;
@@ -162,6 +168,30 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &past_send_date::PAST_SEND_DATE,
         check: Some(past_send_date::check),
+    },
+    Rule {
+        meta: &stale_event_window::STALE_EVENT_WINDOW,
+        check: Some(stale_event_window::check),
+    },
+    Rule {
+        meta: &low_coverage_data::LOW_COVERAGE_DATA,
+        check: Some(low_coverage_data::check),
+    },
+    Rule {
+        meta: &frequency_cap_missing::FREQUENCY_CAP_MISSING,
+        check: Some(frequency_cap_missing::check),
+    },
+    Rule {
+        meta: &frequency_too_high::FREQUENCY_TOO_HIGH,
+        check: Some(frequency_too_high::check),
+    },
+    Rule {
+        meta: &retargeting_too_soon::RETARGETING_TOO_SOON,
+        check: Some(retargeting_too_soon::check),
+    },
+    Rule {
+        meta: &retargeting_too_long::RETARGETING_TOO_LONG,
+        check: Some(retargeting_too_long::check),
     },
 ];
 
