@@ -47,6 +47,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "checks/life-stages.yaml",
         include_str!("../checks/life-stages.yaml"),
     ),
+    (
+        "checks/seasonal.yaml",
+        include_str!("../checks/seasonal.yaml"),
+    ),
 ];
 
 /// What a pack's entries are used for.
@@ -61,10 +65,11 @@ pub enum Kind {
     Dimension,
     OptOut,
     LifeStage,
+    Seasonal,
 }
 
 impl Kind {
-    const NAMES: [(&'static str, Kind); 9] = [
+    const NAMES: [(&'static str, Kind); 10] = [
         ("occasion", Kind::Occasion),
         ("topic", Kind::Topic),
         ("special-category", Kind::SpecialCategory),
@@ -74,6 +79,7 @@ impl Kind {
         ("dimension", Kind::Dimension),
         ("opt-out", Kind::OptOut),
         ("life-stage", Kind::LifeStage),
+        ("seasonal", Kind::Seasonal),
     ];
 }
 
@@ -220,6 +226,7 @@ pub struct Checks {
     pub dimensions: Lexicon,
     pub opt_outs: Lexicon,
     pub life_stages: Lexicon,
+    pub seasonal: Lexicon,
 }
 
 /// A problem in a pack file, with its location in that file.
@@ -463,6 +470,7 @@ impl Checks {
             dimensions: take(Kind::Dimension)?,
             opt_outs: take(Kind::OptOut)?,
             life_stages: take(Kind::LifeStage)?,
+            seasonal: take(Kind::Seasonal)?,
         })
     }
 
@@ -519,6 +527,15 @@ mod tests {
                 assert!(
                     pack.entries.iter().all(|e| e.severity.is_some()),
                     "token classes need a severity"
+                );
+            }
+            if pack.kind == Kind::Seasonal {
+                assert!(
+                    pack.entries
+                        .iter()
+                        .all(|e| crate::campaign::Season::parse(&e.category)
+                            .is_some_and(|s| s != crate::campaign::Season::Any)),
+                    "seasonal goods need a season as their category"
                 );
             }
             if pack.kind == Kind::Occasion {

@@ -19,4 +19,5 @@ pub mod source;
 pub mod suggest;
 pub mod template;
 pub mod wording;
+pub mod world_calendar;
 pub mod yaml;

@@ -36,10 +36,12 @@ pub mod frequency_cap_missing;
 pub mod frequency_too_high;
 pub mod invalid_campaign;
 pub mod low_coverage_data;
+pub mod occasion_date_mismatch;
 pub mod past_send_date;
 pub mod personal_token;
 pub mod retargeting_too_long;
 pub mod retargeting_too_soon;
+pub mod seasonal_mismatch;
 pub mod segment_contradiction;
 pub mod segment_one_dimensional;
 pub mod segment_too_broad;
@@ -192,6 +194,14 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &retargeting_too_long::RETARGETING_TOO_LONG,
         check: Some(retargeting_too_long::check),
+    },
+    Rule {
+        meta: &seasonal_mismatch::SEASONAL_MISMATCH,
+        check: Some(seasonal_mismatch::check),
+    },
+    Rule {
+        meta: &occasion_date_mismatch::OCCASION_DATE_MISMATCH,
+        check: Some(occasion_date_mismatch::check),
     },
 ];
 
