@@ -118,7 +118,12 @@ impl Rate {
 
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.cap, self.per)
+        // Windows are written in days (`3/7d`), as the limits usually are.
+        if self.per.minutes != 0 && self.per.minutes % 1440 == 0 {
+            write!(f, "{}/{}d", self.cap, self.per.minutes / 1440)
+        } else {
+            write!(f, "{}/{}", self.cap, self.per)
+        }
     }
 }
 
