@@ -59,10 +59,9 @@ impl Duration {
 
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Whole days stay in days (`14d`, not `2w`): limits are said that way.
         let m = self.minutes;
-        if m != 0 && m % (7 * 24 * 60) == 0 {
-            write!(f, "{}w", m / (7 * 24 * 60))
-        } else if m != 0 && m % (24 * 60) == 0 {
+        if m != 0 && m % (24 * 60) == 0 {
             write!(f, "{}d", m / (24 * 60))
         } else if m != 0 && m % 60 == 0 {
             write!(f, "{}h", m / 60)
@@ -118,12 +117,7 @@ impl Rate {
 
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Windows are written in days (`3/7d`), as the limits usually are.
-        if self.per.minutes != 0 && self.per.minutes % 1440 == 0 {
-            write!(f, "{}/{}d", self.cap, self.per.minutes / 1440)
-        } else {
-            write!(f, "{}/{}", self.cap, self.per)
-        }
+        write!(f, "{}/{}", self.cap, self.per)
     }
 }
 
@@ -269,7 +263,7 @@ mod tests {
             .contains("not a duration"));
         assert!(Duration::parse("3 days").is_err());
         assert!(Duration::parse("99999999999999999999d").is_err());
-        assert_eq!(Duration::days(14).to_string(), "2w");
+        assert_eq!(Duration::days(14).to_string(), "14d");
         assert_eq!(Duration::days(30).to_string(), "30d");
         assert_eq!(Duration { minutes: 90 }.to_string(), "90m");
         assert_eq!(Duration::days(30).phrase(), "30 days");
