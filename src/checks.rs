@@ -51,6 +51,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "checks/seasonal.yaml",
         include_str!("../checks/seasonal.yaml"),
     ),
+    (
+        "checks/opt-out-prompts.yaml",
+        include_str!("../checks/opt-out-prompts.yaml"),
+    ),
 ];
 
 /// What a pack's entries are used for.
@@ -66,10 +70,11 @@ pub enum Kind {
     OptOut,
     LifeStage,
     Seasonal,
+    OptOutPrompt,
 }
 
 impl Kind {
-    const NAMES: [(&'static str, Kind); 10] = [
+    const NAMES: [(&'static str, Kind); 11] = [
         ("occasion", Kind::Occasion),
         ("topic", Kind::Topic),
         ("special-category", Kind::SpecialCategory),
@@ -80,6 +85,7 @@ impl Kind {
         ("opt-out", Kind::OptOut),
         ("life-stage", Kind::LifeStage),
         ("seasonal", Kind::Seasonal),
+        ("opt-out-prompt", Kind::OptOutPrompt),
     ];
 }
 
@@ -227,6 +233,7 @@ pub struct Checks {
     pub opt_outs: Lexicon,
     pub life_stages: Lexicon,
     pub seasonal: Lexicon,
+    pub opt_out_prompts: Lexicon,
 }
 
 /// A problem in a pack file, with its location in that file.
@@ -471,6 +478,7 @@ impl Checks {
             opt_outs: take(Kind::OptOut)?,
             life_stages: take(Kind::LifeStage)?,
             seasonal: take(Kind::Seasonal)?,
+            opt_out_prompts: take(Kind::OptOutPrompt)?,
         })
     }
 

@@ -4,6 +4,7 @@
 //! `src/main.rs` parses arguments, calls [`run::run`] and maps the result to
 //! an exit code.
 
+pub mod across;
 pub mod calendar;
 pub mod campaign;
 pub mod checks;

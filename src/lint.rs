@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
+use crate::across::{self, Fingerprint};
 use crate::campaign::{self, Campaign};
 use crate::checks::Checks;
 use crate::context::{Ctx, Pending};
@@ -55,6 +56,8 @@ pub struct FileOutcome {
     pub suppressed: usize,
     /// The text the findings point into (kept only when there are findings).
     pub text: Option<String>,
+    /// What the rules across campaigns need from each campaign of the file.
+    pub prints: Vec<Fingerprint>,
 }
 
 static CAMPAIGN_LINE: LazyLock<Regex> =
@@ -76,6 +79,7 @@ pub fn check_file(
         campaigns: 0,
         suppressed: 0,
         text: None,
+        prints: Vec::new(),
     };
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -151,6 +155,7 @@ pub fn check_file(
         out.finish(text);
         return out;
     }
+    let lines = LineIndex::new(text);
     for doc in &docs {
         if !is_campaign(doc) {
             if !doc.root.is_null() {
@@ -168,6 +173,8 @@ pub fn check_file(
         out.campaigns += 1;
         let mut problems = Vec::new();
         let campaign = campaign::load(&doc.root, &mut problems);
+        out.prints
+            .push(across::fingerprint(path, text, &lines, &campaign, checks));
         let mut pending: Vec<Pending> = problems
             .into_iter()
             .map(|p| Pending {
@@ -230,9 +237,7 @@ impl FileOutcome {
         if self.findings.is_empty() {
             return;
         }
-        self.findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        self.findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+        self.sort_findings();
         let lines = LineIndex::new(text);
         for f in &mut self.findings {
             f.start = lines.line_col(text, f.span.start);
@@ -243,6 +248,13 @@ impl FileOutcome {
             }
         }
         self.text = Some(text.to_string());
+    }
+
+    /// Sorts findings by position and rule, dropping exact repeats.
+    pub fn sort_findings(&mut self) {
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     }
 
     fn push_raw(

@@ -62,7 +62,7 @@ impl SourceCode for FileSource<'_> {
 struct Shown<'a> {
     finding: &'a Finding,
     source: FileSource<'a>,
-    /// Related places in other files, each shown as its own small block.
+    /// Related places not near the finding, each shown as its own small block.
     elsewhere: Vec<Elsewhere<'a>>,
 }
 
@@ -148,7 +148,7 @@ impl Diagnostic for Shown<'_> {
             .finding
             .related
             .iter()
-            .filter(|r| r.file == self.finding.file)
+            .filter(|r| near(self.finding, r))
             .map(|r| {
                 LabeledSpan::new_with_span(Some(r.message.clone()), (r.span.start, r.span.len()))
             });
@@ -157,15 +157,12 @@ impl Diagnostic for Shown<'_> {
                 .chain(here),
         ))
     }
+}
 
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
-        if self.elsewhere.is_empty() {
-            return None;
-        }
-        Some(Box::new(
-            self.elsewhere.iter().map(|e| e as &dyn Diagnostic),
-        ))
-    }
+/// Related places shown as labels in the finding's own snippet: in the same
+/// file, a few lines away at most. Others get a block of their own.
+fn near(f: &Finding, r: &Related) -> bool {
+    r.file == f.file && r.start.line.abs_diff(f.start.line) <= 6
 }
 
 /// miette's graphical output, one block per finding, then the summary.
@@ -186,7 +183,7 @@ pub fn pretty(report: &Report, style: Style) -> String {
             let elsewhere = f
                 .related
                 .iter()
-                .filter(|r| r.file != f.file)
+                .filter(|r| !near(f, r))
                 .filter_map(|r| {
                     let other = report.files.iter().find(|o| o.path == r.file)?;
                     Some(Elsewhere {
@@ -209,6 +206,13 @@ pub fn pretty(report: &Report, style: Style) -> String {
             let mut block = String::new();
             if handler.render_report(&mut block, &shown).is_err() {
                 block = format!("{}\n", compact_line(f));
+            }
+            // Related places elsewhere follow, each as a small block of its own.
+            for e in &shown.elsewhere {
+                let mut more = String::new();
+                if handler.render_report(&mut more, e).is_ok() {
+                    block.push_str(&more);
+                }
             }
             out.push_str(&block);
             out.push('\n');

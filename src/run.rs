@@ -181,6 +181,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Unreadable>), RunE
 /// Checks every campaign file under `paths`.
 pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, RunError> {
     let (inputs, mut unreadable) = discover(paths)?;
+    let inputs_paths: Vec<(String, PathBuf)> = inputs
+        .iter()
+        .map(|i| (i.display.clone(), i.path.clone()))
+        .collect();
     let checks = Checks::builtin();
     let mut files = Vec::with_capacity(inputs.len());
     for input in inputs {
@@ -199,20 +203,75 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, RunError> {
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let paths: Vec<(String, PathBuf)> = inputs_paths;
+    apply_across(&mut files, &opts.settings, |name| {
+        let path = paths.iter().find(|(d, _)| d == name).map(|(_, p)| p)?;
+        String::from_utf8(std::fs::read(path).ok()?).ok()
+    });
     unreadable.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(Report { files, unreadable })
 }
 
+/// Runs the rules across campaigns on the files' fingerprints and adds their
+/// findings to the files involved. `read` gives the text of a file that had
+/// no findings of its own (it was not kept), for rendering.
+pub fn apply_across(
+    files: &mut [FileOutcome],
+    settings: &crate::settings::Settings,
+    read: impl Fn(&str) -> Option<String>,
+) {
+    let mut owner = Vec::new();
+    let mut prints = Vec::new();
+    for (i, f) in files.iter_mut().enumerate() {
+        for p in std::mem::take(&mut f.prints) {
+            owner.push(i);
+            prints.push(p);
+        }
+    }
+    if prints.len() < 2 {
+        return;
+    }
+    let (findings, suppressed) = crate::across::check(&prints, settings);
+    for (k, n) in suppressed.into_iter().enumerate() {
+        files[owner[k]].suppressed += n;
+    }
+    let mut touched = Vec::new();
+    for (k, f) in findings {
+        let i = owner[k];
+        files[i].findings.push(f);
+        touched.push(i);
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for i in touched {
+        let file = &mut files[i];
+        file.sort_findings();
+        if file.text.is_none() {
+            file.text = read(&file.path);
+        }
+    }
+}
+
 /// Checks one file's contents given directly (tests, editors).
 pub fn run_text(name: &str, text: &str, opts: &Options) -> Report {
+    run_texts(&[(name, text)], opts)
+}
+
+/// Checks several files given directly, as one run (tests, editors).
+pub fn run_texts(files: &[(&str, &str)], opts: &Options) -> Report {
+    let mut outcomes: Vec<FileOutcome> = files
+        .iter()
+        .map(|(name, text)| check_file(name, text.as_bytes(), true, opts, Checks::builtin()))
+        .collect();
+    outcomes.sort_by(|a, b| a.path.cmp(&b.path));
+    apply_across(&mut outcomes, &opts.settings, |name| {
+        files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.to_string())
+    });
     Report {
-        files: vec![check_file(
-            name,
-            text.as_bytes(),
-            true,
-            opts,
-            Checks::builtin(),
-        )],
+        files: outcomes,
         unreadable: Vec::new(),
     }
 }

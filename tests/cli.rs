@@ -29,7 +29,7 @@ fn mistakes_exit_1_with_a_summary() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "12 errors, 9 warnings in 5 campaigns (6 files)",
+            "13 errors, 24 warnings, 2 advice in 13 campaigns (11 files)",
         ));
 }
 
@@ -98,7 +98,7 @@ fn compact_is_one_line_per_finding() {
         lines[1].starts_with("examples/mistakes/fathers-day.yaml:25:19: error[PF401/stale-data] ")
     );
     assert!(lines[2].starts_with(
-        "examples/mistakes/fathers-day.yaml:36:10: error[PF303/token-missing-fallback] "
+        "examples/mistakes/fathers-day.yaml:37:10: error[PF303/token-missing-fallback] "
     ));
     assert_eq!(lines[3], "3 errors, 0 warnings in 1 campaign (1 file)");
 }
@@ -300,4 +300,44 @@ fn closed_pipe_ends_quietly() {
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn cross_campaign_findings_point_at_each_other_in_json() {
+    let out = preflight()
+        .args([
+            "check",
+            "examples/mistakes/mothers-day-uk.yaml",
+            "examples/mistakes/mothers-day-reminder.yaml",
+            "--format",
+            "json",
+            "--now",
+            NOW,
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let dup: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "duplicate-occasion-opt-out")
+        .collect();
+    assert_eq!(dup.len(), 2);
+    // Each names the other file, with a located related place.
+    assert_eq!(
+        dup[0]["file"],
+        "examples/mistakes/mothers-day-reminder.yaml"
+    );
+    let rel = &dup[0]["related"][0];
+    assert_eq!(rel["file"], "examples/mistakes/mothers-day-uk.yaml");
+    assert_eq!(rel["line"], 43);
+    assert!(rel["length"].as_u64().unwrap() > 0);
+    assert_eq!(
+        dup[1]["related"][0]["file"],
+        "examples/mistakes/mothers-day-reminder.yaml"
+    );
 }

@@ -34,6 +34,7 @@ fn clean_examples_produce_no_finding() {
         .filter(|f| f.file.starts_with("examples/clean/"))
         .collect();
     assert!(clean.is_empty(), "{clean:#?}");
+    // Cross-campaign rules read the clean examples too.
     let checked: Vec<_> = r
         .files
         .iter()
@@ -81,12 +82,46 @@ fn each_mistake_file_fires_exactly_its_rules() {
             ],
         ),
         (
+            "examples/mistakes/mothers-day-reminder.yaml",
+            &[("duplicate-occasion-opt-out", 1)],
+        ),
+        (
+            "examples/mistakes/mothers-day-uk.yaml",
+            &[
+                ("duplicate-occasion-opt-out", 1),
+                ("occasion-date-mismatch", 1),
+            ],
+        ),
+        (
+            "examples/mistakes/new-parents.yaml",
+            &[
+                ("frequency-cap-missing", 1),
+                ("low-coverage-data", 1),
+                ("segment-contradiction", 1),
+                ("single-signal-inference", 1),
+            ],
+        ),
+        (
+            "examples/mistakes/trail-week.yaml",
+            &[("audience-overload", 4), ("repeated-content", 2)],
+        ),
+        (
             "examples/mistakes/typos.yaml",
             &[("invalid-campaign", 3), ("unknown-field", 1)],
         ),
         (
             "examples/mistakes/vip-balance.yaml",
             &[("personal-token", 2), ("segment-too-narrow", 1)],
+        ),
+        (
+            "examples/mistakes/winter-boots.yaml",
+            &[
+                ("frequency-too-high", 1),
+                ("retargeting-too-long", 1),
+                ("retargeting-too-soon", 1),
+                ("seasonal-mismatch", 1),
+                ("stale-event-window", 1),
+            ],
         ),
     ];
     let got = fired();
@@ -118,6 +153,19 @@ fn findings_point_inside_their_files_on_char_boundaries() {
             assert!(f.span.end <= text.len(), "{f:?}");
             assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));
             assert!(f.start.line >= 1 && f.start.column >= 1);
+            for rel in &f.related {
+                let other = r
+                    .files
+                    .iter()
+                    .find(|o| o.path == rel.file)
+                    .expect("related file");
+                let text = other.text.as_deref().expect("related text kept");
+                assert!(rel.span.end <= text.len(), "{rel:?}");
+                assert!(
+                    text.is_char_boundary(rel.span.start) && text.is_char_boundary(rel.span.end)
+                );
+                assert!(rel.start.line >= 1 && rel.start.column >= 1, "{rel:?}");
+            }
         }
     }
 }

@@ -6,8 +6,13 @@ use preflight::render::{pretty, Style};
 use preflight::run::run;
 
 fn render(path: &str) -> String {
+    render_all(&[path])
+}
+
+fn render_all(paths: &[&str]) -> String {
     let now = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
-    let report = run(&[path.into()], &Options::new(now)).unwrap();
+    let paths: Vec<std::path::PathBuf> = paths.iter().map(Into::into).collect();
+    let report = run(&paths, &Options::new(now)).unwrap();
     pretty(
         &report,
         Style {
@@ -54,4 +59,22 @@ fn emoji_and_crlf() {
 #[test]
 fn clean_folder() {
     insta::assert_snapshot!(render("examples/clean"));
+}
+
+#[test]
+fn new_parents_with_a_contradiction_label() {
+    insta::assert_snapshot!(render("examples/mistakes/new-parents.yaml"));
+}
+
+#[test]
+fn cross_campaign_findings_show_the_other_file() {
+    insta::assert_snapshot!(render_all(&[
+        "examples/mistakes/mothers-day-uk.yaml",
+        "examples/mistakes/mothers-day-reminder.yaml",
+    ]));
+}
+
+#[test]
+fn winter_boots() {
+    insta::assert_snapshot!(render("examples/mistakes/winter-boots.yaml"));
 }

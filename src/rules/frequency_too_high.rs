@@ -81,21 +81,18 @@ pub fn check(ctx: &mut Ctx) {
         }
         // What the cap allows over the limit's own window.
         let allowed = (rate.per_day() * limit.per.minutes as f64 / 1440.0).floor() as u64;
-        let over = if allowed > limit.cap {
-            format!(
-                "up to {allowed} {} {}",
-                noun(ch.value, allowed),
-                limit.per.per_phrase()
-            )
+        let cap_said = if per.value == limit.per {
+            String::new()
         } else {
-            format!("{} {}", rate.phrase(), noun(ch.value, cap.value))
+            format!(" (its cap is {})", rate.phrase())
         };
         ctx.report(
             &FREQUENCY_TOO_HIGH,
             cap.span,
             format!(
-                "A cap of {} lets this campaign send {over}; keep {} to {} per person",
-                rate.phrase(),
+                "This campaign may send one person up to {allowed} {} {}{cap_said}; keep {} to {} per person",
+                noun(ch.value, allowed),
+                limit.per.per_phrase(),
                 noun(ch.value, 2),
                 limit.phrase()
             ),
@@ -137,7 +134,11 @@ mod tests {
     #[test]
     fn failing() {
         let f = assert_fires(&capped("email", "3", "1d"), RULE, "3");
-        assert!(f[0].message.contains("3 a day"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("up to 3 emails a day;"),
+            "{}",
+            f[0].message
+        );
         let f = assert_fires(&capped("sms", "1", "1d"), RULE, "1");
         assert!(
             f[0].message.contains("up to 7 texts a week"),

@@ -31,7 +31,9 @@ macro_rules! declare_rule {
     };
 }
 
+pub mod audience_overload;
 pub mod creepy_phrasing;
+pub mod duplicate_occasion_opt_out;
 pub mod frequency_cap_missing;
 pub mod frequency_too_high;
 pub mod invalid_campaign;
@@ -39,6 +41,7 @@ pub mod low_coverage_data;
 pub mod occasion_date_mismatch;
 pub mod past_send_date;
 pub mod personal_token;
+pub mod repeated_content;
 pub mod retargeting_too_long;
 pub mod retargeting_too_soon;
 pub mod seasonal_mismatch;
@@ -99,7 +102,8 @@ impl RuleMeta {
 }
 
 /// A rule: its metadata and, for rules that look at a loaded campaign, its
-/// check. (`invalid-campaign` and `unknown-field` are reported while loading.)
+/// check. (`invalid-campaign` and `unknown-field` are reported while loading;
+/// the rules across campaigns are listed in [`ACROSS`].)
 pub struct Rule {
     pub meta: &'static RuleMeta,
     pub check: Option<fn(&mut Ctx)>,
@@ -203,6 +207,29 @@ pub static RULES: &[Rule] = &[
         meta: &occasion_date_mismatch::OCCASION_DATE_MISMATCH,
         check: Some(occasion_date_mismatch::check),
     },
+    Rule {
+        meta: &repeated_content::REPEATED_CONTENT,
+        check: None,
+    },
+    Rule {
+        meta: &audience_overload::AUDIENCE_OVERLOAD,
+        check: None,
+    },
+    Rule {
+        meta: &duplicate_occasion_opt_out::DUPLICATE_OCCASION_OPT_OUT,
+        check: None,
+    },
+];
+
+/// A rule that reads the fingerprints of every campaign in the run.
+pub type AcrossCheck =
+    fn(&[crate::across::Fingerprint], &crate::settings::Settings, &mut Vec<crate::across::Cross>);
+
+/// The cross-campaign rules, run after every file is checked.
+pub static ACROSS: &[AcrossCheck] = &[
+    repeated_content::check,
+    audience_overload::check,
+    duplicate_occasion_opt_out::check,
 ];
 
 /// Finds a rule by code (`PF201`, any case) or name (`sensitive-occasion`).

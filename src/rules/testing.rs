@@ -61,6 +61,15 @@ pub fn lint(yaml: &str) -> Vec<Finding> {
     .findings
 }
 
+/// Lints several files as one run; returns the findings of `rule`.
+pub fn lint_many(files: &[(&str, &str)], rule: &str) -> Vec<Finding> {
+    crate::run::run_texts(files, &Options::new(now()))
+        .findings()
+        .filter(|f| f.rule.name == rule)
+        .cloned()
+        .collect()
+}
+
 /// The findings of `rule`, with the source text under each span.
 pub fn hits(yaml: &str, rule: &str) -> Vec<(String, Finding)> {
     lint(yaml)

@@ -1,0 +1,409 @@
+//! Rules across the campaigns of a run.
+//!
+//! While a file is checked, each of its campaigns leaves a compact
+//! [`Fingerprint`]: hashes of its copy, its segment, channels and dates, and
+//! the places to point at. The documents themselves are dropped. After every
+//! file is done, the cross-campaign rules read only the fingerprints and
+//! report at each place involved, with related labels at the others.
+
+use chrono::NaiveDateTime;
+
+use crate::calendar::Rate;
+use crate::campaign::{Campaign, Channel};
+use crate::checks::Checks;
+use crate::diagnostic::{Finding, Related};
+use crate::rules::RuleMeta;
+use crate::settings::Settings;
+use crate::source::{LineCol, LineIndex, Span};
+use crate::template;
+
+/// A place in a file, with its line and column already worked out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub span: Span,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+/// Which piece of copy a text is; only texts of the same kind are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TextKind {
+    Subject,
+    PushTitle,
+    Body(Channel),
+}
+
+impl TextKind {
+    pub fn label(self) -> String {
+        match self {
+            TextKind::Subject => "email subject".into(),
+            TextKind::PushTitle => "push title".into(),
+            TextKind::Body(ch) => format!("{ch} body"),
+        }
+    }
+}
+
+/// Number of MinHash values kept for a long text.
+pub const MINHASH_LEN: usize = 64;
+
+/// One piece of copy, reduced to what repeated-content compares.
+#[derive(Debug, Clone)]
+pub struct TextPrint {
+    pub kind: TextKind,
+    /// Hash of the normalised text (case, spacing and merge tokens evened out).
+    pub exact: u64,
+    /// MinHash of its 3-word shingles, for texts long enough to have them.
+    pub minhash: Option<Box<[u32; MINHASH_LEN]>>,
+    pub place: Place,
+}
+
+/// What the cross-campaign rules need from one campaign.
+#[derive(Debug, Clone)]
+pub struct Fingerprint {
+    pub file: String,
+    pub campaign: Option<String>,
+    /// The campaign id (or where it should be).
+    pub anchor: Place,
+    pub texts: Vec<TextPrint>,
+    pub segment: Option<(String, Place)>,
+    /// Hash of the include and exclude conditions, sorted, when there are any.
+    pub audience: Option<u64>,
+    pub channels: Vec<Channel>,
+    pub send_at: Option<NaiveDateTime>,
+    /// The last moment the campaign may send (ends_at, or the end of its
+    /// retargeting window); `None` for a one-off send.
+    pub last_send: Option<NaiveDateTime>,
+    pub frequency: Option<Rate>,
+    /// Occasions the copy asks people to opt out of: (id, label, where).
+    pub opt_out_prompts: Vec<(String, String, Place)>,
+    /// Rules this campaign acknowledges.
+    pub acknowledged: Vec<&'static str>,
+}
+
+impl Fingerprint {
+    /// `` `id` (path:line) `` for messages.
+    pub fn name_at(&self, place: &Place) -> String {
+        format!(
+            "`{}` ({}:{})",
+            self.campaign.as_deref().unwrap_or("unnamed campaign"),
+            self.file,
+            place.start.line
+        )
+    }
+
+    pub fn same_campaign(&self, other: &Fingerprint) -> bool {
+        self.file == other.file && self.anchor == other.anchor
+    }
+}
+
+/// A stable 64-bit hash (FNV-1a, then a final mix), so results do not depend
+/// on the process.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    mix(h)
+}
+
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
+
+/// The words of a text with case, spacing, punctuation and merge tokens
+/// evened out: every token becomes `#`.
+pub fn normalized_words(text: &str) -> Vec<String> {
+    let mut plain = String::with_capacity(text.len());
+    let mut at = 0;
+    for t in template::tokens(text) {
+        if t.range.start >= at {
+            plain.push_str(&text[at..t.range.start]);
+            plain.push_str(" # ");
+            at = t.range.end;
+        }
+    }
+    plain.push_str(&text[at..]);
+    plain
+        .split(|c: char| !(c.is_alphanumeric() || c == '#'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// MinHash of the 3-word shingles, or `None` when the text is too short for
+/// shingles to mean anything (under 8 words).
+pub fn minhash(words: &[String]) -> Option<Box<[u32; MINHASH_LEN]>> {
+    if words.len() < 8 {
+        return None;
+    }
+    let mut sig = Box::new([u32::MAX; MINHASH_LEN]);
+    for w in words.windows(3) {
+        let h = hash_bytes(w.join(" ").as_bytes());
+        for (i, slot) in sig.iter_mut().enumerate() {
+            let v = (mix(h ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 32) as u32;
+            if v < *slot {
+                *slot = v;
+            }
+        }
+    }
+    Some(sig)
+}
+
+/// The estimated Jaccard similarity of two MinHash signatures.
+pub fn similarity(a: &[u32; MINHASH_LEN], b: &[u32; MINHASH_LEN]) -> f64 {
+    a.iter().zip(b.iter()).filter(|(x, y)| x == y).count() as f64 / MINHASH_LEN as f64
+}
+
+/// Builds the fingerprint of a loaded campaign.
+pub fn fingerprint(
+    file: &str,
+    text: &str,
+    lines: &LineIndex,
+    c: &Campaign,
+    checks: &Checks,
+) -> Fingerprint {
+    let place = |span: Span| Place {
+        span,
+        start: lines.line_col(text, span.start),
+        end: lines.line_col(text, span.end),
+    };
+    let mut texts = Vec::new();
+    let mut prompts: Vec<(String, String, Place)> = Vec::new();
+    for f in &c.copy {
+        let kind = match (f.channel, f.field) {
+            (Channel::Email, "subject") => TextKind::Subject,
+            (Channel::Push, "title") => TextKind::PushTitle,
+            (ch, "body") => TextKind::Body(ch),
+            _ => continue,
+        };
+        let words = normalized_words(f.text());
+        if words.iter().all(|w| w == "#") {
+            continue;
+        }
+        texts.push(TextPrint {
+            kind,
+            exact: hash_bytes(words.join(" ").as_bytes()),
+            minhash: minhash(&words),
+            place: place(f.node.span),
+        });
+    }
+    for w in crate::wording::copy(c) {
+        let asks: Vec<usize> = checks
+            .opt_out_prompts
+            .find_all(&w.text)
+            .into_iter()
+            .map(|m| m.range.start)
+            .collect();
+        if asks.is_empty() {
+            continue;
+        }
+        // Each occasion's mention nearest to an opt-out wording.
+        let mut best: Vec<(usize, usize, std::ops::Range<usize>)> = Vec::new();
+        for m in checks.occasions.find_all(&w.text) {
+            let d = asks
+                .iter()
+                .map(|&a| a.abs_diff(m.range.start))
+                .min()
+                .unwrap_or(usize::MAX);
+            match best.iter_mut().find(|(e, _, _)| *e == m.entry) {
+                Some(b) if b.1 <= d => {}
+                Some(b) => *b = (m.entry, d, m.range),
+                None => best.push((m.entry, d, m.range)),
+            }
+        }
+        for (entry, _, range) in best {
+            let e = &checks.occasions.entries[entry];
+            if !prompts.iter().any(|(o, _, _)| *o == e.id) {
+                let span = crate::yaml::locate_in_scalar(text, w.node, w.value_range(range));
+                prompts.push((e.id.clone(), e.display().to_string(), place(span)));
+            }
+        }
+    }
+    let audience = c.audience.as_ref();
+    let segment = audience
+        .and_then(|a| a.segment)
+        .and_then(|n| n.as_str().map(|s| (s.trim().to_string(), place(n.span))));
+    let conditions: Vec<String> = audience
+        .map(|a| {
+            let mut v: Vec<String> = a
+                .include
+                .iter()
+                .map(|x| format!("+{}", text[x.span.range()].trim()))
+                .chain(
+                    a.exclude
+                        .iter()
+                        .map(|x| format!("-{}", text[x.span.range()].trim())),
+                )
+                .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect();
+            v.sort();
+            v
+        })
+        .unwrap_or_default();
+    let send_at = c.schedule.send_at.map(|s| s.value.at);
+    let retarget_end = match (send_at, c.retargeting.and_then(|r| r.window)) {
+        (Some(s), Some(w)) if c.schedule.ends_at.is_none() => Some(s + w.value.to_chrono()),
+        _ => None,
+    };
+    Fingerprint {
+        file: file.to_string(),
+        campaign: c.id_str().map(str::to_string),
+        anchor: place(c.anchor()),
+        texts,
+        segment: segment.filter(|(s, _)| !s.is_empty()),
+        audience: (!conditions.is_empty()).then(|| hash_bytes(conditions.join("\n").as_bytes())),
+        channels: c.channels.iter().map(|ch| ch.value).collect(),
+        send_at,
+        last_send: c.schedule.ends_at.map(|e| e.value.at).or(retarget_end),
+        frequency: c
+            .frequency
+            .and_then(|f| Some(Rate::new(f.cap?.value, f.per?.value))),
+        opt_out_prompts: prompts,
+        acknowledged: c
+            .acknowledge
+            .iter()
+            .filter_map(|a| a.rule.map(|r| r.code))
+            .collect(),
+    }
+}
+
+/// A finding of a cross-campaign rule, before it is placed in its file.
+#[derive(Debug, Clone)]
+pub struct Cross {
+    pub rule: &'static RuleMeta,
+    /// The fingerprint it belongs to, and where in that campaign.
+    pub at: usize,
+    pub place: Place,
+    pub message: String,
+    pub help: String,
+    /// Other places involved: (fingerprint, place, label).
+    pub related: Vec<(usize, Place, String)>,
+}
+
+impl Cross {
+    pub fn into_finding(self, prints: &[Fingerprint]) -> Finding {
+        let p = &prints[self.at];
+        Finding {
+            file: p.file.clone(),
+            campaign: p.campaign.clone(),
+            rule: self.rule,
+            severity: self.rule.severity,
+            message: crate::campaign::sentence(self.message),
+            help: crate::campaign::sentence(self.help),
+            span: self.place.span,
+            start: self.place.start,
+            end: self.place.end,
+            related: self
+                .related
+                .into_iter()
+                .map(|(i, place, message)| Related {
+                    file: prints[i].file.clone(),
+                    span: place.span,
+                    start: place.start,
+                    end: place.end,
+                    message,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Groups of items joined pairwise (union-find), each sorted, in order of
+/// their first member; single items are left out.
+pub fn groups(n: usize, pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for (a, b) in pairs {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut index_of_root = std::collections::HashMap::new();
+    for i in 0..n {
+        let r = root(&mut parent, i);
+        let slot = *index_of_root.entry(r).or_insert_with(|| {
+            out.push(Vec::new());
+            out.len() - 1
+        });
+        out[slot].push(i);
+    }
+    out.retain(|g| g.len() > 1);
+    out
+}
+
+/// Joins a list of names for a message: "a, b and c".
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Runs every cross-campaign rule. Returns each finding with the index of
+/// the fingerprint it belongs to; findings of campaigns that acknowledge the
+/// rule are dropped and counted per fingerprint in the second list.
+pub fn check(prints: &[Fingerprint], settings: &Settings) -> (Vec<(usize, Finding)>, Vec<usize>) {
+    let mut out = Vec::new();
+    for rule in crate::rules::ACROSS {
+        rule(prints, settings, &mut out);
+    }
+    let mut suppressed = vec![0; prints.len()];
+    let findings = out
+        .into_iter()
+        .filter(|c| {
+            let acked = prints[c.at].acknowledged.contains(&c.rule.code);
+            if acked {
+                suppressed[c.at] += 1;
+            }
+            !acked
+        })
+        .map(|c| (c.at, c.into_finding(prints)))
+        .collect();
+    (findings, suppressed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalising_evens_out_case_spacing_and_tokens() {
+        let a = normalized_words("Hi {{ first_name }},  NEW shoes!");
+        let b = normalized_words("hi *|FNAME|* new   shoes");
+        assert_eq!(a, b);
+        assert_eq!(a, vec!["hi", "#", "new", "shoes"]);
+    }
+
+    #[test]
+    fn minhash_estimates_similarity() {
+        let words = |s: &str| normalized_words(s);
+        let base = "our spring running range has landed with new trail shoes for every runner and every distance this season";
+        let a = minhash(&words(base)).unwrap();
+        let b = minhash(&words(&format!("{base} too"))).unwrap();
+        let c = minhash(&words("a completely different message about garden furniture sales happening this weekend only in store")).unwrap();
+        assert!(similarity(&a, &a) == 1.0);
+        assert!(similarity(&a, &b) >= 0.8, "{}", similarity(&a, &b));
+        assert!(similarity(&a, &c) < 0.2, "{}", similarity(&a, &c));
+        assert!(minhash(&words("too short")).is_none());
+    }
+
+    #[test]
+    fn groups_join_pairs() {
+        assert_eq!(groups(5, [(3, 1), (1, 4)]), vec![vec![1, 3, 4]]);
+        assert!(groups(3, []).is_empty());
+    }
+}

@@ -1,0 +1,221 @@
+use std::collections::HashMap;
+
+use crate::across::{and_list, groups, similarity, Cross, Fingerprint, TextKind, TextPrint};
+use crate::rules::SettingDoc;
+use crate::settings::Settings;
+
+declare_rule! {
+    /// ## What it does
+    /// Compares the copy of every campaign in the run and reports an email
+    /// subject, push title or body (of the same channel) that another
+    /// campaign repeats, after evening out case, spacing, punctuation and
+    /// merge tokens (`{{ first_name }}` and `*|FNAME|*` count as the same).
+    /// Near-duplicates count too: texts of 8 words or more whose 3-word
+    /// sequences overlap by `min_similarity` (default 0.9, estimated with
+    /// MinHash) or more.
+    ///
+    /// Each campaign involved gets a finding that names all the others, with
+    /// a label on their copy.
+    ///
+    /// ## Why is this bad?
+    /// People tire of the same message and stop opening; Mailchimp's own
+    /// guidance is not to reuse subject lines, and mailbox providers treat
+    /// repeated bulk content as a spam signal. A copied campaign that was
+    /// never rewritten is also a common source of wrong dates and offers.
+    ///
+    /// ## Example
+    /// Two files with:
+    /// ```yaml
+    /// content:
+    ///   email:
+    ///     subject: "Don't miss out: 20% off this week"
+    /// ```
+    ///
+    /// ## Use instead
+    /// Write each campaign its own subject line, or acknowledge the rule
+    /// on a campaign that is meant to repeat (a receipt, a reminder series).
+    ///
+    /// ## Configuration
+    /// - `min_similarity` (default `0.9`): how much of two texts' word
+    ///   sequences must match for them to count as the same.
+    pub static REPEATED_CONTENT = {
+        code: "PF701",
+        name: "repeated-content",
+        severity: Warning,
+        summary: "Two campaigns share the same (or nearly the same) subject line, push title or body.",
+        settings: &[SettingDoc {
+            name: "min_similarity",
+            default: "0.9",
+            about: "share of shared 3-word sequences from which two texts count as the same",
+        }],
+    }
+}
+
+/// Buckets larger than this are compared link by link rather than pair by pair.
+const FULL_COMPARE: usize = 64;
+
+pub fn check(prints: &[Fingerprint], settings: &Settings, out: &mut Vec<Cross>) {
+    let items: Vec<(usize, &TextPrint)> = prints
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.texts.iter().map(move |t| (i, t)))
+        .collect();
+    let mut pairs = Vec::new();
+    // Exact copies: one bucket per kind and normalised text.
+    let mut exact: HashMap<(TextKind, u64), Vec<usize>> = HashMap::new();
+    for (n, (_, t)) in items.iter().enumerate() {
+        exact.entry((t.kind, t.exact)).or_default().push(n);
+    }
+    let mut representatives = Vec::new();
+    for members in exact.values() {
+        pairs.extend(members.windows(2).map(|w| (w[0], w[1])));
+        representatives.push(members[0]);
+    }
+    representatives.sort_unstable();
+    // Near copies: locality-sensitive hashing over the MinHash bands.
+    let mut bands: HashMap<(TextKind, usize, [u32; 4]), Vec<usize>> = HashMap::new();
+    for &n in &representatives {
+        let Some(sig) = &items[n].1.minhash else {
+            continue;
+        };
+        for (b, chunk) in sig.chunks(4).enumerate() {
+            let key = [chunk[0], chunk[1], chunk[2], chunk[3]];
+            bands.entry((items[n].1.kind, b, key)).or_default().push(n);
+        }
+    }
+    let near = |a: usize, b: usize| match (&items[a].1.minhash, &items[b].1.minhash) {
+        (Some(x), Some(y)) => similarity(x, y) >= settings.min_similarity,
+        _ => false,
+    };
+    for members in bands.values() {
+        if members.len() <= FULL_COMPARE {
+            for (k, &a) in members.iter().enumerate() {
+                for &b in &members[k + 1..] {
+                    if near(a, b) {
+                        pairs.push((a, b));
+                    }
+                }
+            }
+        } else {
+            for w in members.windows(2) {
+                if near(w[0], w[1]) {
+                    pairs.push((w[0], w[1]));
+                }
+            }
+        }
+    }
+    // Texts of one campaign never count against each other.
+    pairs.retain(|&(a, b)| !prints[items[a].0].same_campaign(&prints[items[b].0]));
+    for group in groups(items.len(), pairs) {
+        for &m in &group {
+            let (pi, t) = items[m];
+            let label = t.kind.label();
+            let mut same = Vec::new();
+            let mut nearly = Vec::new();
+            let mut related = Vec::new();
+            for &o in group.iter().filter(|&&o| o != m) {
+                let (oi, ot) = items[o];
+                if prints[oi].same_campaign(&prints[pi]) {
+                    continue;
+                }
+                let name = prints[oi].name_at(&ot.place);
+                if ot.exact == t.exact {
+                    same.push(name);
+                    related.push((oi, ot.place, format!("the same {label}")));
+                } else {
+                    nearly.push(name);
+                    related.push((oi, ot.place, format!("a nearly identical {label}")));
+                }
+            }
+            if related.is_empty() {
+                continue;
+            }
+            let mut parts = Vec::new();
+            if !same.is_empty() {
+                parts.push(format!("the same as in {}", and_list(&same)));
+            }
+            if !nearly.is_empty() {
+                parts.push(format!("nearly the same as in {}", and_list(&nearly)));
+            }
+            out.push(Cross {
+                rule: &REPEATED_CONTENT,
+                at: pi,
+                place: t.place,
+                message: format!("This {label} is {}", parts.join(", and ")),
+                help: "Give each campaign its own copy: people stop opening messages they have seen before, and mailbox providers treat repeated bulk content as spam".into(),
+                related,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{lint_many, BASE};
+
+    #[test]
+    fn same_subject_in_two_files_is_reported_at_both() {
+        let other = BASE
+            .replace("spring-running-shoes", "other-campaign")
+            .replace(
+                "Our spring running range has landed.",
+                "Something else entirely.",
+            );
+        let f = lint_many(&[("a.yaml", BASE), ("b.yaml", &other)], "repeated-content");
+        assert_eq!(f.len(), 2, "{f:#?}");
+        assert_eq!(f[0].file, "a.yaml");
+        assert_eq!(f[1].file, "b.yaml");
+        assert!(
+            f[0].message
+                .contains("email subject is the same as in `other-campaign` (b.yaml:"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].related.len(), 1);
+        assert_eq!(f[0].related[0].file, "b.yaml");
+    }
+
+    #[test]
+    fn near_duplicate_bodies_and_token_spellings() {
+        let body = "Our spring running range has landed, with new trail shoes for every runner and every distance this season. Come and try them on in store.";
+        let a = BASE
+            .replace("New season, new shoes", "First subject")
+            .replace("Our spring running range has landed.", body);
+        let b = a
+            .replace("spring-running-shoes", "copy-two")
+            .replace("First subject", "Second subject")
+            .replace("in store.", "in store!")
+            .replace(
+                "{{ first_name | default: 'there' }}",
+                "{{first_name|default:'friend'}}",
+            );
+        let f = lint_many(&[("a.yaml", &a), ("b.yaml", &b)], "repeated-content");
+        assert_eq!(f.len(), 2, "{f:#?}");
+        assert!(
+            f[0].message.contains("email body is the same as in"),
+            "{}",
+            f[0].message
+        );
+        // One changed sentence in a long body is still nearly the same.
+        let c = b.replace(
+            "Come and try them on in store!",
+            "Come and try them on in store today, please!",
+        );
+        let f = lint_many(&[("a.yaml", &a), ("c.yaml", &c)], "repeated-content");
+        assert!(
+            f.iter().all(|f| f.message.contains("nearly the same")),
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn different_copy_and_one_campaign_alone_are_clean() {
+        let other = BASE
+            .replace("spring-running-shoes", "other")
+            .replace("New season, new shoes", "Your order has shipped")
+            .replace("Our spring running range has landed.", "It is on its way.")
+            .replace("Our spring range is here", "Track it any time");
+        assert!(lint_many(&[("a.yaml", BASE), ("b.yaml", &other)], "repeated-content").is_empty());
+        assert!(lint_many(&[("a.yaml", BASE)], "repeated-content").is_empty());
+    }
+}
