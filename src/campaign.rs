@@ -1402,4 +1402,48 @@ mod tests {
             "{p:?}"
         );
     }
+
+    #[test]
+    fn frequency_retargeting_coverage_and_season_are_read_and_checked() {
+        let ok = format!(
+            "{OK}frequency: {{cap: 2, per: 7d}}\nretargeting: {{delay: 4h, window: 7d}}\nseason: fall\ndata_sources:\n  - name: crm\n    provides: [a]\n    coverage: {{a: 0.35}}\n"
+        );
+        assert!(problems(&ok).is_empty(), "{:?}", problems(&ok));
+        let docs = parse(&ok, 0, Budget::default()).unwrap();
+        let mut p = Vec::new();
+        let c = load(&docs[0].root, &mut p);
+        let f = c.frequency.unwrap();
+        assert_eq!(f.cap.unwrap().value, 2);
+        assert_eq!(f.per.unwrap().value, Duration::days(7));
+        assert_eq!(
+            c.retargeting.unwrap().delay.unwrap().value,
+            Duration::hours(4)
+        );
+        assert_eq!(c.season.unwrap().value, Season::Autumn);
+        assert_eq!(c.data_sources[0].coverage[0].1.value, 0.35);
+
+        let bad = [
+            ("frequency: {cap: 2}\n", "frequency", "has no `per`"),
+            ("frequency: {cap: 0, per: 1d}\n", "0", "cap of 0"),
+            ("retargeting: {delay: soon}\n", "soon", "not a duration"),
+            ("season: monsoon\n", "monsoon", "not a season"),
+            (
+                "data_sources:\n  - name: crm\n    provides: [a]\n    coverage: {a: 35}\n",
+                "35",
+                "between 0 and 1",
+            ),
+            (
+                "data_sources:\n  - name: crm\n    provides: [a]\n    coverage: {b: 0.5}\n",
+                "b",
+                "does not list in `provides`",
+            ),
+        ];
+        for (extra, at, says) in bad {
+            let p = problems(&format!("{OK}{extra}"));
+            assert!(
+                p.iter().any(|(_, s, m)| s == at && m.contains(says)),
+                "{extra}: {p:?}"
+            );
+        }
+    }
 }
