@@ -344,6 +344,32 @@ pub fn groups(n: usize, pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<
     out
 }
 
+/// In a large group, the other members a finding names: all of them in the
+/// group's first finding, at most this many in the others (which point to the
+/// first), so that the output grows linearly with the group.
+pub const NAMED_OTHERS: usize = 8;
+
+/// The others to name in one finding of a group, and how many are left out.
+pub fn limit_others<T>(mut others: Vec<T>, is_first: bool) -> (Vec<T>, usize) {
+    if is_first || others.len() <= NAMED_OTHERS {
+        return (others, 0);
+    }
+    let hidden = others.len() - NAMED_OTHERS;
+    others.truncate(NAMED_OTHERS);
+    (others, hidden)
+}
+
+/// "a, b and c", or "a, b and 12 more (the finding on x names them all)".
+pub fn and_more(names: &[String], hidden: usize, first: &str) -> String {
+    if hidden == 0 {
+        return and_list(names);
+    }
+    format!(
+        "{} and {hidden} more campaigns (the finding on {first} names them all)",
+        names.join(", ")
+    )
+}
+
 /// Joins a list of names for a message: "a, b and c".
 pub fn and_list(items: &[String]) -> String {
     match items {
@@ -399,6 +425,20 @@ mod tests {
         assert!(similarity(&a, &b) >= 0.8, "{}", similarity(&a, &b));
         assert!(similarity(&a, &c) < 0.2, "{}", similarity(&a, &c));
         assert!(minhash(&words("too short")).is_none());
+    }
+
+    #[test]
+    fn large_groups_name_a_few_others_except_in_the_first_finding() {
+        let others: Vec<usize> = (0..20).collect();
+        assert_eq!(limit_others(others.clone(), true).0.len(), 20);
+        let (shown, hidden) = limit_others(others, false);
+        assert_eq!((shown.len(), hidden), (NAMED_OTHERS, 12));
+        let names: Vec<String> = vec!["`a`".into(), "`b`".into()];
+        assert_eq!(and_more(&names, 0, "`x`"), "`a` and `b`");
+        assert_eq!(
+            and_more(&names, 3, "`x`"),
+            "`a`, `b` and 3 more campaigns (the finding on `x` names them all)"
+        );
     }
 
     #[test]

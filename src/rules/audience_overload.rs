@@ -1,6 +1,6 @@
 use chrono::NaiveDateTime;
 
-use crate::across::{and_list, groups, Cross, Fingerprint, Place};
+use crate::across::{and_more, groups, limit_others, Cross, Fingerprint, Place};
 use crate::campaign::Channel;
 use crate::rules::SettingDoc;
 use crate::settings::Settings;
@@ -144,8 +144,10 @@ pub fn check(prints: &[Fingerprint], settings: &Settings, out: &mut Vec<Cross>) 
                 Some((s, _)) => format!("the `{s}` segment"),
                 None => "the same audience".to_string(),
             };
+            let first = prints[inside[0]].name_at(&place(inside[0]));
             for &i in &inside {
                 let others: Vec<usize> = inside.iter().copied().filter(|&o| o != i).collect();
+                let (others, hidden) = limit_others(others, i == inside[0]);
                 let names: Vec<String> = others
                     .iter()
                     .map(|&o| prints[o].name_at(&place(o)))
@@ -165,7 +167,7 @@ pub fn check(prints: &[Fingerprint], settings: &Settings, out: &mut Vec<Cross>) 
                         if at_least { "at least " } else { "" },
                         noun(ch),
                         inside.len(),
-                        and_list(&names),
+                        and_more(&names, hidden, &first),
                         limit.phrase(),
                     ),
                     help: "Spread these campaigns out, merge some of them, or narrow their segments so each person gets fewer messages".into(),

@@ -1,4 +1,4 @@
-use crate::across::{and_list, groups, Cross, Fingerprint, Place};
+use crate::across::{and_more, groups, limit_others, Cross, Fingerprint, Place};
 use crate::rules::SettingDoc;
 use crate::settings::Settings;
 
@@ -70,9 +70,11 @@ pub fn check(prints: &[Fingerprint], settings: &Settings, out: &mut Vec<Cross>) 
         }
     }
     for group in groups(prompts.len(), pairs) {
+        let first = prints[prompts[group[0]].0].name_at(&prompts[group[0]].3);
         for &m in &group {
             let (i, _, label, place) = prompts[m];
             let others: Vec<usize> = group.iter().copied().filter(|&o| o != m).collect();
+            let (others, hidden) = limit_others(others, m == group[0]);
             let names: Vec<String> = others
                 .iter()
                 .map(|&o| prints[prompts[o].0].name_at(&prompts[o].3))
@@ -83,7 +85,7 @@ pub fn check(prints: &[Fingerprint], settings: &Settings, out: &mut Vec<Cross>) 
                 place,
                 message: format!(
                     "This campaign asks people to opt out of {label} messages, and so does {} in the same season; each extra prompt is one more message about the day to the people who find it painful",
-                    and_list(&names)
+                    and_more(&names, hidden, &first)
                 ),
                 help: "Keep one opt-out prompt per occasion and season, and have every campaign exclude the people who opted out".into(),
                 related: others

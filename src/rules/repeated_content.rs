@@ -1,6 +1,8 @@
 use std::collections::HashMap;
 
-use crate::across::{and_list, groups, similarity, Cross, Fingerprint, TextKind, TextPrint};
+use crate::across::{
+    and_list, groups, limit_others, similarity, Cross, Fingerprint, TextKind, TextPrint,
+};
 use crate::rules::SettingDoc;
 use crate::settings::Settings;
 
@@ -107,17 +109,21 @@ pub fn check(prints: &[Fingerprint], settings: &Settings, out: &mut Vec<Cross>) 
     // Texts of one campaign never count against each other.
     pairs.retain(|&(a, b)| !prints[items[a].0].same_campaign(&prints[items[b].0]));
     for group in groups(items.len(), pairs) {
+        let first = prints[items[group[0]].0].name_at(&items[group[0]].1.place);
         for &m in &group {
             let (pi, t) = items[m];
             let label = t.kind.label();
             let mut same = Vec::new();
             let mut nearly = Vec::new();
             let mut related = Vec::new();
-            for &o in group.iter().filter(|&&o| o != m) {
+            let others: Vec<usize> = group
+                .iter()
+                .copied()
+                .filter(|&o| o != m && !prints[items[o].0].same_campaign(&prints[pi]))
+                .collect();
+            let (others, hidden) = limit_others(others, m == group[0]);
+            for o in others {
                 let (oi, ot) = items[o];
-                if prints[oi].same_campaign(&prints[pi]) {
-                    continue;
-                }
                 let name = prints[oi].name_at(&ot.place);
                 if ot.exact == t.exact {
                     same.push(name);
@@ -136,6 +142,11 @@ pub fn check(prints: &[Fingerprint], settings: &Settings, out: &mut Vec<Cross>) 
             }
             if !nearly.is_empty() {
                 parts.push(format!("nearly the same as in {}", and_list(&nearly)));
+            }
+            if hidden > 0 {
+                parts.push(format!(
+                    "in {hidden} more campaigns (the finding on {first} names them all)"
+                ));
             }
             out.push(Cross {
                 rule: &REPEATED_CONTENT,
