@@ -187,6 +187,25 @@ mod tests {
     }
 
     #[test]
+    fn an_acknowledgement_silences_one_side_and_is_counted() {
+        let other = BASE
+            .replace("spring-running-shoes", "other-campaign")
+            .replace("Our spring running range has landed.", "Something else entirely.")
+            + "acknowledge:\n  - rule: repeated-content\n    reason: a reminder that repeats on purpose\n";
+        let report = crate::run::run_texts(
+            &[("a.yaml", BASE), ("b.yaml", &other)],
+            &crate::lint::Options::new(crate::rules::testing::now()),
+        );
+        let f: Vec<_> = report
+            .findings()
+            .filter(|f| f.rule.name == "repeated-content")
+            .collect();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].file, "a.yaml");
+        assert_eq!(report.suppressed(), 1);
+    }
+
+    #[test]
     fn near_duplicate_bodies_and_token_spellings() {
         let body = "Our spring running range has landed, with new trail shoes for every runner and every distance this season. Come and try them on in store.";
         let a = BASE
