@@ -32,6 +32,9 @@ pub enum Fallback {
     Empty,
     /// Inside an `if` block on the same name.
     Guarded,
+    /// A Jinja `default('x')` without `true`: it fills in a missing value
+    /// but not an empty string (byte range of the text into the copy).
+    NotOnEmpty(Range<usize>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +53,14 @@ impl Token<'_> {
     pub fn has_fallback(&self) -> bool {
         matches!(self.fallback, Fallback::Default(_) | Fallback::Guarded)
     }
+
+    /// The fallback's text range, when it has one written inline.
+    pub fn fallback_range(&self) -> Option<Range<usize>> {
+        match &self.fallback {
+            Fallback::Default(r) | Fallback::NotOnEmpty(r) => Some(r.clone()),
+            _ => None,
+        }
+    }
 }
 
 static LIQUID: LazyLock<Regex> =
@@ -59,7 +70,15 @@ static MAILCHIMP: LazyLock<Regex> =
 static NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_.\-]*$").expect("valid"));
 static DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*default\s*:?\s*\(?\s*(?:'([^']*)'|"([^"]*)")"#).expect("valid")
+    Regex::new(r#"^\s*default\s*(:|\()?\s*(?:'([^']*)'|"([^"]*)")"#).expect("valid")
+});
+/// What follows a Jinja default's text when it also fills in empty strings.
+static JINJA_TRUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*,\s*(?:boolean\s*=\s*)?(?:true|True)\s*\)").expect("valid"));
+/// SendGrid's `{{insert first_name "default=there"}}`.
+static INSERT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^insert\s+([A-Za-z_][A-Za-z0-9_.\-]*)(?:\s+"default=([^"]*)")?\s*$"#)
+        .expect("valid")
 });
 
 /// One tag or token found in the text, in order.
@@ -71,9 +90,11 @@ enum Piece<'t> {
         fallback: Fallback,
         syntax: Syntax,
     },
-    Open(&'t str),
+    /// A block opener: the name it tests (for `if`), its block word, its range.
+    Open(&'t str, &'t str, Range<usize>),
     Else,
-    Close,
+    /// A block closer: its block word and range.
+    Close(&'t str, Range<usize>),
     Other,
 }
 
@@ -86,23 +107,44 @@ fn pieces(text: &str) -> Vec<(usize, Piece<'_>)> {
             let trimmed = body.trim();
             let lead = body.len() - body.trim_start().len();
             let at = inner.start() + lead;
-            if let Some(rest) = trimmed
-                .strip_prefix("#if")
-                .or_else(|| trimmed.strip_prefix("#unless"))
-            {
-                let name = rest.trim();
-                out.push((
-                    whole.start(),
-                    Piece::Open(if trimmed.starts_with("#if") { name } else { "" }),
-                ));
+            if let Some(rest) = trimmed.strip_prefix('#') {
+                let mut words = rest.split_whitespace();
+                let block = words.next().unwrap_or("");
+                let name = if block == "if" {
+                    words.next().unwrap_or("")
+                } else {
+                    ""
+                };
+                out.push((whole.start(), Piece::Open(name, block, whole.range())));
                 continue;
             }
             if trimmed == "else" || trimmed.starts_with("else ") {
                 out.push((whole.start(), Piece::Else));
                 continue;
             }
-            if trimmed.starts_with("/if") || trimmed.starts_with("/unless") {
-                out.push((whole.start(), Piece::Close));
+            if let Some(rest) = trimmed.strip_prefix('/') {
+                out.push((whole.start(), Piece::Close(rest.trim(), whole.range())));
+                continue;
+            }
+            if let Some(ins) = INSERT.captures(trimmed) {
+                let name = ins.get(1).expect("name");
+                let fallback = match ins.get(2) {
+                    Some(d) if !d.as_str().trim().is_empty() => {
+                        Fallback::Default(at + d.start()..at + d.end())
+                    }
+                    Some(_) => Fallback::Empty,
+                    None => Fallback::Missing,
+                };
+                out.push((
+                    whole.start(),
+                    Piece::Value {
+                        name: name.as_str(),
+                        name_range: at + name.start()..at + name.end(),
+                        range: whole.range(),
+                        fallback,
+                        syntax: Syntax::Liquid,
+                    },
+                ));
                 continue;
             }
             let (expr, filters) = match trimmed.find('|') {
@@ -118,12 +160,18 @@ fn pieces(text: &str) -> Vec<(usize, Piece<'_>)> {
                 let f_start = at + trimmed.find('|').expect("has filter") + 1;
                 for part in f.split('|') {
                     if let Some(d) = DEFAULT.captures(part) {
-                        let g = d.get(1).or_else(|| d.get(2)).expect("one quote style");
+                        let g = d.get(2).or_else(|| d.get(3)).expect("one quote style");
                         let off = f_start + (part.as_ptr() as usize - f.as_ptr() as usize);
+                        let jinja = d.get(1).is_some_and(|m| m.as_str() == "(");
+                        let whole_default = d.get(0).expect("match");
+                        let on_empty = !jinja || JINJA_TRUE.is_match(&part[whole_default.end()..]);
+                        let range = off + g.start()..off + g.end();
                         fallback = if g.as_str().trim().is_empty() {
                             Fallback::Empty
+                        } else if on_empty {
+                            Fallback::Default(range)
                         } else {
-                            Fallback::Default(off + g.start()..off + g.end())
+                            Fallback::NotOnEmpty(range)
                         };
                     }
                 }
@@ -142,11 +190,13 @@ fn pieces(text: &str) -> Vec<(usize, Piece<'_>)> {
             let t = inner.as_str().trim();
             let mut words = t.split_whitespace();
             let piece = match words.next() {
-                Some("if") => Piece::Open(words.next().unwrap_or("")),
-                Some("unless") | Some("for") | Some("case") => Piece::Open(""),
-                Some("else") | Some("elsif") => Piece::Else,
-                Some("endif") | Some("endunless") | Some("endfor") | Some("endcase") => {
-                    Piece::Close
+                Some("if") => Piece::Open(words.next().unwrap_or(""), "if", whole.range()),
+                Some(
+                    b @ ("unless" | "for" | "case" | "capture" | "comment" | "raw" | "tablerow"),
+                ) => Piece::Open("", b, whole.range()),
+                Some("else") | Some("elsif") | Some("when") => Piece::Else,
+                Some(w) if w.starts_with("end") && w.len() > 3 => {
+                    Piece::Close(&w[3..], whole.range())
                 }
                 _ => Piece::Other,
             };
@@ -158,11 +208,15 @@ fn pieces(text: &str) -> Vec<(usize, Piece<'_>)> {
         let inner = c.get(1).expect("group");
         let t = inner.as_str();
         let piece = if let Some(name) = t.strip_prefix("IF:") {
-            Piece::Open(name)
+            Piece::Open(name, "IF", whole.range())
+        } else if t.starts_with("IFNOT:") {
+            Piece::Open("", "IF", whole.range())
+        } else if t.starts_with("INTERESTED:") {
+            Piece::Open("", "INTERESTED", whole.range())
         } else if t.starts_with("ELSE:") || t.starts_with("ELSEIF:") {
             Piece::Else
-        } else if t.starts_with("END:") {
-            Piece::Close
+        } else if let Some(block) = t.strip_prefix("END:") {
+            Piece::Close(block, whole.range())
         } else if t.is_empty() {
             Piece::Other
         } else {
@@ -190,13 +244,13 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
     for (_, piece) in pieces(text) {
         match piece {
-            Piece::Open(name) => open.push((name, false)),
+            Piece::Open(name, _, _) => open.push((name, false)),
             Piece::Else => {
                 if let Some(top) = open.last_mut() {
                     top.1 = true;
                 }
             }
-            Piece::Close => {
+            Piece::Close(_, _) => {
                 open.pop();
             }
             Piece::Other => {}
@@ -361,7 +415,7 @@ fn blank_markup(text: &str) -> Cow<'_, str> {
                     let after = &body[i + 1..];
                     DEFAULT
                         .captures(after)
-                        .and_then(|d| d.get(1).or_else(|| d.get(2)))
+                        .and_then(|d| d.get(2).or_else(|| d.get(3)))
                         .map(|g| {
                             let off = inner.start() + i + 1;
                             off + g.start()..off + g.end()
@@ -371,6 +425,17 @@ fn blank_markup(text: &str) -> Cow<'_, str> {
                     Some(k) => {
                         blank.push(whole.start..k.start);
                         blank.push(k.end..whole.end);
+                    }
+                    None => blank.push(whole),
+                }
+            }
+            Some((inner, body)) => {
+                let lead = body.len() - body.trim_start().len();
+                match INSERT.captures(body.trim()).and_then(|c| c.get(2)) {
+                    Some(d) => {
+                        let off = inner.start() + lead;
+                        blank.push(whole.start..off + d.start());
+                        blank.push(off + d.end()..whole.end);
                     }
                     None => blank.push(whole),
                 }
@@ -407,10 +472,48 @@ mod tests {
                     Fallback::Empty => "empty".to_string(),
                     Fallback::Guarded => "guarded".to_string(),
                     Fallback::Default(r) => format!("default:{}", &text[r.clone()]),
+                    Fallback::NotOnEmpty(r) => format!("not-on-empty:{}", &text[r.clone()]),
                 };
                 (t.name.to_string(), fb)
             })
             .collect()
+    }
+
+    #[test]
+    fn platform_fallback_forms() {
+        let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+        // Klaviyo's spacing, SendGrid's insert, Jinja with and without `true`.
+        assert_eq!(
+            summary("{{ first_name|default:'friend' }}"),
+            vec![s("first_name", "default:friend")]
+        );
+        assert_eq!(
+            summary("Hi {{insert first_name \"default=there\"}} {{insert city}}"),
+            vec![s("first_name", "default:there"), s("city", "missing")]
+        );
+        assert_eq!(
+            summary("{{ first_name | default('there', true) }}"),
+            vec![s("first_name", "default:there")]
+        );
+        assert_eq!(
+            summary("{{ first_name | default('there') }}"),
+            vec![s("first_name", "not-on-empty:there")]
+        );
+        assert_eq!(
+            summary("*|IF:FNAME|*Hi *|FNAME|**|ELSE:|*Hi*|END:IF|*"),
+            vec![s("FNAME", "guarded")]
+        );
+        assert_eq!(
+            summary("{{#if first_name}}Hi {{first_name}}{{else}}Hi{{/if}}"),
+            vec![s("first_name", "guarded")]
+        );
+        let src = "Hi {{insert first_name \"default=there\"}},";
+        let v = visible_text(src);
+        assert_eq!(v.text.len(), src.len());
+        assert_eq!(
+            v.text.split_whitespace().collect::<Vec<_>>(),
+            ["Hi", "there", ","]
+        );
     }
 
     #[test]

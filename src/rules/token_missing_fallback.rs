@@ -21,6 +21,19 @@ declare_rule! {
     /// SMS, a push title, or the greeting line ("Hi {{ first_name }},"),
     /// where the gap is the first thing the reader sees.
     ///
+    /// The fallback forms of each platform are recognised: Liquid
+    /// `{{ x | default: 'y' }}` and Klaviyo's `{{ x|default:'y' }}`;
+    /// Handlebars `{{#if x}}…{{else}}…{{/if}}`; SendGrid
+    /// `{{insert x "default=y"}}`; Mailchimp `*|IF:X|*…*|ELSE:|*…*|END:IF|*`;
+    /// Jinja `{{ x | default('y', true) }}`.
+    ///
+    /// Jinja's `default('y')` without `true` fills in a value that is
+    /// missing but not one that is an empty string, which is how most
+    /// profiles store "no first name": it is reported as a missing fallback.
+    /// Braze's Liquid `default` likewise does not fire on a value that is
+    /// only spaces; guard such fields with `{% if x != blank %}` or clean
+    /// the data.
+    ///
     /// Mailchimp merge tags (`*|FNAME|*`) have no inline fallback: set a
     /// default value in the audience's merge-field settings and wrap the tag
     /// in `*|IF:FNAME|*`.
@@ -67,8 +80,13 @@ pub fn check(ctx: &mut Ctx) {
                 Severity::Warning
             };
             let shown = preview(text, &t);
-            let why = match t.fallback {
+            let why = match &t.fallback {
                 Fallback::Empty => format!("`{}` has an empty fallback", t.name),
+                Fallback::NotOnEmpty(r) => format!(
+                    "`{}` falls back to “{}” only when the value is missing, not when it is empty",
+                    t.name,
+                    &text[r.clone()]
+                ),
                 _ => format!("`{}` has no fallback", t.name),
             };
             let place = if greeting {
@@ -76,12 +94,19 @@ pub fn check(ctx: &mut Ctx) {
             } else {
                 format!("the {}", field.label())
             };
-            let help = match t.syntax {
+            let help = match (&t.fallback, t.syntax) {
+                (Fallback::NotOnEmpty(r), _) => format!(
+                    "Jinja's `default` skips empty strings unless its second argument is `true`: write `{{{{ {} | default('{}', true) }}}}`.",
+                    t.name,
+                    &text[r.clone()]
+                ),
+                (_, syntax) => match syntax {
                 Syntax::Mailchimp => format!(
                     "Mailchimp merge tags have no inline fallback: set a default for {} in the audience's merge-field settings, or wrap it as *|IF:{0}|*…*|ELSE:|*…*|END:IF|*.",
                     t.name
                 ),
                 Syntax::Liquid => format!("Add a fallback: `{{{{ {} | default: 'there' }}}}`, with a word that reads well here.", t.name),
+                },
             };
             let span = ctx.locate(field.node, t.range.clone());
             ctx.report_at(
@@ -158,6 +183,42 @@ mod tests {
         let empty = BASE.replace("default: 'there'", "default: ''");
         let f = assert_fires(&empty, RULE, "{{ first_name | default: '' }}");
         assert!(f[0].message.contains("empty fallback"));
+    }
+
+    #[test]
+    fn jinja_default_without_true_misses_empty_values() {
+        let f = assert_fires(
+            &BASE.replace(
+                "{{ first_name | default: 'there' }}",
+                "{{ first_name | default('there') }}",
+            ),
+            RULE,
+            "{{ first_name | default('there') }}",
+        );
+        assert!(
+            f[0].message.contains("not when it is empty"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].help.contains("default('there', true)"),
+            "{}",
+            f[0].help
+        );
+        assert_clean(
+            &BASE.replace(
+                "{{ first_name | default: 'there' }}",
+                "{{ first_name | default('there', true) }}",
+            ),
+            RULE,
+        );
+        assert_clean(
+            &BASE.replace(
+                "{{ first_name | default: 'there' }}",
+                "{{insert first_name \"default=there\"}}",
+            ),
+            RULE,
+        );
     }
 
     #[test]
