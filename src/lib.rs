@@ -19,6 +19,7 @@ pub mod settings;
 pub mod source;
 pub mod suggest;
 pub mod template;
+pub mod template_syntax;
 pub mod wording;
 pub mod world_calendar;
 pub mod yaml;

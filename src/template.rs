@@ -63,9 +63,9 @@ impl Token<'_> {
     }
 }
 
-static LIQUID: LazyLock<Regex> =
+pub(crate) static LIQUID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?s)\{\{-?(.*?)-?\}\}|\{%-?(.*?)-?%\}").expect("valid"));
-static MAILCHIMP: LazyLock<Regex> =
+pub(crate) static MAILCHIMP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\*\|([A-Za-z0-9_:]*)\|\*").expect("valid"));
 static NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_.\-]*$").expect("valid"));
@@ -82,7 +82,7 @@ static INSERT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// One tag or token found in the text, in order.
-enum Piece<'t> {
+pub(crate) enum Piece<'t> {
     Value {
         name: &'t str,
         name_range: Range<usize>,
@@ -98,7 +98,7 @@ enum Piece<'t> {
     Other,
 }
 
-fn pieces(text: &str) -> Vec<(usize, Piece<'_>)> {
+pub(crate) fn pieces(text: &str) -> Vec<(usize, Piece<'_>)> {
     let mut out = Vec::new();
     for c in LIQUID.captures_iter(text) {
         let whole = c.get(0).expect("match");

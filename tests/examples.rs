@@ -70,7 +70,8 @@ fn each_mistake_file_fires_exactly_its_rules() {
             &[
                 ("past-send-date", 1),
                 ("segment-too-broad", 1),
-                ("unverified-data", 3),
+                ("unknown-token", 1),
+                ("unverified-data", 2),
             ],
         ),
         (
@@ -107,7 +108,11 @@ fn each_mistake_file_fires_exactly_its_rules() {
         ),
         (
             "examples/mistakes/typos.yaml",
-            &[("invalid-campaign", 3), ("unknown-field", 1)],
+            &[
+                ("invalid-campaign", 3),
+                ("malformed-template", 1),
+                ("unknown-field", 1),
+            ],
         ),
         (
             "examples/mistakes/vip-balance.yaml",

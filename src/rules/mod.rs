@@ -38,6 +38,7 @@ pub mod frequency_cap_missing;
 pub mod frequency_too_high;
 pub mod invalid_campaign;
 pub mod low_coverage_data;
+pub mod malformed_template;
 pub mod occasion_date_mismatch;
 pub mod past_send_date;
 pub mod personal_token;
@@ -57,6 +58,7 @@ pub mod stale_data;
 pub mod stale_event_window;
 pub mod token_missing_fallback;
 pub mod unknown_field;
+pub mod unknown_token;
 pub mod unverified_data;
 
 /// A documented setting of a rule (a threshold a config file may change).
@@ -162,6 +164,14 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &token_missing_fallback::TOKEN_MISSING_FALLBACK,
         check: Some(token_missing_fallback::check),
+    },
+    Rule {
+        meta: &malformed_template::MALFORMED_TEMPLATE,
+        check: Some(malformed_template::check),
+    },
+    Rule {
+        meta: &unknown_token::UNKNOWN_TOKEN,
+        check: Some(unknown_token::check),
     },
     Rule {
         meta: &stale_data::STALE_DATA,

@@ -2,47 +2,50 @@ use crate::campaign::Campaign;
 use crate::context::Ctx;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
-use crate::template::tokens;
 
 declare_rule! {
     /// ## What it does
-    /// Reports data whose freshness cannot be checked: a condition or a merge
-    /// token that uses an attribute or event no data source `provides`, and a
-    /// data source without `refreshed_at`. A source that provides `profile`
-    /// (or `profile.*`) covers `profile.gender`. Tokens the platform fills in
-    /// itself (`unsubscribe_url`) are not data.
+    /// Reports data whose freshness cannot be checked: an audience condition
+    /// that uses an attribute or event no data source `provides`, and a data
+    /// source without `refreshed_at`. A source that provides `profile` (or
+    /// `profile.*`) covers `profile.gender`. Merge tokens in the copy are
+    /// checked by `unknown-token`.
     ///
     /// ## Why is this bad?
-    /// preflight can only tell that an audience or a greeting rests on fresh
-    /// data when it knows where the data comes from. A misspelt token
-    /// (`frist_name`) is also caught here: no source provides it, so every
-    /// reader would get the fallback.
+    /// preflight can only tell that an audience rests on fresh data when it
+    /// knows where the data comes from. A misspelt attribute
+    /// (`preferences.intrests`) is also caught here: no source provides it, so
+    /// the condition matches nobody.
     ///
     /// ## Example
     /// ```yaml
+    /// audience:
+    ///   include:
+    ///     - attribute: preferences.intrests
+    ///       op: contains
+    ///       value: running
     /// data_sources:
     ///   - name: crm
-    ///     provides: [first_name]
-    /// content:
-    ///   email:
-    ///     body: "Hi {{ frist_name | default: 'there' }}"
+    ///     provides: [preferences.interests]
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
+    /// audience:
+    ///   include:
+    ///     - attribute: preferences.interests
+    ///       op: contains
+    ///       value: running
     /// data_sources:
     ///   - name: crm
-    ///     provides: [first_name]
+    ///     provides: [preferences.interests]
     ///     refreshed_at: 2027-06-01
-    /// content:
-    ///   email:
-    ///     body: "Hi {{ first_name | default: 'there' }}"
     /// ```
     pub static UNVERIFIED_DATA = {
         code: "PF402",
         name: "unverified-data",
         severity: Warning,
-        summary: "A condition or token uses data no source provides, or a source has no refreshed_at.",
+        summary: "An audience condition uses data no source provides, or a source has no refreshed_at.",
         settings: &[],
     }
 }
@@ -69,18 +72,6 @@ pub fn check(ctx: &mut Ctx) {
             "attribute"
         };
         used.push((n.value, n.span, kind));
-    }
-    for field in &c.copy {
-        for t in tokens(field.text()) {
-            if ctx.checks.system_tokens.is_match(t.name) {
-                continue;
-            }
-            used.push((
-                t.name,
-                ctx.locate(field.node, t.name_range.clone()),
-                "token",
-            ));
-        }
     }
     let all: Vec<&str> = c
         .data_sources
@@ -127,15 +118,20 @@ mod tests {
     #[test]
     fn failing() {
         let f = assert_fires(
-            &BASE.replace("{{ first_name |", "{{ frist_name |"),
+            &BASE.replace(
+                "attribute: preferences.interests",
+                "attribute: preferences.intrests",
+            ),
             RULE,
-            "frist_name",
+            "preferences.intrests",
         );
         assert!(
-            f[0].help.contains("Did you mean `first_name`?"),
+            f[0].help.contains("Did you mean `preferences.interests`?"),
             "{}",
             f[0].help
         );
+        // Tokens are unknown-token's.
+        assert_clean(&BASE.replace("{{ first_name |", "{{ frist_name |"), RULE);
         let f = assert_fires(
             &BASE.replace("event: order_placed", "event: app_opened"),
             RULE,
