@@ -55,6 +55,22 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "checks/opt-out-prompts.yaml",
         include_str!("../checks/opt-out-prompts.yaml"),
     ),
+    (
+        "checks/compliance.yaml",
+        include_str!("../checks/compliance.yaml"),
+    ),
+    (
+        "checks/consent.yaml",
+        include_str!("../checks/consent.yaml"),
+    ),
+    (
+        "checks/ad-policy.yaml",
+        include_str!("../checks/ad-policy.yaml"),
+    ),
+    (
+        "checks/personal-attributes.yaml",
+        include_str!("../checks/personal-attributes.yaml"),
+    ),
 ];
 
 /// What a pack's entries are used for.
@@ -71,10 +87,14 @@ pub enum Kind {
     LifeStage,
     Seasonal,
     OptOutPrompt,
+    Compliance,
+    Consent,
+    AdPolicy,
+    PersonalAttribute,
 }
 
 impl Kind {
-    const NAMES: [(&'static str, Kind); 11] = [
+    const NAMES: [(&'static str, Kind); 15] = [
         ("occasion", Kind::Occasion),
         ("topic", Kind::Topic),
         ("special-category", Kind::SpecialCategory),
@@ -86,6 +106,10 @@ impl Kind {
         ("life-stage", Kind::LifeStage),
         ("seasonal", Kind::Seasonal),
         ("opt-out-prompt", Kind::OptOutPrompt),
+        ("compliance", Kind::Compliance),
+        ("consent", Kind::Consent),
+        ("ad-policy", Kind::AdPolicy),
+        ("personal-attribute", Kind::PersonalAttribute),
     ];
 }
 
@@ -234,6 +258,10 @@ pub struct Checks {
     pub life_stages: Lexicon,
     pub seasonal: Lexicon,
     pub opt_out_prompts: Lexicon,
+    pub compliance: Lexicon,
+    pub consent: Lexicon,
+    pub ad_policy: Lexicon,
+    pub personal_attributes: Lexicon,
 }
 
 /// A problem in a pack file, with its location in that file.
@@ -479,6 +507,10 @@ impl Checks {
             life_stages: take(Kind::LifeStage)?,
             seasonal: take(Kind::Seasonal)?,
             opt_out_prompts: take(Kind::OptOutPrompt)?,
+            compliance: take(Kind::Compliance)?,
+            consent: take(Kind::Consent)?,
+            ad_policy: take(Kind::AdPolicy)?,
+            personal_attributes: take(Kind::PersonalAttribute)?,
         })
     }
 

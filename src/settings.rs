@@ -35,6 +35,15 @@ pub struct Settings {
     /// `duplicate-occasion-opt-out.season_length`: sends of one occasion
     /// this close together belong to the same season.
     pub season_length: Duration,
+    /// `subject-too-long.max_subject`.
+    pub max_subject: usize,
+    /// `sms-segments.max_segments`.
+    pub max_segments: usize,
+    /// `push-too-long.max_push_title` and `max_push_body`.
+    pub max_push_title: usize,
+    pub max_push_body: usize,
+    /// `audience-below-platform-minimum.min_ad_audience`.
+    pub min_ad_audience: u64,
 }
 
 impl Default for Settings {
@@ -53,6 +62,11 @@ impl Default for Settings {
             min_similarity: 0.9,
             max_per_channel: Rate::new(3, Duration::days(7)),
             season_length: Duration::days(90),
+            max_subject: 50,
+            max_segments: 1,
+            max_push_title: 50,
+            max_push_body: 150,
+            min_ad_audience: 100,
         }
     }
 }
@@ -74,6 +88,11 @@ impl Settings {
             "min_similarity" => self.min_similarity.to_string(),
             "max_per_channel" => self.max_per_channel.to_string(),
             "season_length" => self.season_length.to_string(),
+            "max_subject" => self.max_subject.to_string(),
+            "max_segments" => self.max_segments.to_string(),
+            "max_push_title" => self.max_push_title.to_string(),
+            "max_push_body" => self.max_push_body.to_string(),
+            "min_ad_audience" => self.min_ad_audience.to_string(),
             _ => return None,
         })
     }

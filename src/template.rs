@@ -98,7 +98,7 @@ pub(crate) enum Piece<'t> {
     Other,
 }
 
-pub(crate) fn pieces(text: &str) -> Vec<(usize, Piece<'_>)> {
+pub(crate) fn pieces(text: &str) -> Vec<(Range<usize>, Piece<'_>)> {
     let mut out = Vec::new();
     for c in LIQUID.captures_iter(text) {
         let whole = c.get(0).expect("match");
@@ -115,15 +115,15 @@ pub(crate) fn pieces(text: &str) -> Vec<(usize, Piece<'_>)> {
                 } else {
                     ""
                 };
-                out.push((whole.start(), Piece::Open(name, block, whole.range())));
+                out.push((whole.range(), Piece::Open(name, block, whole.range())));
                 continue;
             }
             if trimmed == "else" || trimmed.starts_with("else ") {
-                out.push((whole.start(), Piece::Else));
+                out.push((whole.range(), Piece::Else));
                 continue;
             }
             if let Some(rest) = trimmed.strip_prefix('/') {
-                out.push((whole.start(), Piece::Close(rest.trim(), whole.range())));
+                out.push((whole.range(), Piece::Close(rest.trim(), whole.range())));
                 continue;
             }
             if let Some(ins) = INSERT.captures(trimmed) {
@@ -136,7 +136,7 @@ pub(crate) fn pieces(text: &str) -> Vec<(usize, Piece<'_>)> {
                     None => Fallback::Missing,
                 };
                 out.push((
-                    whole.start(),
+                    whole.range(),
                     Piece::Value {
                         name: name.as_str(),
                         name_range: at + name.start()..at + name.end(),
@@ -152,7 +152,7 @@ pub(crate) fn pieces(text: &str) -> Vec<(usize, Piece<'_>)> {
                 None => (trimmed, None),
             };
             if !NAME.is_match(expr) {
-                out.push((whole.start(), Piece::Other));
+                out.push((whole.range(), Piece::Other));
                 continue;
             }
             let mut fallback = Fallback::Missing;
@@ -177,7 +177,7 @@ pub(crate) fn pieces(text: &str) -> Vec<(usize, Piece<'_>)> {
                 }
             }
             out.push((
-                whole.start(),
+                whole.range(),
                 Piece::Value {
                     name: expr,
                     name_range: at..at + expr.len(),
@@ -200,7 +200,7 @@ pub(crate) fn pieces(text: &str) -> Vec<(usize, Piece<'_>)> {
                 }
                 _ => Piece::Other,
             };
-            out.push((whole.start(), piece));
+            out.push((whole.range(), piece));
         }
     }
     for c in MAILCHIMP.captures_iter(text) {
@@ -228,9 +228,9 @@ pub(crate) fn pieces(text: &str) -> Vec<(usize, Piece<'_>)> {
                 syntax: Syntax::Mailchimp,
             }
         };
-        out.push((whole.start(), piece));
+        out.push((whole.range(), piece));
     }
-    out.sort_by_key(|(at, _)| *at);
+    out.sort_by_key(|(r, _)| r.start);
     out
 }
 
@@ -276,6 +276,66 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
                 });
             }
         }
+    }
+    out
+}
+
+/// The characters a token without a fallback is counted as when judging
+/// length: a typical first name or city.
+pub const TOKEN_WIDTH: usize = 12;
+
+/// The longest likely rendering of a template: each token becomes its
+/// fallback or [`TOKEN_WIDTH`] characters, whichever is longer (padded with
+/// `x`); tags are removed; of an `if`/`else` block only the first branch is
+/// kept (usually the one with the value, and the longer).
+pub fn rendered(text: &str) -> String {
+    if !text.contains("{{") && !text.contains("{%") && !text.contains("*|") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    // Depth of open blocks, and the depth at which an else branch is being skipped.
+    let mut depth = 0usize;
+    let mut skipping: Option<usize> = None;
+    for (range, piece) in pieces(text) {
+        if range.start < at {
+            continue;
+        }
+        if skipping.is_none() {
+            out.push_str(&text[at..range.start]);
+        }
+        at = range.end;
+        match piece {
+            Piece::Open(..) => depth += 1,
+            Piece::Close(..) => {
+                if skipping == Some(depth) {
+                    skipping = None;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Piece::Else => {
+                if skipping.is_none() && depth > 0 {
+                    skipping = Some(depth);
+                }
+            }
+            Piece::Other => {}
+            Piece::Value { fallback, .. } => {
+                if skipping.is_none() {
+                    let fb = match &fallback {
+                        Fallback::Default(r) | Fallback::NotOnEmpty(r) => &text[r.clone()],
+                        _ => "",
+                    };
+                    out.push_str(fb);
+                    let n = fb.chars().count();
+                    if n < TOKEN_WIDTH {
+                        out.extend(std::iter::repeat_n('x', TOKEN_WIDTH - n));
+                    }
+                }
+            }
+        }
+    }
+    if skipping.is_none() {
+        out.push_str(&text[at..]);
     }
     out
 }
@@ -477,6 +537,28 @@ mod tests {
                 (t.name.to_string(), fb)
             })
             .collect()
+    }
+
+    #[test]
+    fn rendering_counts_tokens_as_fallback_or_twelve_characters() {
+        assert_eq!(rendered("Hi {{ first_name }}!"), "Hi xxxxxxxxxxxx!");
+        assert_eq!(
+            rendered("Hi {{ first_name | default: 'there' }}!"),
+            "Hi therexxxxxxx!"
+        );
+        assert_eq!(
+            rendered("{{ x | default: 'a very long fallback text' }}"),
+            "a very long fallback text"
+        );
+        assert_eq!(
+            rendered("{{#if first_name}}Hi {{first_name}}{{else}}Hello there{{/if}}, go"),
+            "Hi xxxxxxxxxxxx, go"
+        );
+        assert_eq!(
+            rendered("*|IF:FNAME|*Hi *|FNAME|**|ELSE:|*Hi*|END:IF|*!"),
+            "Hi xxxxxxxxxxxx!"
+        );
+        assert_eq!(rendered("plain"), "plain");
     }
 
     #[test]

@@ -39,9 +39,13 @@ pub mod frequency_too_high;
 pub mod invalid_campaign;
 pub mod low_coverage_data;
 pub mod malformed_template;
+pub mod missing_postal_address;
+pub mod missing_unsubscribe;
 pub mod occasion_date_mismatch;
 pub mod past_send_date;
 pub mod personal_token;
+pub mod preheader_missing;
+pub mod push_too_long;
 pub mod repeated_content;
 pub mod retargeting_too_long;
 pub mod retargeting_too_soon;
@@ -54,8 +58,12 @@ pub mod sensitive_occasion;
 pub mod sensitive_targeting;
 pub mod sensitive_topic;
 pub mod single_signal_inference;
+pub mod sms_missing_opt_out;
+pub mod sms_quiet_hours;
+pub mod sms_segments;
 pub mod stale_data;
 pub mod stale_event_window;
+pub mod subject_too_long;
 pub mod token_missing_fallback;
 pub mod unknown_field;
 pub mod unknown_token;
@@ -228,6 +236,38 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &duplicate_occasion_opt_out::DUPLICATE_OCCASION_OPT_OUT,
         check: None,
+    },
+    Rule {
+        meta: &missing_unsubscribe::MISSING_UNSUBSCRIBE,
+        check: Some(missing_unsubscribe::check),
+    },
+    Rule {
+        meta: &missing_postal_address::MISSING_POSTAL_ADDRESS,
+        check: Some(missing_postal_address::check),
+    },
+    Rule {
+        meta: &subject_too_long::SUBJECT_TOO_LONG,
+        check: Some(subject_too_long::check),
+    },
+    Rule {
+        meta: &preheader_missing::PREHEADER_MISSING,
+        check: Some(preheader_missing::check),
+    },
+    Rule {
+        meta: &sms_segments::SMS_SEGMENTS,
+        check: Some(sms_segments::check),
+    },
+    Rule {
+        meta: &sms_quiet_hours::SMS_QUIET_HOURS,
+        check: Some(sms_quiet_hours::check),
+    },
+    Rule {
+        meta: &sms_missing_opt_out::SMS_MISSING_OPT_OUT,
+        check: Some(sms_missing_opt_out::check),
+    },
+    Rule {
+        meta: &push_too_long::PUSH_TOO_LONG,
+        check: Some(push_too_long::check),
     },
 ];
 

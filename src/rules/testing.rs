@@ -34,6 +34,9 @@ data_sources:
     provides: [order_placed]
     refreshed_at: 2027-04-09T23:00:00
 consent: [email_marketing]
+sender:
+  name: Trail Co
+  postal_address: "Trail Co, 120 Harbour Street, Portland, ME 04101"
 content:
   email:
     from: "Trail Co <hello@trail.example>"
