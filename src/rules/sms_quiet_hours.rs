@@ -75,7 +75,7 @@ pub fn check(ctx: &mut Ctx) {
                 window.zones.clone()
             };
             for z in zones {
-                local.push((at.with_timezone(&z).naive_local(), format!("{}", z.name())));
+                local.push((at.with_timezone(&z).naive_local(), z.name().to_string()));
             }
         }
     }
