@@ -84,15 +84,15 @@ pub fn segments_without_culprits(text: &str) -> usize {
 /// A character's name for messages: “’” (U+2019).
 pub fn describe(c: char) -> String {
     let what = match c {
-        '‘' | '’' => " (a curly apostrophe)",
-        '“' | '”' => " (a curly quote)",
-        '–' | '—' => " (a long dash)",
-        '…' => " (an ellipsis character)",
-        '\u{a0}' => " (a non-breaking space)",
-        c if (c as u32) >= 0x1F000 => " (an emoji)",
+        '‘' | '’' => "a curly apostrophe, ",
+        '“' | '”' => "a curly quote, ",
+        '–' | '—' => "a long dash, ",
+        '…' => "an ellipsis character, ",
+        '\u{a0}' => "a non-breaking space, ",
+        c if (c as u32) >= 0x1F000 => "an emoji, ",
         _ => "",
     };
-    format!("“{c}” (U+{:04X}){what}", c as u32)
+    format!("“{c}” ({what}U+{:04X})", c as u32)
 }
 
 #[cfg(test)]
@@ -139,6 +139,6 @@ mod tests {
         assert_eq!((s.chars, s.units, s.segments), (36, 72, 2));
         // 135 units in UCS-2: ceil(135 / 67) = 3.
         assert_eq!(segments(&format!("{}é😀", "ł".repeat(132))).segments, 3);
-        assert_eq!(describe('’'), "“’” (U+2019) (a curly apostrophe)");
+        assert_eq!(describe('’'), "“’” (a curly apostrophe, U+2019)");
     }
 }

@@ -53,6 +53,14 @@ fn clean_examples_produce_no_finding() {
 fn each_mistake_file_fires_exactly_its_rules() {
     let expected: &[(&str, &[(&str, usize)])] = &[
         (
+            "examples/mistakes/apartment-ads.yaml",
+            &[
+                ("audience-below-platform-minimum", 1),
+                ("personal-attribute-copy", 1),
+                ("special-ad-category", 1),
+            ],
+        ),
+        (
             "examples/mistakes/baby-registry.yaml",
             &[
                 ("creepy-phrasing", 2),
@@ -83,6 +91,16 @@ fn each_mistake_file_fires_exactly_its_rules() {
             ],
         ),
         (
+            "examples/mistakes/flash-sale-sms.yaml",
+            &[
+                ("missing-consent", 1),
+                ("push-too-long", 1),
+                ("sms-missing-opt-out", 1),
+                ("sms-quiet-hours", 1),
+                ("sms-segments", 1),
+            ],
+        ),
+        (
             "examples/mistakes/mothers-day-reminder.yaml",
             &[("duplicate-occasion-opt-out", 1)],
         ),
@@ -100,6 +118,17 @@ fn each_mistake_file_fires_exactly_its_rules() {
                 ("low-coverage-data", 1),
                 ("segment-contradiction", 1),
                 ("single-signal-inference", 1),
+            ],
+        ),
+        (
+            "examples/mistakes/plain-newsletter.yaml",
+            &[
+                ("channel-without-content", 1),
+                ("content-without-channel", 1),
+                ("missing-postal-address", 1),
+                ("missing-unsubscribe", 1),
+                ("preheader-missing", 1),
+                ("subject-too-long", 1),
             ],
         ),
         (

@@ -78,3 +78,13 @@ fn cross_campaign_findings_show_the_other_file() {
 fn winter_boots() {
     insta::assert_snapshot!(render("examples/mistakes/winter-boots.yaml"));
 }
+
+#[test]
+fn flash_sale_sms() {
+    insta::assert_snapshot!(render("examples/mistakes/flash-sale-sms.yaml"));
+}
+
+#[test]
+fn plain_newsletter() {
+    insta::assert_snapshot!(render("examples/mistakes/plain-newsletter.yaml"));
+}

@@ -31,7 +31,10 @@ macro_rules! declare_rule {
     };
 }
 
+pub mod audience_below_platform_minimum;
 pub mod audience_overload;
+pub mod channel_without_content;
+pub mod content_without_channel;
 pub mod creepy_phrasing;
 pub mod duplicate_occasion_opt_out;
 pub mod frequency_cap_missing;
@@ -39,10 +42,12 @@ pub mod frequency_too_high;
 pub mod invalid_campaign;
 pub mod low_coverage_data;
 pub mod malformed_template;
+pub mod missing_consent;
 pub mod missing_postal_address;
 pub mod missing_unsubscribe;
 pub mod occasion_date_mismatch;
 pub mod past_send_date;
+pub mod personal_attribute_copy;
 pub mod personal_token;
 pub mod preheader_missing;
 pub mod push_too_long;
@@ -61,6 +66,7 @@ pub mod single_signal_inference;
 pub mod sms_missing_opt_out;
 pub mod sms_quiet_hours;
 pub mod sms_segments;
+pub mod special_ad_category;
 pub mod stale_data;
 pub mod stale_event_window;
 pub mod subject_too_long;
@@ -268,6 +274,30 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &push_too_long::PUSH_TOO_LONG,
         check: Some(push_too_long::check),
+    },
+    Rule {
+        meta: &special_ad_category::SPECIAL_AD_CATEGORY,
+        check: Some(special_ad_category::check),
+    },
+    Rule {
+        meta: &personal_attribute_copy::PERSONAL_ATTRIBUTE_COPY,
+        check: Some(personal_attribute_copy::check),
+    },
+    Rule {
+        meta: &audience_below_platform_minimum::AUDIENCE_BELOW_PLATFORM_MINIMUM,
+        check: Some(audience_below_platform_minimum::check),
+    },
+    Rule {
+        meta: &channel_without_content::CHANNEL_WITHOUT_CONTENT,
+        check: Some(channel_without_content::check),
+    },
+    Rule {
+        meta: &content_without_channel::CONTENT_WITHOUT_CHANNEL,
+        check: Some(content_without_channel::check),
+    },
+    Rule {
+        meta: &missing_consent::MISSING_CONSENT,
+        check: Some(missing_consent::check),
     },
 ];
 

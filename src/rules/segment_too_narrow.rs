@@ -4,7 +4,9 @@ use crate::rules::SettingDoc;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an audience whose `estimated_size` is below 100 people.
+    /// Reports an audience whose `estimated_size` is below 100 people. (An
+    /// `ad` campaign under the ad platforms' minimum is reported by
+    /// `audience-below-platform-minimum` instead.)
     ///
     /// ## Why is this bad?
     /// A tiny segment cannot be measured (a handful of clicks decides the
@@ -49,6 +51,16 @@ pub fn check(ctx: &mut Ctx) {
         return;
     };
     let min = ctx.settings.narrow_min_size;
+    // An ad campaign under the platforms' minimum is reported, more
+    // precisely, by audience-below-platform-minimum.
+    let is_ad = ctx
+        .campaign
+        .channels
+        .iter()
+        .any(|c| c.value == crate::campaign::Channel::Ad);
+    if is_ad && est.value < ctx.settings.min_ad_audience {
+        return;
+    }
     if est.value < min {
         let people = if est.value == 1 {
             "1 person".to_string()

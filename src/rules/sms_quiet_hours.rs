@@ -86,16 +86,17 @@ pub fn check(ctx: &mut Ctx) {
             } else {
                 format!(" in {region}")
             };
+            let may = if region == "default" { "should" } else { "may" };
             let pending = ctx.report(
                 &SMS_QUIET_HOURS,
                 send.span,
                 format!(
-                    "This SMS would arrive at {} on {} in {place}, {why}: {}{region_said} allows marketing texts only from {} to {}",
+                    "This SMS would arrive at {} on {} in {place}, {why}: marketing texts{region_said} {may} go out only from {} to {} ({})",
                     t.format("%H:%M"),
                     t.date(),
-                    window.law,
                     window.from.format("%H:%M"),
                     window.to.format("%H:%M"),
+                    window.law,
                 ),
                 "Move the send time into the allowed hours in every recipient time zone, or use `timezone: recipient` so each person gets it at the same local time",
             );
@@ -138,7 +139,7 @@ mod tests {
             "{m}"
         );
         assert!(
-            m.contains("the TCPA in US allows marketing texts only from 08:00 to 21:00"),
+            m.contains("marketing texts in US may go out only from 08:00 to 21:00 (the TCPA)"),
             "{m}"
         );
         // Florida stops at 20:00.

@@ -145,7 +145,7 @@ mod tests {
         let body = format!("Don’t miss it: {}. Reply STOP to opt out", "a".repeat(50));
         let f = assert_fires(&sms(&body), RULE, "’");
         let m = &f[0].message;
-        assert!(m.contains("“’” (U+2019)"), "{m}");
+        assert!(m.contains("“’” (a curly apostrophe, U+2019)"), "{m}");
         assert!(m.contains("need 2 segments"), "{m}");
         assert!(m.contains("plain characters would need 1 segment"), "{m}");
         let long = format!("{} Reply STOP to opt out", "a".repeat(150));
