@@ -76,8 +76,8 @@ pub struct Fingerprint {
     pub frequency: Option<Rate>,
     /// Occasions the copy asks people to opt out of: (id, label, where).
     pub opt_out_prompts: Vec<(String, String, Place)>,
-    /// Rules this campaign acknowledges.
-    pub acknowledged: Vec<&'static str>,
+    /// Rules this campaign acknowledges (code, reason).
+    pub acknowledged: Vec<(&'static str, String)>,
 }
 
 impl Fingerprint {
@@ -267,7 +267,7 @@ pub fn fingerprint(
         acknowledged: c
             .acknowledge
             .iter()
-            .filter_map(|a| a.rule.map(|r| r.code))
+            .filter_map(|a| Some((a.rule?.code, a.reason?.to_string())))
             .collect(),
     }
 }
@@ -379,27 +379,27 @@ pub fn and_list(items: &[String]) -> String {
     }
 }
 
-/// Runs every cross-campaign rule. Returns each finding with the index of
-/// the fingerprint it belongs to; findings of campaigns that acknowledge the
-/// rule are dropped and counted per fingerprint in the second list.
-pub fn check(prints: &[Fingerprint], settings: &Settings) -> (Vec<(usize, Finding)>, Vec<usize>) {
+/// A cross-campaign finding placed in its campaign: the fingerprint's index,
+/// the finding, and the reason of the campaign's acknowledgement of the rule,
+/// if it has one.
+pub type Placed = (usize, Finding, Option<String>);
+
+/// Runs every cross-campaign rule.
+pub fn check(prints: &[Fingerprint], settings: &Settings) -> Vec<Placed> {
     let mut out = Vec::new();
     for rule in crate::rules::ACROSS {
         rule(prints, settings, &mut out);
     }
-    let mut suppressed = vec![0; prints.len()];
-    let findings = out
-        .into_iter()
-        .filter(|c| {
-            let acked = prints[c.at].acknowledged.contains(&c.rule.code);
-            if acked {
-                suppressed[c.at] += 1;
-            }
-            !acked
+    out.into_iter()
+        .map(|c| {
+            let ack = prints[c.at]
+                .acknowledged
+                .iter()
+                .find(|(code, _)| *code == c.rule.code)
+                .map(|(_, r)| r.clone());
+            (c.at, c.into_finding(prints), ack)
         })
-        .map(|c| (c.at, c.into_finding(prints)))
-        .collect();
-    (findings, suppressed)
+        .collect()
 }
 
 #[cfg(test)]

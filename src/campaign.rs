@@ -711,16 +711,7 @@ impl<'p> Loader<'p> {
                 }
                 "region" => {
                     if let Some(r) = self.text(v, "region") {
-                        let b = r.value.as_bytes();
-                        let ok = b.len() >= 2
-                            && b[..2].iter().all(u8::is_ascii_uppercase)
-                            && (b.len() == 2
-                                || (b[2] == b'-'
-                                    && (2..=3).contains(&(b.len() - 3))
-                                    && b[3..]
-                                        .iter()
-                                        .all(|x| x.is_ascii_uppercase() || x.is_ascii_digit())));
-                        if ok {
+                        if is_region(r.value) {
                             c.region = Some(r);
                         } else {
                             self.invalid(
@@ -1236,6 +1227,19 @@ impl<'p> Loader<'p> {
             }
         }
     }
+}
+
+/// Whether a text is an ISO 3166 country code (`US`) or subdivision (`US-FL`).
+pub fn is_region(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && (b.len() == 2
+            || (b[2] == b'-'
+                && (2..=3).contains(&(b.len() - 3))
+                && b[3..]
+                    .iter()
+                    .all(|x| x.is_ascii_uppercase() || x.is_ascii_digit())))
 }
 
 /// A bare field name is shown as code (`list_size`); phrases stay as they are.

@@ -1,5 +1,6 @@
 //! The rule documentation shown by `preflight rules` and `preflight explain`.
 
+use crate::config::Config;
 use crate::rules::{RuleMeta, RULES};
 use crate::settings::Settings;
 
@@ -19,6 +20,59 @@ pub fn rules_table() -> String {
             m.severity.as_str(),
             m.summary
         ));
+    }
+    out
+}
+
+/// The rules table under a configuration: the severity column shows the
+/// level in force (`off` for rules turned off), and a header line names the
+/// configuration file.
+pub fn rules_table_with(config: &Config) -> String {
+    let Some(file) = &config.file else {
+        return rules_table();
+    };
+    let name_w = RULES.iter().map(|r| r.meta.name.len()).max().unwrap_or(4);
+    let mut out = format!(
+        "Configuration: {}\n{:<6} {:<name_w$} {:<8} {}\n",
+        file.display(),
+        "CODE",
+        "NAME",
+        "SEVERITY",
+        "SUMMARY"
+    );
+    for r in RULES {
+        let m = r.meta;
+        let level = match config.level(m) {
+            Some(s) => s.as_str(),
+            None => "off",
+        };
+        let mark = if config.level(m) != Some(m.severity) {
+            "*"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "{:<6} {:<name_w$} {:<8} {}\n",
+            m.code,
+            m.name,
+            format!("{level}{mark}"),
+            m.summary
+        ));
+    }
+    out.push_str("* set by the configuration\n");
+    out
+}
+
+/// A rule's documentation under a configuration: its level in force and its
+/// settings' values.
+pub fn explain_with(rule: &RuleMeta, config: &Config) -> String {
+    let mut out = explain(rule, &config.settings);
+    if let Some(file) = &config.file {
+        let level = match config.level(rule) {
+            Some(s) => s.as_str(),
+            None => "off",
+        };
+        out.push_str(&format!("\nIn force under {}: {level}\n", file.display()));
     }
     out
 }

@@ -6,14 +6,16 @@ use chrono::NaiveDate;
 use regex::Regex;
 
 use crate::across::{self, Fingerprint};
-use crate::campaign::{self, Campaign};
+use crate::campaign::{self, Campaign, Spanned};
 use crate::checks::Checks;
+use crate::config::{Config, Defaults, Level};
 use crate::context::{Ctx, Pending};
 use crate::diagnostic::{Finding, Related};
 use crate::rules::invalid_campaign::INVALID_CAMPAIGN;
 use crate::rules::{RuleMeta, RULES};
 use crate::settings::Settings;
 use crate::source::{LineCol, LineIndex, Span};
+use crate::suppress;
 use crate::yaml::{self, Budget};
 
 /// Everything a run needs besides the files.
@@ -23,6 +25,10 @@ pub struct Options {
     pub now: NaiveDate,
     pub settings: Settings,
     pub budget: Budget,
+    /// Rule levels set by a configuration, by code (`None`: off).
+    pub levels: Vec<(&'static str, Level)>,
+    /// Values a campaign may omit.
+    pub defaults: Defaults,
 }
 
 impl Options {
@@ -31,8 +37,50 @@ impl Options {
             now,
             settings: Settings::default(),
             budget: Budget::default(),
+            levels: Vec::new(),
+            defaults: Defaults::default(),
         }
     }
+
+    /// These options under a configuration.
+    pub fn with_config(&self, config: &Config) -> Options {
+        Options {
+            now: self.now,
+            settings: config.settings.clone(),
+            budget: self.budget,
+            levels: config.levels.clone(),
+            defaults: config.defaults.clone(),
+        }
+    }
+
+    /// The level a configuration set for a rule, if it set one.
+    pub fn level_of(&self, rule: &RuleMeta) -> Option<Level> {
+        level_in(&self.levels, rule)
+    }
+}
+
+/// The level set for a rule in a list of levels, if any.
+pub fn level_in(levels: &[(&'static str, Level)], rule: &RuleMeta) -> Option<Level> {
+    levels
+        .iter()
+        .find(|(c, _)| *c == rule.code)
+        .map(|(_, l)| *l)
+}
+
+/// How a finding was silenced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SilencedBy {
+    /// An `acknowledge` entry of the campaign, with its reason.
+    Acknowledge(String),
+    /// A `# preflight: ignore[…]` comment, with its reason.
+    Comment(String),
+}
+
+/// A finding that was silenced, kept so reviewers can audit it.
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub by: SilencedBy,
 }
 
 /// What happened to one file.
@@ -52,8 +100,12 @@ pub struct FileOutcome {
     /// Sorted by position, then rule code.
     pub findings: Vec<Finding>,
     pub campaigns: usize,
-    /// Findings silenced by an `acknowledge` entry.
-    pub suppressed: usize,
+    /// Findings silenced by an `acknowledge` entry or an ignore comment.
+    pub suppressed: Vec<Suppressed>,
+    /// The file's ignore comments.
+    pub comments: Vec<suppress::Comment>,
+    /// The rule levels in force for this file.
+    pub levels: Vec<(&'static str, Level)>,
     /// The text the findings point into (kept only when there are findings).
     pub text: Option<String>,
     /// What the rules across campaigns need from each campaign of the file.
@@ -77,7 +129,9 @@ pub fn check_file(
         status: FileStatus::Checked,
         findings: Vec::new(),
         campaigns: 0,
-        suppressed: 0,
+        suppressed: Vec::new(),
+        comments: Vec::new(),
+        levels: opts.levels.clone(),
         text: None,
         prints: Vec::new(),
     };
@@ -156,6 +210,7 @@ pub fn check_file(
         return out;
     }
     let lines = LineIndex::new(text);
+    out.comments = suppress::parse(text, &lines);
     for doc in &docs {
         if !is_campaign(doc) {
             if !doc.root.is_null() {
@@ -172,7 +227,17 @@ pub fn check_file(
         }
         out.campaigns += 1;
         let mut problems = Vec::new();
-        let campaign = campaign::load(&doc.root, &mut problems);
+        let mut campaign = campaign::load(&doc.root, &mut problems);
+        if campaign.region.is_none() {
+            if let Some(r) = &opts.defaults.region {
+                campaign.region = Some(Spanned::new(r.as_str(), campaign.anchor()));
+            }
+        }
+        if campaign.sender_address.is_none() {
+            if let Some(a) = &opts.defaults.sender_address {
+                campaign.sender_address = Some(Spanned::new(a.as_str(), campaign.anchor()));
+            }
+        }
         out.prints
             .push(across::fingerprint(path, text, &lines, &campaign, checks));
         let mut pending: Vec<Pending> = problems
@@ -188,13 +253,14 @@ pub fn check_file(
             .collect();
         pending.extend(run_rules(text, &campaign, checks, opts));
         for p in pending {
-            if p.rule.acknowledgeable() && acknowledged(&campaign, p.rule) {
-                out.suppressed += 1;
-                continue;
-            }
+            let level = match opts.level_of(p.rule) {
+                Some(None) => continue,
+                Some(Some(s)) => s,
+                None => p.severity,
+            };
             out.push_raw(text, campaign.id_str(), p.rule, p.span, p.message, p.help);
             if let Some(last) = out.findings.last_mut() {
-                last.severity = p.severity;
+                last.severity = level;
                 last.related = p
                     .related
                     .into_iter()
@@ -207,16 +273,33 @@ pub fn check_file(
                     })
                     .collect();
             }
+            if !p.rule.acknowledgeable() {
+                continue;
+            }
+            let by = match acknowledgement(&campaign, p.rule) {
+                Some(reason) => Some(SilencedBy::Acknowledge(reason.to_string())),
+                None => {
+                    let at = out.findings.last().map_or(0, |f| f.span.start);
+                    let line = lines.line_col(text, at).line;
+                    suppress::silence(&mut out.comments, line, p.rule).map(SilencedBy::Comment)
+                }
+            };
+            if let Some(by) = by {
+                let finding = out.findings.pop().expect("just pushed");
+                out.suppressed.push(Suppressed { finding, by });
+            }
         }
     }
     out.finish(text);
     out
 }
 
-fn acknowledged(c: &Campaign, rule: &RuleMeta) -> bool {
+/// The reason of the campaign's `acknowledge` entry for a rule, if any.
+fn acknowledgement<'c>(c: &Campaign<'c>, rule: &RuleMeta) -> Option<&'c str> {
     c.acknowledge
         .iter()
-        .any(|a| a.rule.is_some_and(|r| std::ptr::eq(r, rule)))
+        .find(|a| a.rule.is_some_and(|r| std::ptr::eq(r, rule)))
+        .and_then(|a| a.reason)
 }
 
 /// Runs every rule that checks a loaded campaign.
@@ -234,12 +317,16 @@ impl FileOutcome {
     /// Sorts the findings, computes their lines and columns, and keeps the
     /// text for rendering when there is something to show.
     fn finish(&mut self, text: &str) {
-        if self.findings.is_empty() {
+        if self.findings.is_empty() && self.suppressed.is_empty() {
             return;
         }
         self.sort_findings();
         let lines = LineIndex::new(text);
-        for f in &mut self.findings {
+        for f in self
+            .findings
+            .iter_mut()
+            .chain(self.suppressed.iter_mut().map(|s| &mut s.finding))
+        {
             f.start = lines.line_col(text, f.span.start);
             f.end = lines.line_col(text, f.span.end);
             for r in f.related.iter_mut().filter(|r| r.file == f.file) {
@@ -383,6 +470,10 @@ mod tests {
         );
         let out = check(text.as_bytes(), true);
         assert!(out.findings.is_empty(), "{:#?}", out.findings);
-        assert_eq!(out.suppressed, 1);
+        assert_eq!(out.suppressed.len(), 1);
+        assert_eq!(
+            out.suppressed[0].by,
+            SilencedBy::Acknowledge("one-to-one VIP message".into())
+        );
     }
 }

@@ -1,17 +1,18 @@
 //! The `preflight` command: parses arguments, calls the library, prints,
 //! and maps the result to an exit code (0 clean, 1 findings, 2 could not run).
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
+use preflight::config::{self, Config};
 use preflight::diagnostic::Severity;
 use preflight::lint::{FileStatus, Options};
-use preflight::settings::Settings;
-use preflight::{docs, render, rules, run};
+use preflight::run::{ConfigMode, RunError};
+use preflight::{docs, render, rules, run, schema};
 
 #[derive(Parser)]
 #[command(
@@ -28,18 +29,46 @@ struct Cli {
 enum Command {
     /// Check campaign files (folders are walked recursively; default: the current folder).
     Check(CheckArgs),
-    /// List every rule: code, name, default severity, summary.
-    Rules,
-    /// Show a rule's documentation.
+    /// List every rule: code, name, severity (as configured), summary.
+    Rules(ConfigArgs),
+    /// Show a rule's documentation and its settings (as configured).
     Explain {
         /// A rule code (PF201) or name (sensitive-occasion).
         rule: String,
+        #[command(flatten)]
+        config: ConfigArgs,
     },
+    /// Write a commented starter preflight.yaml in the current folder.
+    Init,
+    /// Print the JSON Schema (2020-12) of the campaign format, for editors.
+    Schema,
+    /// Print shell completions.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(clap::Args)]
+struct ConfigArgs {
+    /// Use this configuration file instead of looking for preflight.yaml.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    isolated: bool,
+}
+
+impl ConfigArgs {
+    fn mode(&self) -> ConfigMode {
+        match (&self.config, self.isolated) {
+            (_, true) => ConfigMode::Isolated,
+            (Some(p), false) => ConfigMode::File(p.clone()),
+            (None, false) => ConfigMode::Discover,
+        }
+    }
 }
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Files or folders to check.
+    /// Files or folders to check; `-` reads one file from standard input.
     paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Pretty)]
@@ -56,6 +85,18 @@ struct CheckArgs {
     /// Say which files were skipped and why.
     #[arg(long, short)]
     verbose: bool,
+    /// The name to report standard input under (with `-` as the path); the
+    /// configuration is found from it.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<String>,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    output_file: Option<PathBuf>,
+    /// Also list the findings silenced by `acknowledge` or ignore comments.
+    #[arg(long)]
+    show_suppressed: bool,
+    #[command(flatten)]
+    config: ConfigArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -63,6 +104,8 @@ enum Format {
     Pretty,
     Compact,
     Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -86,10 +129,16 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Rules => emit(&docs::rules_table(), 0),
-        Command::Explain { rule } => {
+        Command::Rules(c) => match effective_config(&c) {
+            Ok(cfg) => emit(&docs::rules_table_with(&cfg), 0),
+            Err(code) => code,
+        },
+        Command::Explain { rule, config } => {
             match rules::find(&rule) {
-                Some(r) => emit(&docs::explain(r, &Settings::default()), 0),
+                Some(r) => match effective_config(&config) {
+                    Ok(cfg) => emit(&docs::explain_with(r, &cfg), 0),
+                    Err(code) => code,
+                },
                 None => {
                     let hint = preflight::suggest::did_you_mean(&rule, rules::names_and_codes())
                         .map(|s| format!(" Did you mean `{s}`?"))
@@ -99,7 +148,73 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Init => init(),
+        Command::Schema => emit(&schema::json_schema(), 0),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "preflight", &mut buf);
+            emit(&String::from_utf8_lossy(&buf), 0)
+        }
         Command::Check(args) => check(args),
+    }
+}
+
+fn stderr_style() -> render::Style {
+    let tty = std::io::stderr().is_terminal();
+    render::Style {
+        color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        width: 100,
+    }
+}
+
+fn report_config_error(e: &config::ConfigError) -> ExitCode {
+    eprint!("{}", render::config_error(e, stderr_style()));
+    ExitCode::from(2)
+}
+
+/// The configuration `rules` and `explain` describe: the one for the current folder.
+fn effective_config(args: &ConfigArgs) -> Result<Config, ExitCode> {
+    let file = match args.mode() {
+        ConfigMode::Isolated => None,
+        ConfigMode::File(p) => Some(p),
+        ConfigMode::Discover => config::find_for(Path::new(".")),
+    };
+    match file {
+        None => Ok(Config::default()),
+        Some(p) => Config::load(&p).map_err(|e| report_config_error(&e)),
+    }
+}
+
+fn init() -> ExitCode {
+    let path = Path::new(config::FILE_NAMES[0]);
+    if let Some(existing) = config::FILE_NAMES
+        .iter()
+        .map(Path::new)
+        .find(|p| p.exists())
+    {
+        eprintln!(
+            "preflight: {} already exists; it was left as it is.",
+            existing.display()
+        );
+        return ExitCode::from(2);
+    }
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(config::starter().as_bytes()));
+    match written {
+        Ok(()) => {
+            println!(
+                "Wrote {}: every rule and setting, with its default.",
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("preflight: could not write {}: {e}", path.display());
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -108,8 +223,26 @@ fn check(args: CheckArgs) -> ExitCode {
         .now
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let opts = Options::new(now);
-    let report = match run::run(&args.paths, &opts) {
+    let mode = args.config.mode();
+    let from_stdin = args.paths.len() == 1 && args.paths[0] == Path::new("-");
+    if args.stdin_filename.is_some() && !from_stdin {
+        eprintln!("preflight: --stdin-filename needs `-` as the path to read standard input.");
+        return ExitCode::from(2);
+    }
+    let result = if from_stdin {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+            eprintln!("preflight: could not read standard input: {e}");
+            return ExitCode::from(2);
+        }
+        let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
+        run::run_stdin(name, &bytes, &opts, &mode)
+    } else {
+        run::run_with(&args.paths, &opts, &mode)
+    };
+    let report = match result {
         Ok(r) => r,
+        Err(RunError::Config(e)) => return report_config_error(&e),
         Err(e) => {
             eprintln!("preflight: {e}");
             return ExitCode::from(2);
@@ -122,24 +255,33 @@ fn check(args: CheckArgs) -> ExitCode {
             }
         }
     }
-    let stdout_tty = std::io::stdout().is_terminal();
+    let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => stdout_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let width = if stdout_tty {
+    let width = if to_terminal {
         terminal_size::terminal_size()
             .map(|(w, _)| w.0 as usize)
             .unwrap_or(100)
     } else {
         100
     };
-    let text = match args.format {
+    let mut text = match args.format {
         Format::Pretty => render::pretty(&report, render::Style { color, width }),
         Format::Compact => render::compact(&report),
-        Format::Json => render::json(&report),
+        Format::Json => render::json(&report, args.show_suppressed),
+        Format::Sarif => render::sarif(&report),
+        Format::Github => render::github(&report),
     };
+    if args.show_suppressed && matches!(args.format, Format::Pretty | Format::Compact) {
+        let listed = render::suppressed_lines(&report);
+        if !listed.is_empty() {
+            text.push_str("\nSuppressed:\n");
+            text.push_str(&listed);
+        }
+    }
     let failed = report.count(Severity::Error) > 0
         || (args.deny_warnings && report.count(Severity::Warning) > 0);
     let code = if !report.unreadable.is_empty() {
@@ -149,7 +291,19 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         0
     };
-    emit(&text, code)
+    match &args.output_file {
+        Some(path) => match std::fs::write(path, text.as_bytes()) {
+            Ok(()) => ExitCode::from(code),
+            Err(e) => {
+                eprintln!(
+                    "preflight: could not write the report to {}: {e}",
+                    path.display()
+                );
+                ExitCode::from(2)
+            }
+        },
+        None => emit(&text, code),
+    }
 }
 
 /// Writes to standard output; a closed pipe (`| head`) ends quietly.

@@ -290,7 +290,17 @@ struct JsonSummary {
     files: usize,
     skipped_files: usize,
     suppressed: usize,
+    acknowledged: usize,
+    ignored_by_comment: usize,
     unreadable_files: usize,
+}
+
+#[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
+    suppressed_by: &'static str,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -310,45 +320,70 @@ struct JsonReport<'a> {
     version: u32,
     tool: JsonTool,
     findings: Vec<JsonFinding<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<Vec<JsonSuppressed<'a>>>,
     unreadable: Vec<JsonUnreadable<'a>>,
     summary: JsonSummary,
 }
 
+fn json_finding(f: &Finding) -> JsonFinding<'_> {
+    JsonFinding {
+        file: &f.file,
+        campaign: f.campaign.as_deref(),
+        rule: f.rule.name,
+        code: f.rule.code,
+        severity: f.severity,
+        message: &f.message,
+        help: &f.help,
+        line: f.start.line,
+        column: f.start.column,
+        end_line: f.end.line,
+        end_column: f.end.column,
+        offset: f.span.start,
+        length: f.span.len(),
+        related: f
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                file: &r.file,
+                message: &r.message,
+                line: r.start.line,
+                column: r.start.column,
+                end_line: r.end.line,
+                end_column: r.end.column,
+                offset: r.span.start,
+                length: r.span.len(),
+            })
+            .collect(),
+    }
+}
+
 /// The versioned JSON report. Lines and columns are 1-based, columns count
-/// characters; `offset` and `length` are bytes.
-pub fn json(report: &Report) -> String {
-    let findings = report
-        .findings()
-        .map(|f| JsonFinding {
-            file: &f.file,
-            campaign: f.campaign.as_deref(),
-            rule: f.rule.name,
-            code: f.rule.code,
-            severity: f.severity,
-            message: &f.message,
-            help: &f.help,
-            line: f.start.line,
-            column: f.start.column,
-            end_line: f.end.line,
-            end_column: f.end.column,
-            offset: f.span.start,
-            length: f.span.len(),
-            related: f
-                .related
-                .iter()
-                .map(|r| JsonRelated {
-                    file: &r.file,
-                    message: &r.message,
-                    line: r.start.line,
-                    column: r.start.column,
-                    end_line: r.end.line,
-                    end_column: r.end.column,
-                    offset: r.span.start,
-                    length: r.span.len(),
-                })
-                .collect(),
-        })
-        .collect();
+/// characters; `offset` and `length` are bytes. With `show_suppressed`, a
+/// `suppressed` list holds the silenced findings with how and why.
+pub fn json(report: &Report, show_suppressed: bool) -> String {
+    let findings = report.findings().map(json_finding).collect();
+    let all_suppressed = || report.files.iter().flat_map(|f| f.suppressed.iter());
+    let count = |ack: bool| {
+        all_suppressed()
+            .filter(|s| matches!(s.by, crate::lint::SilencedBy::Acknowledge(_)) == ack)
+            .count()
+    };
+    let suppressed = show_suppressed.then(|| {
+        all_suppressed()
+            .map(|s| {
+                let (by, reason) = match &s.by {
+                    crate::lint::SilencedBy::Acknowledge(r) => ("acknowledge", r.as_str()),
+                    crate::lint::SilencedBy::Comment(r) => ("comment", r.as_str()),
+                };
+                JsonSuppressed {
+                    finding: json_finding(&s.finding),
+                    suppressed_by: by,
+                    reason,
+                }
+            })
+            .collect()
+    });
     let doc = JsonReport {
         version: JSON_VERSION,
         tool: JsonTool {
@@ -356,6 +391,7 @@ pub fn json(report: &Report) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         findings,
+        suppressed,
         unreadable: report
             .unreadable
             .iter()
@@ -372,10 +408,264 @@ pub fn json(report: &Report) -> String {
             files: report.files_checked(),
             skipped_files: report.files.len() - report.files_checked(),
             suppressed: report.suppressed(),
+            acknowledged: count(true),
+            ignored_by_comment: count(false),
             unreadable_files: report.unreadable.len(),
         },
     };
     let mut s = serde_json::to_string_pretty(&doc).expect("report serializes");
     s.push('\n');
     s
+}
+
+/// The version of the SARIF the `sarif` format writes.
+pub const SARIF_VERSION: &str = "2.1.0";
+const SARIF_SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Advice => "note",
+    }
+}
+
+fn sarif_region(start: crate::source::LineCol, end: crate::source::LineCol) -> serde_json::Value {
+    serde_json::json!({
+        "startLine": start.line.max(1),
+        "startColumn": start.column.max(1),
+        "endLine": end.line.max(start.line).max(1),
+        "endColumn": end.column.max(1),
+    })
+}
+
+/// Encodes a path as a relative URI reference (SARIF `artifactLocation.uri`).
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// SARIF 2.1.0: the tool with every rule, and the findings as results.
+/// Columns count Unicode code points (`columnKind: unicodeCodePoints`).
+pub fn sarif(report: &Report) -> String {
+    use serde_json::json;
+    let rules: Vec<serde_json::Value> = crate::rules::RULES
+        .iter()
+        .map(|r| {
+            let m = r.meta;
+            json!({
+                "id": m.code,
+                "name": m.name,
+                "shortDescription": {"text": m.summary},
+                "fullDescription": {"text": m.summary},
+                "help": {"text": m.doc_text(), "markdown": m.doc_text()},
+                "defaultConfiguration": {"level": sarif_level(m.severity)},
+                "properties": {"tags": [m.name]},
+            })
+        })
+        .collect();
+    let index_of = |code: &str| crate::rules::RULES.iter().position(|r| r.meta.code == code);
+    let results: Vec<serde_json::Value> = report
+        .findings()
+        .map(|f| {
+            let mut r = json!({
+                "ruleId": f.rule.code,
+                "ruleIndex": index_of(f.rule.code),
+                "level": sarif_level(f.severity),
+                "message": {"text": format!("{} {}", f.message, f.help)},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(&f.file)},
+                        "region": sarif_region(f.start, f.end),
+                    }
+                }],
+            });
+            if !f.related.is_empty() {
+                r["relatedLocations"] = f
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(i, rel)| {
+                        json!({
+                            "id": i,
+                            "message": {"text": rel.message},
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": uri(&rel.file)},
+                                "region": sarif_region(rel.start, rel.end),
+                            }
+                        })
+                    })
+                    .collect();
+            }
+            r
+        })
+        .collect();
+    let invocation = json!({
+        "executionSuccessful": report.unreadable.is_empty(),
+        "toolExecutionNotifications": report.unreadable.iter().map(|u| json!({
+            "level": "error",
+            "message": {"text": format!("{}: could not be read: {}", u.file, u.error)},
+        })).collect::<Vec<_>>(),
+    });
+    let doc = json!({
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [{
+            "tool": {"driver": {
+                "name": "preflight",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "invocations": [invocation],
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("report serializes");
+    s.push('\n');
+    s
+}
+
+/// Escapes a workflow command's message (GitHub's rules for data).
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value (data rules plus `:` and `,`).
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub Actions workflow commands: one `::error`/`::warning`/`::notice`
+/// line per finding, so findings show on the pull request's lines.
+pub fn github(report: &Report) -> String {
+    let mut out = String::new();
+    for f in report.findings() {
+        let kind = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Advice => "notice",
+        };
+        out.push_str(&format!(
+            "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            gh_property(&f.file),
+            f.start.line,
+            f.start.column,
+            f.end.line,
+            f.end.column,
+            gh_property(&format!("{} {}", f.rule.code, f.rule.name)),
+            gh_data(&format!("{} {}", f.message, f.help)),
+        ));
+    }
+    for u in &report.unreadable {
+        out.push_str(&format!(
+            "::error file={}::{}\n",
+            gh_property(&u.file),
+            gh_data(&format!("could not be read: {}", u.error))
+        ));
+    }
+    out.push_str(&report.summary());
+    out.push('\n');
+    out
+}
+
+/// The suppressed findings, one line each, for `--show-suppressed`.
+pub fn suppressed_lines(report: &Report) -> String {
+    let mut out = String::new();
+    for file in &report.files {
+        for s in &file.suppressed {
+            let (how, reason) = match &s.by {
+                crate::lint::SilencedBy::Acknowledge(r) => ("acknowledged", r),
+                crate::lint::SilencedBy::Comment(r) => ("ignored by comment", r),
+            };
+            out.push_str(&format!("{} ({how}: {reason})\n", compact_line(&s.finding)));
+        }
+    }
+    out
+}
+
+/// A configuration or pack error, drawn like a finding.
+pub fn config_error(e: &crate::config::ConfigError, style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let diag = ConfigDiagnostic {
+        e,
+        source: FileSource {
+            name: &e.file,
+            text: &e.text,
+        },
+    };
+    let mut out = String::new();
+    if handler.render_report(&mut out, &diag).is_err() {
+        out = format!("{}\n", e);
+    }
+    out
+}
+
+struct ConfigDiagnostic<'a> {
+    e: &'a crate::config::ConfigError,
+    source: FileSource<'a>,
+}
+
+impl fmt::Debug for ConfigDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.e.message)
+    }
+}
+
+impl fmt::Display for ConfigDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::campaign::sentence(self.e.message.clone()))
+    }
+}
+
+impl std::error::Error for ConfigDiagnostic<'_> {}
+
+impl Diagnostic for ConfigDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new("preflight::config"))
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        if self.e.help.is_empty() {
+            None
+        } else {
+            Some(Box::new(crate::campaign::sentence(self.e.help.clone())))
+        }
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        if self.e.text.is_empty() {
+            None
+        } else {
+            Some(&self.source)
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.e.text.is_empty() {
+            return None;
+        }
+        let s = self.e.span;
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            None,
+            (s.start, s.len()),
+        ))))
+    }
 }

@@ -1,11 +1,16 @@
 //! A whole run: find the campaign files under the given paths, check each,
 //! and gather the results in a deterministic order.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::{Config, ConfigError};
 
 use crate::checks::Checks;
 use crate::diagnostic::{Finding, Severity};
-use crate::lint::{check_file, FileOutcome, FileStatus, Options};
+use crate::lint::{check_file, level_in, FileOutcome, FileStatus, Options, SilencedBy, Suppressed};
+use crate::suppress;
 
 /// A file to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,15 +23,18 @@ pub struct Input {
 }
 
 /// Why a run could not start.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum RunError {
     NoSuchPath(String),
+    /// A configuration or pack that cannot be used.
+    Config(Box<ConfigError>),
 }
 
 impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RunError::NoSuchPath(p) => write!(f, "{p}: no such file or folder"),
+            RunError::Config(e) => write!(f, "{e}"),
         }
     }
 }
@@ -71,7 +79,7 @@ impl Report {
     }
 
     pub fn suppressed(&self) -> usize {
-        self.files.iter().map(|f| f.suppressed).sum()
+        self.files.iter().map(|f| f.suppressed.len()).sum()
     }
 
     /// The closing line: `2 errors, 3 warnings in 4 campaigns (3 files)`.
@@ -101,7 +109,7 @@ impl Report {
             format!("{} in {place}", parts.join(", "))
         };
         if self.suppressed() > 0 {
-            s.push_str(&format!("; {} acknowledged", self.suppressed()));
+            s.push_str(&format!("; {} suppressed", self.suppressed()));
         }
         if !self.unreadable.is_empty() {
             s.push_str(&format!(
@@ -178,44 +186,168 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Unreadable>), RunE
     Ok((inputs, unreadable))
 }
 
-/// Checks every campaign file under `paths`.
+/// Which configuration applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigMode {
+    /// The nearest `preflight.yaml` above each file.
+    Discover,
+    /// One file for every checked file (`--config`).
+    File(PathBuf),
+    /// None: the built-in defaults (`--isolated`).
+    Isolated,
+}
+
+/// A configuration and the options it gives.
+struct Applied {
+    config: Config,
+    opts: Options,
+}
+
+/// Finds and loads the configuration for each file, once per file found.
+struct Configs<'o> {
+    base: &'o Options,
+    mode: ConfigMode,
+    fixed: Option<Arc<Applied>>,
+    by_file: HashMap<PathBuf, Arc<Applied>>,
+    default: Arc<Applied>,
+}
+
+impl<'o> Configs<'o> {
+    fn new(base: &'o Options, mode: &ConfigMode) -> Result<Self, RunError> {
+        let apply = |config: Config| {
+            Arc::new(Applied {
+                opts: base.with_config(&config),
+                config,
+            })
+        };
+        let default = Arc::new(Applied {
+            config: Config::default(),
+            opts: base.clone(),
+        });
+        let fixed = match mode {
+            ConfigMode::File(p) => Some(apply(
+                Config::load(p).map_err(|e| RunError::Config(Box::new(e)))?,
+            )),
+            ConfigMode::Isolated => Some(default.clone()),
+            ConfigMode::Discover => None,
+        };
+        Ok(Configs {
+            base,
+            mode: mode.clone(),
+            fixed,
+            by_file: HashMap::new(),
+            default,
+        })
+    }
+
+    /// The configuration for a file (or for stdin named by its path).
+    fn for_path(&mut self, path: &Path) -> Result<Arc<Applied>, RunError> {
+        if let Some(f) = &self.fixed {
+            return Ok(f.clone());
+        }
+        debug_assert_eq!(self.mode, ConfigMode::Discover);
+        let Some(file) = crate::config::find_for(path.parent().unwrap_or(Path::new("."))) else {
+            return Ok(self.default.clone());
+        };
+        if let Some(a) = self.by_file.get(&file) {
+            return Ok(a.clone());
+        }
+        let config = Config::load(&file).map_err(|e| RunError::Config(Box::new(e)))?;
+        let a = Arc::new(Applied {
+            opts: self.base.with_config(&config),
+            config,
+        });
+        self.by_file.insert(file, a.clone());
+        Ok(a)
+    }
+}
+
+/// Checks every campaign file under `paths` with the built-in defaults.
 pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, RunError> {
+    run_with(paths, opts, &ConfigMode::Isolated)
+}
+
+/// Checks every campaign file under `paths`, with the configuration `mode` says.
+pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<Report, RunError> {
     let (inputs, mut unreadable) = discover(paths)?;
-    let inputs_paths: Vec<(String, PathBuf)> = inputs
-        .iter()
-        .map(|i| (i.display.clone(), i.path.clone()))
-        .collect();
-    let checks = Checks::builtin();
+    let mut configs = Configs::new(opts, mode)?;
+    let mut first: Option<Arc<Applied>> = None;
     let mut files = Vec::with_capacity(inputs.len());
+    let mut kept = Vec::with_capacity(inputs.len());
     for input in inputs {
+        let applied = configs.for_path(&input.path)?;
+        if !input.explicit && !applied.config.wants(&absolute(&input.path)) {
+            continue;
+        }
+        first.get_or_insert_with(|| applied.clone());
         match std::fs::read(&input.path) {
             Ok(bytes) => files.push(check_file(
                 &input.display,
                 &bytes,
                 input.explicit,
-                opts,
-                checks,
+                &applied.opts,
+                applied.config.checks(),
             )),
             Err(e) => unreadable.push(Unreadable {
                 file: input.display.clone(),
                 error: e.to_string(),
             }),
         }
+        kept.push((input.display, input.path));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let paths: Vec<(String, PathBuf)> = inputs_paths;
-    apply_across(&mut files, &opts.settings, |name| {
-        let path = paths.iter().find(|(d, _)| d == name).map(|(_, p)| p)?;
+    let settings = first
+        .map(|a| a.opts.settings.clone())
+        .unwrap_or_else(|| opts.settings.clone());
+    finish_run(&mut files, &settings, |name| {
+        let path = kept.iter().find(|(d, _)| d == name).map(|(_, p)| p)?;
         String::from_utf8(std::fs::read(path).ok()?).ok()
     });
     unreadable.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(Report { files, unreadable })
 }
 
-/// Runs the rules across campaigns on the files' fingerprints and adds their
-/// findings to the files involved. `read` gives the text of a file that had
-/// no findings of its own (it was not kept), for rendering.
-pub fn apply_across(
+/// Checks one file read from standard input, reported as `name`, under the
+/// configuration found from `name`'s place.
+pub fn run_stdin(
+    name: &str,
+    bytes: &[u8],
+    opts: &Options,
+    mode: &ConfigMode,
+) -> Result<Report, RunError> {
+    let mut configs = Configs::new(opts, mode)?;
+    let applied = configs.for_path(&absolute(Path::new(name)))?;
+    let mut files = vec![check_file(
+        name,
+        bytes,
+        true,
+        &applied.opts,
+        applied.config.checks(),
+    )];
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    finish_run(&mut files, &applied.opts.settings, |_| Some(text.clone()));
+    Ok(Report {
+        files,
+        unreadable: Vec::new(),
+    })
+}
+
+/// A path made absolute against the current folder (without touching the disk).
+fn absolute(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    }
+}
+
+/// Finishes a run: runs the rules across campaigns on the files'
+/// fingerprints and adds their findings to the files involved, then reports
+/// ignore comments that silenced nothing. `read` gives the text of a file that
+/// had no findings of its own (it was not kept), for rendering.
+pub fn finish_run(
     files: &mut [FileOutcome],
     settings: &crate::settings::Settings,
     read: impl Fn(&str) -> Option<String>,
@@ -228,18 +360,49 @@ pub fn apply_across(
             prints.push(p);
         }
     }
-    if prints.len() < 2 {
-        return;
-    }
-    let (findings, suppressed) = crate::across::check(&prints, settings);
-    for (k, n) in suppressed.into_iter().enumerate() {
-        files[owner[k]].suppressed += n;
-    }
     let mut touched = Vec::new();
-    for (k, f) in findings {
-        let i = owner[k];
-        files[i].findings.push(f);
-        touched.push(i);
+    if prints.len() >= 2 {
+        for (k, mut f, ack) in crate::across::check(&prints, settings) {
+            let file = &mut files[owner[k]];
+            match level_in(&file.levels, f.rule) {
+                Some(None) => continue,
+                Some(Some(s)) => f.severity = s,
+                None => {}
+            }
+            let by = match ack {
+                Some(reason) => Some(SilencedBy::Acknowledge(reason)),
+                None => suppress::silence(&mut file.comments, f.start.line, f.rule)
+                    .map(SilencedBy::Comment),
+            };
+            match by {
+                Some(by) => file.suppressed.push(Suppressed { finding: f, by }),
+                None => file.findings.push(f),
+            }
+            touched.push(owner[k]);
+        }
+    }
+    let unused = &crate::rules::unused_suppression::UNUSED_SUPPRESSION;
+    for (i, file) in files.iter_mut().enumerate() {
+        let level = match level_in(&file.levels, unused) {
+            Some(None) => continue,
+            Some(Some(s)) => s,
+            None => unused.severity,
+        };
+        for (place, message, help) in suppress::problems(&file.comments) {
+            file.findings.push(Finding {
+                file: file.path.clone(),
+                campaign: None,
+                rule: unused,
+                severity: level,
+                message: crate::campaign::sentence(message),
+                help: crate::campaign::sentence(help),
+                span: place.span,
+                start: place.start,
+                end: place.end,
+                related: Vec::new(),
+            });
+            touched.push(i);
+        }
     }
     touched.sort_unstable();
     touched.dedup();
@@ -264,7 +427,7 @@ pub fn run_texts(files: &[(&str, &str)], opts: &Options) -> Report {
         .map(|(name, text)| check_file(name, text.as_bytes(), true, opts, Checks::builtin()))
         .collect();
     outcomes.sort_by(|a, b| a.path.cmp(&b.path));
-    apply_across(&mut outcomes, &opts.settings, |name| {
+    finish_run(&mut outcomes, &opts.settings, |name| {
         files
             .iter()
             .find(|(n, _)| *n == name)

@@ -71,7 +71,59 @@ impl Default for Settings {
     }
 }
 
+fn share(v: &str) -> Result<f64, String> {
+    match v.trim().parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "`{v}` is not a share between 0 and 1, such as `0.5`"
+        )),
+    }
+}
+
+fn whole<T: std::str::FromStr>(v: &str) -> Result<T, String> {
+    v.trim()
+        .parse::<T>()
+        .map_err(|_| format!("`{v}` is not a whole number"))
+}
+
+fn rate(v: &str) -> Result<Rate, String> {
+    let (cap, per) = v
+        .split_once('/')
+        .ok_or_else(|| format!("`{v}` is not a rate: write it as `cap/per`, such as `3/7d`"))?;
+    let cap: u64 = whole(cap)?;
+    if cap == 0 {
+        return Err("a cap of 0 allows nothing".into());
+    }
+    Ok(Rate::new(cap, Duration::parse(per)?))
+}
+
 impl Settings {
+    /// Sets a setting by its documented name from its written value.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+        match name {
+            "max_ratio" => self.broad_max_ratio = share(value)?,
+            "min_size" => self.narrow_min_size = whole(value)?,
+            "default_max_age" => self.default_max_age = Duration::parse(value)?,
+            "min_coverage" => self.min_coverage = share(value)?,
+            "email_max" => self.email_max = rate(value)?,
+            "sms_max" => self.sms_max = rate(value)?,
+            "push_max" => self.push_max = rate(value)?,
+            "min_delay" => self.min_delay = Duration::parse(value)?,
+            "max_window" => self.max_window = Duration::parse(value)?,
+            "lead_time" => self.lead_time = Duration::parse(value)?,
+            "min_similarity" => self.min_similarity = share(value)?,
+            "max_per_channel" => self.max_per_channel = rate(value)?,
+            "season_length" => self.season_length = Duration::parse(value)?,
+            "max_subject" => self.max_subject = whole(value)?,
+            "max_segments" => self.max_segments = whole(value)?,
+            "max_push_title" => self.max_push_title = whole(value)?,
+            "max_push_body" => self.max_push_body = whole(value)?,
+            "min_ad_audience" => self.min_ad_audience = whole(value)?,
+            _ => return Err(format!("`{name}` is not a setting")),
+        }
+        Ok(())
+    }
+
     /// A setting's current value as a user would write it, by its documented name.
     pub fn value_of(&self, name: &str) -> Option<String> {
         Some(match name {
@@ -95,5 +147,47 @@ impl Settings {
             "min_ad_audience" => self.min_ad_audience.to_string(),
             _ => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_setting_reads_back_what_it_writes() {
+        let names = [
+            "max_ratio",
+            "min_size",
+            "default_max_age",
+            "min_coverage",
+            "email_max",
+            "sms_max",
+            "push_max",
+            "min_delay",
+            "max_window",
+            "lead_time",
+            "min_similarity",
+            "max_per_channel",
+            "season_length",
+            "max_subject",
+            "max_segments",
+            "max_push_title",
+            "max_push_body",
+            "min_ad_audience",
+        ];
+        let defaults = Settings::default();
+        for n in names {
+            let v = defaults.value_of(n).unwrap();
+            let mut s = Settings::default();
+            s.set(n, &v).unwrap();
+            assert_eq!(s, defaults, "{n}");
+        }
+        let mut s = Settings::default();
+        s.set("sms_max", "2/7d").unwrap();
+        assert_eq!(s.sms_max, Rate::new(2, Duration::days(7)));
+        assert!(s.set("max_ratio", "1.5").is_err());
+        assert!(s.set("sms_max", "0/7d").is_err());
+        assert!(s.set("nope", "1").is_err());
     }
 }

@@ -141,6 +141,7 @@ fn each_mistake_file_fires_exactly_its_rules() {
                 ("invalid-campaign", 3),
                 ("malformed-template", 1),
                 ("unknown-field", 1),
+                ("unused-suppression", 1),
             ],
         ),
         (

@@ -73,6 +73,7 @@ pub mod subject_too_long;
 pub mod token_missing_fallback;
 pub mod unknown_field;
 pub mod unknown_token;
+pub mod unused_suppression;
 pub mod unverified_data;
 
 /// A documented setting of a rule (a threshold a config file may change).
@@ -114,6 +115,7 @@ impl RuleMeta {
     pub fn acknowledgeable(&self) -> bool {
         !std::ptr::eq(self, &invalid_campaign::INVALID_CAMPAIGN)
             && !std::ptr::eq(self, &unknown_field::UNKNOWN_FIELD)
+            && !std::ptr::eq(self, &unused_suppression::UNUSED_SUPPRESSION)
     }
 }
 
@@ -133,6 +135,10 @@ pub static RULES: &[Rule] = &[
     },
     Rule {
         meta: &unknown_field::UNKNOWN_FIELD,
+        check: None,
+    },
+    Rule {
+        meta: &unused_suppression::UNUSED_SUPPRESSION,
         check: None,
     },
     Rule {
