@@ -29,6 +29,10 @@ pub struct Options {
     pub levels: Vec<(&'static str, Level)>,
     /// Values a campaign may omit.
     pub defaults: Defaults,
+    /// Named files that are not campaign files are skipped, as when walking
+    /// a folder (`--skip-non-campaigns`, for pre-commit, which names every
+    /// staged YAML file).
+    pub skip_non_campaigns: bool,
 }
 
 impl Options {
@@ -39,6 +43,7 @@ impl Options {
             budget: Budget::default(),
             levels: Vec::new(),
             defaults: Defaults::default(),
+            skip_non_campaigns: false,
         }
     }
 
@@ -50,6 +55,7 @@ impl Options {
             budget: self.budget,
             levels: config.levels.clone(),
             defaults: config.defaults.clone(),
+            skip_non_campaigns: self.skip_non_campaigns,
         }
     }
 

@@ -95,6 +95,10 @@ struct CheckArgs {
     /// Also list the findings silenced by `acknowledge` or ignore comments.
     #[arg(long)]
     show_suppressed: bool,
+    /// Skip named files that are not campaign files instead of reporting
+    /// them (for pre-commit, which names every staged YAML file).
+    #[arg(long)]
+    skip_non_campaigns: bool,
     #[command(flatten)]
     config: ConfigArgs,
 }
@@ -222,7 +226,8 @@ fn check(args: CheckArgs) -> ExitCode {
     let now = args
         .now
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let opts = Options::new(now);
+    let mut opts = Options::new(now);
+    opts.skip_non_campaigns = args.skip_non_campaigns;
     let mode = args.config.mode();
     let from_stdin = args.paths.len() == 1 && args.paths[0] == Path::new("-");
     if args.stdin_filename.is_some() && !from_stdin {

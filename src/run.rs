@@ -284,7 +284,7 @@ pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<
             Ok(bytes) => files.push(check_file(
                 &input.display,
                 &bytes,
-                input.explicit,
+                input.explicit && !opts.skip_non_campaigns,
                 &applied.opts,
                 applied.config.checks(),
             )),
