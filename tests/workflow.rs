@@ -376,3 +376,27 @@ fn completions_are_printed_for_each_shell() {
         );
     }
 }
+
+#[test]
+fn skip_non_campaigns_lets_pre_commit_name_every_yaml_file() {
+    let dir = folder_with("clean/spring-running.yaml");
+    std::fs::write(dir.path().join("other.yaml"), "repos: []\n").unwrap();
+    preflight(dir.path())
+        .args(["check", "other.yaml", "campaigns/c.yaml", "--now", NOW])
+        .assert()
+        .code(1);
+    preflight(dir.path())
+        .args([
+            "check",
+            "other.yaml",
+            "campaigns/c.yaml",
+            "--now",
+            NOW,
+            "--skip-non-campaigns",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "No problems found in 1 campaign (1 file)",
+        ));
+}
