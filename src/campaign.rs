@@ -8,6 +8,7 @@
 use std::fmt;
 
 use crate::calendar::{Duration, When};
+use crate::rules::duplicate_key::DUPLICATE_KEY;
 use crate::rules::invalid_campaign::INVALID_CAMPAIGN;
 use crate::rules::unknown_field::UNKNOWN_FIELD;
 use crate::rules::RuleMeta;
@@ -418,6 +419,8 @@ pub struct Problem {
     pub span: Span,
     pub message: String,
     pub help: String,
+    /// Another place that explains it (the first of two repeated keys).
+    pub related: Option<(Span, String)>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -486,6 +489,7 @@ impl<'p> Loader<'p> {
             span,
             message: sentence(message.into()),
             help: sentence(help.into()),
+            related: None,
         });
     }
 
@@ -531,17 +535,20 @@ impl<'p> Loader<'p> {
                         "`{key}` is not a field of {place}, so it would be ignored"
                     )),
                     help: sentence(help),
+                    related: None,
                 });
                 continue;
             }
-            if out.iter().any(|(k, _)| *k == key) {
-                self.invalid(
-                    e.key.span,
-                    format!(
+            if let Some((_, first)) = out.iter().find(|(k, _)| *k == key) {
+                self.problems.push(Problem {
+                    rule: &DUPLICATE_KEY,
+                    span: e.key.span,
+                    message: sentence(format!(
                         "`{key}` appears twice in {place}; tools disagree about which one wins"
-                    ),
-                    format!("keep one `{key}` and delete the other"),
-                );
+                    )),
+                    help: sentence(format!("keep one `{key}` and merge the two values into it")),
+                    related: Some((first.key.span, "first written here".into())),
+                });
                 continue;
             }
             out.push((key, e));

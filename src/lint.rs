@@ -11,8 +11,9 @@ use crate::checks::Checks;
 use crate::config::{Config, Defaults, Level};
 use crate::context::{Ctx, Pending};
 use crate::diagnostic::{Finding, Related};
+use crate::rules::internal_error::INTERNAL_ERROR;
 use crate::rules::invalid_campaign::INVALID_CAMPAIGN;
-use crate::rules::{RuleMeta, RULES};
+use crate::rules::{Rule, RuleMeta, RULES};
 use crate::settings::Settings;
 use crate::source::{LineCol, LineIndex, Span};
 use crate::suppress;
@@ -254,7 +255,7 @@ pub fn check_file(
                 span: p.span,
                 message: p.message,
                 help: p.help,
-                related: Vec::new(),
+                related: p.related.into_iter().collect(),
             })
             .collect();
         pending.extend(run_rules(text, &campaign, checks, opts));
@@ -310,13 +311,94 @@ fn acknowledgement<'c>(c: &Campaign<'c>, rule: &RuleMeta) -> Option<&'c str> {
 
 /// Runs every rule that checks a loaded campaign.
 pub fn run_rules(text: &str, campaign: &Campaign, checks: &Checks, opts: &Options) -> Vec<Pending> {
+    run_rule_list(RULES, text, campaign, checks, opts)
+}
+
+/// Runs the given rules. A rule that panics is reported as `internal-error`
+/// naming it; the others still run.
+fn run_rule_list(
+    rules: &[Rule],
+    text: &str,
+    campaign: &Campaign,
+    checks: &Checks,
+    opts: &Options,
+) -> Vec<Pending> {
     let mut ctx = Ctx::new(text, campaign, checks, &opts.settings, opts.now);
-    for rule in RULES {
-        if let Some(check) = rule.check {
-            check(&mut ctx);
+    for rule in rules {
+        let Some(check) = rule.check else { continue };
+        if opts.level_of(rule.meta) == Some(None) {
+            continue; // turned off: not run at all
+        }
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&mut ctx)));
+        if let Err(payload) = ran {
+            ctx.report(
+                &INTERNAL_ERROR,
+                campaign.anchor(),
+                format!(
+                    "preflight's rule `{}` failed on this campaign ({}); the other rules still ran",
+                    rule.meta.name,
+                    panic_text(&*payload)
+                ),
+                "This is a bug in preflight, not in the campaign: please report it with this file. Until it is fixed, the rule can be turned off in preflight.yaml",
+            );
         }
     }
     ctx.into_findings()
+}
+
+/// The message of a panic payload.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an internal error".to_string())
+}
+
+/// [`check_file`], with any panic in reading or loading turned into an
+/// `internal-error` finding for the file instead of stopping the run.
+pub fn check_file_guarded(
+    path: &str,
+    bytes: &[u8],
+    explicit: bool,
+    opts: &Options,
+    checks: &Checks,
+) -> FileOutcome {
+    guarded(path, opts, || {
+        check_file(path, bytes, explicit, opts, checks)
+    })
+}
+
+fn guarded(path: &str, opts: &Options, f: impl FnOnce() -> FileOutcome) -> FileOutcome {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(out) => out,
+        Err(payload) => {
+            let mut out = FileOutcome {
+                path: path.to_string(),
+                status: FileStatus::Checked,
+                findings: Vec::new(),
+                campaigns: 0,
+                suppressed: Vec::new(),
+                comments: Vec::new(),
+                levels: opts.levels.clone(),
+                text: None,
+                prints: Vec::new(),
+            };
+            out.push_raw(
+                "",
+                None,
+                &INTERNAL_ERROR,
+                Span::new(0, 0),
+                format!(
+                    "preflight failed while reading this file ({})",
+                    panic_text(&*payload)
+                ),
+                "This is a bug in preflight, not in the campaign: please report it with this file",
+            );
+            out.finish("");
+            out
+        }
+    }
 }
 
 impl FileOutcome {
@@ -466,6 +548,44 @@ mod tests {
             "{}",
             f.message
         );
+    }
+
+    #[test]
+    fn a_panicking_rule_is_an_internal_error_and_the_others_still_run() {
+        fn boom(_: &mut Ctx) {
+            panic!("index out of bounds");
+        }
+        let rules = [
+            Rule {
+                meta: &crate::rules::stale_data::STALE_DATA,
+                check: Some(boom),
+            },
+            Rule {
+                meta: &crate::rules::segment_too_narrow::SEGMENT_TOO_NARROW,
+                check: Some(crate::rules::segment_too_narrow::check),
+            },
+        ];
+        let text = BASE.replace("estimated_size: 12000", "estimated_size: 40");
+        let docs = yaml::parse(&text, 0, Budget::default()).unwrap();
+        let mut problems = Vec::new();
+        let c = campaign::load(&docs[0].root, &mut problems);
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let found = run_rule_list(&rules, &text, &c, Checks::builtin(), &Options::new(now()));
+        std::panic::set_hook(prev);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert_eq!(found[0].rule.name, "internal-error");
+        assert!(
+            found[0].message.contains("`stale-data` failed"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0].message.contains("index out of bounds"));
+        assert_eq!(found[1].rule.name, "segment-too-narrow");
+        // A panic while reading a file becomes a finding for that file.
+        let out = guarded("x.yaml", &Options::new(now()), || panic!("reader bug"));
+        assert_eq!(out.findings[0].rule.name, "internal-error");
+        assert!(out.findings[0].message.contains("reader bug"));
     }
 
     #[test]

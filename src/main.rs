@@ -125,6 +125,12 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 }
 
 fn main() -> ExitCode {
+    // A panic inside a rule or while reading a file is caught and reported
+    // as `internal-error` in the output; say it in one line on stderr
+    // instead of the default backtrace hint.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("preflight: internal error: {info}");
+    }));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -289,7 +295,7 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     let failed = report.count(Severity::Error) > 0
         || (args.deny_warnings && report.count(Severity::Warning) > 0);
-    let code = if !report.unreadable.is_empty() {
+    let code = if !report.unreadable.is_empty() || report.internal_errors() > 0 {
         2
     } else if failed {
         1

@@ -9,7 +9,10 @@ use crate::config::{Config, ConfigError};
 
 use crate::checks::Checks;
 use crate::diagnostic::{Finding, Severity};
-use crate::lint::{check_file, level_in, FileOutcome, FileStatus, Options, SilencedBy, Suppressed};
+use crate::lint::{
+    check_file, check_file_guarded, level_in, FileOutcome, FileStatus, Options, SilencedBy,
+    Suppressed,
+};
 use crate::suppress;
 
 /// A file to check.
@@ -75,6 +78,13 @@ impl Report {
         self.files
             .iter()
             .filter(|f| f.status == FileStatus::Checked)
+            .count()
+    }
+
+    /// Findings that say preflight itself failed on a file.
+    pub fn internal_errors(&self) -> usize {
+        self.findings()
+            .filter(|f| std::ptr::eq(f.rule, &crate::rules::internal_error::INTERNAL_ERROR))
             .count()
     }
 
@@ -281,7 +291,7 @@ pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<
         }
         first.get_or_insert_with(|| applied.clone());
         match std::fs::read(&input.path) {
-            Ok(bytes) => files.push(check_file(
+            Ok(bytes) => files.push(check_file_guarded(
                 &input.display,
                 &bytes,
                 input.explicit && !opts.skip_non_campaigns,

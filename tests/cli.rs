@@ -28,10 +28,10 @@ fn mistakes_exit_1_with_a_summary() {
         .args(["check", "examples/mistakes", "--now", NOW])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains(" in 16 campaigns (14 files)"))
+        .stdout(predicate::str::contains(" in 17 campaigns (15 files)"))
         .stdout(
             predicate::str::is_match(
-                r"\n\d+ errors, \d+ warnings, \d+ advice in 16 campaigns \(14 files\)\n$",
+                r"\n\d+ errors, \d+ warnings, \d+ advice in 17 campaigns \(15 files\)\n$",
             )
             .unwrap(),
         );

@@ -74,6 +74,10 @@ fn each_mistake_file_fires_exactly_its_rules() {
             &[("invalid-campaign", 1)],
         ),
         (
+            "examples/mistakes/copied-campaign.yaml",
+            &[("duplicate-campaign-id", 1), ("duplicate-key", 1)],
+        ),
+        (
             "examples/mistakes/everyone-sale.yaml",
             &[
                 ("past-send-date", 1),
@@ -151,6 +155,7 @@ fn each_mistake_file_fires_exactly_its_rules() {
         (
             "examples/mistakes/winter-boots.yaml",
             &[
+                ("duplicate-campaign-id", 1),
                 ("frequency-too-high", 1),
                 ("retargeting-too-long", 1),
                 ("retargeting-too-soon", 1),
@@ -170,7 +175,9 @@ fn each_mistake_file_fires_exactly_its_rules() {
 #[test]
 fn every_rule_fires_in_the_examples() {
     let seen: BTreeSet<&str> = fired().values().flat_map(|m| m.keys().copied()).collect();
-    for r in RULES {
+    // internal-error reports a bug in preflight: no example can trigger it
+    // (its test makes a rule panic on purpose).
+    for r in RULES.iter().filter(|r| r.meta.name != "internal-error") {
         assert!(
             seen.contains(r.meta.name),
             "no example triggers {}",

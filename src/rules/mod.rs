@@ -36,9 +36,12 @@ pub mod audience_overload;
 pub mod channel_without_content;
 pub mod content_without_channel;
 pub mod creepy_phrasing;
+pub mod duplicate_campaign_id;
+pub mod duplicate_key;
 pub mod duplicate_occasion_opt_out;
 pub mod frequency_cap_missing;
 pub mod frequency_too_high;
+pub mod internal_error;
 pub mod invalid_campaign;
 pub mod low_coverage_data;
 pub mod malformed_template;
@@ -116,6 +119,8 @@ impl RuleMeta {
         !std::ptr::eq(self, &invalid_campaign::INVALID_CAMPAIGN)
             && !std::ptr::eq(self, &unknown_field::UNKNOWN_FIELD)
             && !std::ptr::eq(self, &unused_suppression::UNUSED_SUPPRESSION)
+            && !std::ptr::eq(self, &duplicate_key::DUPLICATE_KEY)
+            && !std::ptr::eq(self, &internal_error::INTERNAL_ERROR)
     }
 }
 
@@ -139,6 +144,14 @@ pub static RULES: &[Rule] = &[
     },
     Rule {
         meta: &unused_suppression::UNUSED_SUPPRESSION,
+        check: None,
+    },
+    Rule {
+        meta: &duplicate_key::DUPLICATE_KEY,
+        check: None,
+    },
+    Rule {
+        meta: &internal_error::INTERNAL_ERROR,
         check: None,
     },
     Rule {
@@ -250,6 +263,10 @@ pub static RULES: &[Rule] = &[
         check: None,
     },
     Rule {
+        meta: &duplicate_campaign_id::DUPLICATE_CAMPAIGN_ID,
+        check: None,
+    },
+    Rule {
         meta: &missing_unsubscribe::MISSING_UNSUBSCRIBE,
         check: Some(missing_unsubscribe::check),
     },
@@ -316,6 +333,7 @@ pub static ACROSS: &[AcrossCheck] = &[
     repeated_content::check,
     audience_overload::check,
     duplicate_occasion_opt_out::check,
+    duplicate_campaign_id::check,
 ];
 
 /// Finds a rule by code (`PF201`, any case) or name (`sensitive-occasion`).

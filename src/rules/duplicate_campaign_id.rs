@@ -1,0 +1,103 @@
+use std::collections::HashMap;
+
+use crate::across::{and_more, limit_others, Cross, Fingerprint};
+use crate::settings::Settings;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports campaigns in one run that share a `campaign` id, at each of
+    /// them, with a label on the others. A campaign copied to start a new
+    /// one, with the id left unchanged, is the usual cause.
+    ///
+    /// ## Why is this bad?
+    /// Sending platforms, dashboards and preflight itself tell campaigns
+    /// apart by id: a repeated id can overwrite the earlier campaign when
+    /// published, merge two campaigns' results, and make an acknowledgement
+    /// meant for one apply to the other.
+    ///
+    /// ## Example
+    /// Two files, each with `campaign: spring-sale-2027`.
+    ///
+    /// ## Use instead
+    /// Give the copy its own id, such as `spring-sale-2027-reminder`.
+    ///
+    /// ## Configuration
+    /// None.
+    pub static DUPLICATE_CAMPAIGN_ID = {
+        code: "PF704",
+        name: "duplicate-campaign-id",
+        severity: Error,
+        summary: "Two campaigns in the run share an id.",
+        settings: &[],
+    }
+}
+
+pub fn check(prints: &[Fingerprint], _settings: &Settings, out: &mut Vec<Cross>) {
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, p) in prints.iter().enumerate() {
+        if let Some(id) = &p.campaign {
+            by_id.entry(id.as_str()).or_default().push(i);
+        }
+    }
+    let mut groups: Vec<(&str, Vec<usize>)> =
+        by_id.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    groups.sort_by_key(|(_, v)| v[0]);
+    for (id, members) in groups {
+        let first = prints[members[0]].name_at(&prints[members[0]].anchor);
+        for &m in &members {
+            let others: Vec<usize> = members.iter().copied().filter(|&o| o != m).collect();
+            let (others, hidden) = limit_others(others, m == members[0]);
+            let names: Vec<String> = others
+                .iter()
+                .map(|&o| format!("{}:{}", prints[o].file, prints[o].anchor.start.line))
+                .collect();
+            out.push(Cross {
+                rule: &DUPLICATE_CAMPAIGN_ID,
+                at: m,
+                place: prints[m].anchor,
+                message: format!(
+                    "The campaign id `{id}` is also used at {}: ids must be unique, or campaigns overwrite each other when published and their results mix",
+                    and_more(&names, hidden, &first)
+                ),
+                help: "Give each campaign its own id, such as by adding the date or the purpose (`-reminder`)".into(),
+                related: others
+                    .iter()
+                    .map(|&o| (o, prints[o].anchor, "the same id".to_string()))
+                    .collect(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{lint_many, BASE};
+
+    #[test]
+    fn both_places_are_shown() {
+        let f = lint_many(
+            &[("a.yaml", BASE), ("b.yaml", BASE)],
+            "duplicate-campaign-id",
+        );
+        assert_eq!(f.len(), 2, "{f:#?}");
+        assert_eq!(f[0].file, "a.yaml");
+        assert!(
+            f[0].message.contains("also used at b.yaml:1"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[1].related[0].file, "a.yaml");
+        // Two documents of one file count too.
+        let two = format!("{BASE}---\n{BASE}");
+        assert_eq!(
+            lint_many(&[("a.yaml", &two)], "duplicate-campaign-id").len(),
+            2
+        );
+        let other = BASE.replace("spring-running-shoes", "other");
+        assert!(lint_many(
+            &[("a.yaml", BASE), ("b.yaml", &other)],
+            "duplicate-campaign-id"
+        )
+        .is_empty());
+    }
+}
