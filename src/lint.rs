@@ -19,6 +19,9 @@ use crate::source::{LineCol, LineIndex, Span};
 use crate::suppress;
 use crate::yaml::{self, Budget};
 
+/// The default size limit of a campaign file: 10 MB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10_000_000;
+
 /// Everything a run needs besides the files.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -30,6 +33,8 @@ pub struct Options {
     pub levels: Vec<(&'static str, Level)>,
     /// Values a campaign may omit.
     pub defaults: Defaults,
+    /// Files larger than this many bytes are refused without being read.
+    pub max_file_size: u64,
     /// Named files that are not campaign files are skipped, as when walking
     /// a folder (`--skip-non-campaigns`, for pre-commit, which names every
     /// staged YAML file).
@@ -44,6 +49,7 @@ impl Options {
             budget: Budget::default(),
             levels: Vec::new(),
             defaults: Defaults::default(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
             skip_non_campaigns: false,
         }
     }
@@ -56,6 +62,7 @@ impl Options {
             budget: self.budget,
             levels: config.levels.clone(),
             defaults: config.defaults.clone(),
+            max_file_size: self.max_file_size,
             skip_non_campaigns: self.skip_non_campaigns,
         }
     }
@@ -131,17 +138,48 @@ pub fn check_file(
     opts: &Options,
     checks: &Checks,
 ) -> FileOutcome {
-    let mut out = FileOutcome {
-        path: path.to_string(),
-        status: FileStatus::Checked,
-        findings: Vec::new(),
-        campaigns: 0,
-        suppressed: Vec::new(),
-        comments: Vec::new(),
-        levels: opts.levels.clone(),
-        text: None,
-        prints: Vec::new(),
-    };
+    let mut out = FileOutcome::empty(path, opts);
+    // Text that is not UTF-8 at all: UTF-16 (with its byte-order mark) or binary.
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    let binary = !utf16 && bytes.iter().take(8192).any(|b| *b == 0);
+    if utf16 || binary {
+        let looks_like_campaign = utf16 && {
+            let units: Vec<u16> = bytes[2..]
+                .chunks_exact(2)
+                .map(|c| {
+                    if bytes[0] == 0xFF {
+                        u16::from_le_bytes([c[0], c[1]])
+                    } else {
+                        u16::from_be_bytes([c[0], c[1]])
+                    }
+                })
+                .collect();
+            CAMPAIGN_LINE.is_match(&String::from_utf16_lossy(&units))
+        };
+        let what = if utf16 {
+            "UTF-16 text"
+        } else {
+            "a binary file (it holds NUL bytes)"
+        };
+        if !explicit && !looks_like_campaign {
+            out.status = FileStatus::Skipped(format!("{what}, not UTF-8 YAML"));
+            return out;
+        }
+        out.push_raw(
+            "",
+            None,
+            &INVALID_CAMPAIGN,
+            Span::new(0, 0),
+            format!("the file is {what}, not UTF-8 text, so it cannot be read as a campaign"),
+            if utf16 {
+                "save the file as UTF-8 (most editors offer this under “Save with encoding”)"
+            } else {
+                "name only campaign files, written as YAML text"
+            },
+        );
+        out.finish("");
+        return out;
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -355,6 +393,36 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "an internal error".to_string())
 }
 
+/// A file over the size limit, refused without reading it.
+pub fn too_large(path: &str, size: u64, limit: u64, opts: &Options) -> FileOutcome {
+    let mut out = FileOutcome::empty(path, opts);
+    out.push_raw(
+        "",
+        None,
+        &INVALID_CAMPAIGN,
+        Span::new(0, 0),
+        format!(
+            "the file is {}, over the {} limit for a campaign file, so it was not read",
+            size_phrase(size),
+            size_phrase(limit)
+        ),
+        "split it into smaller campaign files, or raise the limit with --max-file-size",
+    );
+    out.finish("");
+    out
+}
+
+/// "23.4 MB", "512 KB", "100 bytes".
+pub fn size_phrase(n: u64) -> String {
+    if n >= 1_000_000 {
+        format!("{:.1} MB", n as f64 / 1_000_000.0)
+    } else if n >= 1_000 {
+        format!("{} KB", n / 1_000)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
 /// [`check_file`], with any panic in reading or loading turned into an
 /// `internal-error` finding for the file instead of stopping the run.
 pub fn check_file_guarded(
@@ -373,17 +441,7 @@ fn guarded(path: &str, opts: &Options, f: impl FnOnce() -> FileOutcome) -> FileO
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(out) => out,
         Err(payload) => {
-            let mut out = FileOutcome {
-                path: path.to_string(),
-                status: FileStatus::Checked,
-                findings: Vec::new(),
-                campaigns: 0,
-                suppressed: Vec::new(),
-                comments: Vec::new(),
-                levels: opts.levels.clone(),
-                text: None,
-                prints: Vec::new(),
-            };
+            let mut out = FileOutcome::empty(path, opts);
             out.push_raw(
                 "",
                 None,
@@ -402,6 +460,21 @@ fn guarded(path: &str, opts: &Options, f: impl FnOnce() -> FileOutcome) -> FileO
 }
 
 impl FileOutcome {
+    /// A checked file with nothing in it yet.
+    pub fn empty(path: &str, opts: &Options) -> FileOutcome {
+        FileOutcome {
+            path: path.to_string(),
+            status: FileStatus::Checked,
+            findings: Vec::new(),
+            campaigns: 0,
+            suppressed: Vec::new(),
+            comments: Vec::new(),
+            levels: opts.levels.clone(),
+            text: None,
+            prints: Vec::new(),
+        }
+    }
+
     /// Sorts the findings, computes their lines and columns, and keeps the
     /// text for rendering when there is something to show.
     fn finish(&mut self, text: &str) {

@@ -95,6 +95,13 @@ struct CheckArgs {
     /// Also list the findings silenced by `acknowledge` or ignore comments.
     #[arg(long)]
     show_suppressed: bool,
+    /// Refuse files larger than this, without reading them (bytes, or with
+    /// KB / MB, such as `10MB`).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "10MB")]
+    max_file_size: u64,
+    /// Exit with status 2 when no campaign file is found.
+    #[arg(long)]
+    require_files: bool,
     /// Skip named files that are not campaign files instead of reporting
     /// them (for pre-commit, which names every staged YAML file).
     #[arg(long)]
@@ -117,6 +124,25 @@ enum Color {
     Auto,
     Always,
     Never,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = if let Some(n) = t.strip_suffix("MB") {
+        (n, 1_000_000)
+    } else if let Some(n) = t.strip_suffix("KB") {
+        (n, 1_000)
+    } else {
+        (t, 1)
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            format!("`{s}` is not a size; write bytes, or a number with KB or MB, such as `10MB`")
+        })
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -234,6 +260,7 @@ fn check(args: CheckArgs) -> ExitCode {
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let mut opts = Options::new(now);
     opts.skip_non_campaigns = args.skip_non_campaigns;
+    opts.max_file_size = args.max_file_size;
     let mode = args.config.mode();
     let from_stdin = args.paths.len() == 1 && args.paths[0] == Path::new("-");
     if args.stdin_filename.is_some() && !from_stdin {
@@ -242,12 +269,29 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     let result = if from_stdin {
         let mut bytes = Vec::new();
-        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+        // Read at most one byte past the limit: enough to know it is over.
+        let mut input = std::io::stdin()
+            .lock()
+            .take(opts.max_file_size.saturating_add(1));
+        if let Err(e) = input.read_to_end(&mut bytes) {
             eprintln!("preflight: could not read standard input: {e}");
             return ExitCode::from(2);
         }
         let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
-        run::run_stdin(name, &bytes, &opts, &mode)
+        if bytes.len() as u64 > opts.max_file_size {
+            let report = run::Report {
+                files: vec![preflight::lint::too_large(
+                    name,
+                    bytes.len() as u64,
+                    opts.max_file_size,
+                    &opts,
+                )],
+                unreadable: Vec::new(),
+            };
+            Ok(report)
+        } else {
+            run::run_stdin(name, &bytes, &opts, &mode)
+        }
     } else {
         run::run_with(&args.paths, &opts, &mode)
     };
@@ -259,6 +303,21 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if report.files_checked() == 0 && report.unreadable.is_empty() {
+        let place = if args.paths.is_empty() {
+            "the current folder".to_string()
+        } else {
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        eprintln!("preflight: no campaign files found in {place} (a campaign file is YAML with a top-level `campaign:` key).");
+        if args.require_files {
+            return ExitCode::from(2);
+        }
+    }
     if args.verbose {
         for f in &report.files {
             if let FileStatus::Skipped(why) = &f.status {

@@ -106,7 +106,7 @@ impl Report {
             plural(self.campaigns(), "campaign", "campaigns"),
             plural(self.files_checked(), "file", "files")
         );
-        let mut s = if e + w + a == 0 {
+        let mut s = if e + w + a == 0 && self.unreadable.is_empty() {
             format!("No problems found in {place}")
         } else {
             let mut parts = vec![
@@ -143,6 +143,36 @@ fn display(p: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
+/// The path a walking error is about.
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errs) => errs.first().and_then(error_path),
+        _ => None,
+    }
+}
+
+/// A walking error in plain words.
+fn error_text(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::Loop { ancestor, .. } => format!(
+            "a symbolic link loops back to {}, so the folder was not walked again",
+            display(ancestor)
+        ),
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => error_text(err),
+        ignore::Error::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            "it does not exist (a broken link, or removed while checking)".to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
 /// The files to check under `paths` (the current folder when empty):
 /// named files as they are, folders walked recursively for `.yaml`/`.yml`
 /// files, honouring `.gitignore` and skipping hidden entries.
@@ -169,9 +199,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Unreadable>), RunE
             });
             continue;
         }
+        // Symbolic links are followed; a loop is reported as unreadable.
         let walker = ignore::WalkBuilder::new(p)
             .require_git(false)
-            .follow_links(false)
+            .follow_links(true)
             .build();
         for entry in walker {
             match entry {
@@ -185,8 +216,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Unreadable>), RunE
                     }
                 }
                 Err(err) => unreadable.push(Unreadable {
-                    file: display(p),
-                    error: err.to_string(),
+                    file: error_path(&err)
+                        .map(|e| display(&e))
+                        .unwrap_or_else(|| display(p)),
+                    error: error_text(&err),
                 }),
             }
         }
@@ -290,6 +323,20 @@ pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<
             continue;
         }
         first.get_or_insert_with(|| applied.clone());
+        // Refuse a file over the limit before reading it.
+        let limit = applied.opts.max_file_size;
+        if let Ok(meta) = std::fs::metadata(&input.path) {
+            if meta.len() > limit {
+                files.push(crate::lint::too_large(
+                    &input.display,
+                    meta.len(),
+                    limit,
+                    &applied.opts,
+                ));
+                kept.push((input.display, input.path));
+                continue;
+            }
+        }
         match std::fs::read(&input.path) {
             Ok(bytes) => files.push(check_file_guarded(
                 &input.display,
