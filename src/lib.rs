@@ -13,6 +13,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod docs;
 pub mod lint;
+pub mod parallel;
 pub mod quiet_hours;
 pub mod render;
 pub mod rules;

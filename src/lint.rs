@@ -39,6 +39,9 @@ pub struct Options {
     /// a folder (`--skip-non-campaigns`, for pre-commit, which names every
     /// staged YAML file).
     pub skip_non_campaigns: bool,
+    /// Threads that check files (`--threads`; 0: every core). The output
+    /// does not depend on it.
+    pub threads: usize,
 }
 
 impl Options {
@@ -51,6 +54,7 @@ impl Options {
             defaults: Defaults::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             skip_non_campaigns: false,
+            threads: 0,
         }
     }
 
@@ -64,6 +68,7 @@ impl Options {
             defaults: config.defaults.clone(),
             max_file_size: self.max_file_size,
             skip_non_campaigns: self.skip_non_campaigns,
+            threads: self.threads,
         }
     }
 

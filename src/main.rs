@@ -106,6 +106,10 @@ struct CheckArgs {
     /// them (for pre-commit, which names every staged YAML file).
     #[arg(long)]
     skip_non_campaigns: bool,
+    /// Check files on this many threads (default: every core). The output
+    /// is the same whatever the number.
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    threads: usize,
     #[command(flatten)]
     config: ConfigArgs,
 }
@@ -261,6 +265,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let mut opts = Options::new(now);
     opts.skip_non_campaigns = args.skip_non_campaigns;
     opts.max_file_size = args.max_file_size;
+    opts.threads = args.threads;
     let mode = args.config.mode();
     let from_stdin = args.paths.len() == 1 && args.paths[0] == Path::new("-");
     if args.stdin_filename.is_some() && !from_stdin {

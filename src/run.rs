@@ -252,6 +252,8 @@ struct Configs<'o> {
     mode: ConfigMode,
     fixed: Option<Arc<Applied>>,
     by_file: HashMap<PathBuf, Arc<Applied>>,
+    /// The configuration file found for each folder (so each folder is looked up once).
+    by_folder: HashMap<PathBuf, Option<PathBuf>>,
     default: Arc<Applied>,
 }
 
@@ -279,6 +281,7 @@ impl<'o> Configs<'o> {
             mode: mode.clone(),
             fixed,
             by_file: HashMap::new(),
+            by_folder: HashMap::new(),
             default,
         })
     }
@@ -289,7 +292,16 @@ impl<'o> Configs<'o> {
             return Ok(f.clone());
         }
         debug_assert_eq!(self.mode, ConfigMode::Discover);
-        let Some(file) = crate::config::find_for(path.parent().unwrap_or(Path::new("."))) else {
+        let folder = path.parent().unwrap_or(Path::new("."));
+        let found = match self.by_folder.get(folder) {
+            Some(found) => found.clone(),
+            None => {
+                let found = crate::config::find_for(folder);
+                self.by_folder.insert(folder.to_path_buf(), found.clone());
+                found
+            }
+        };
+        let Some(file) = found else {
             return Ok(self.default.clone());
         };
         if let Some(a) = self.by_file.get(&file) {
@@ -311,57 +323,79 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, RunError> {
 }
 
 /// Checks every campaign file under `paths`, with the configuration `mode` says.
+///
+/// Configurations are found one after another (each is loaded once); the
+/// files are then read and checked in parallel on `opts.threads` threads;
+/// the rules across campaigns run last, on the campaigns' fingerprints.
 pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<Report, RunError> {
     let (inputs, mut unreadable) = discover(paths)?;
     let mut configs = Configs::new(opts, mode)?;
-    let mut first: Option<Arc<Applied>> = None;
-    let mut files = Vec::with_capacity(inputs.len());
-    let mut kept = Vec::with_capacity(inputs.len());
+    let mut jobs = Vec::with_capacity(inputs.len());
     for input in inputs {
         let applied = configs.for_path(&input.path)?;
         if !input.explicit && !applied.config.wants(&absolute(&input.path)) {
             continue;
         }
-        first.get_or_insert_with(|| applied.clone());
-        // Refuse a file over the limit before reading it.
-        let limit = applied.opts.max_file_size;
-        if let Ok(meta) = std::fs::metadata(&input.path) {
-            if meta.len() > limit {
-                files.push(crate::lint::too_large(
-                    &input.display,
-                    meta.len(),
-                    limit,
-                    &applied.opts,
-                ));
-                kept.push((input.display, input.path));
-                continue;
-            }
+        jobs.push((input, applied));
+    }
+    let explicit_must_be_campaign = !opts.skip_non_campaigns;
+    let outcomes = crate::parallel::map(&jobs, opts.threads, |(input, applied)| {
+        check_input(input, applied, explicit_must_be_campaign)
+    });
+    let mut files = Vec::with_capacity(outcomes.len());
+    for outcome in outcomes {
+        match outcome {
+            Ok(f) => files.push(f),
+            Err(u) => unreadable.push(u),
         }
-        match std::fs::read(&input.path) {
-            Ok(bytes) => files.push(check_file_guarded(
-                &input.display,
-                &bytes,
-                input.explicit && !opts.skip_non_campaigns,
-                &applied.opts,
-                applied.config.checks(),
-            )),
-            Err(e) => unreadable.push(Unreadable {
-                file: input.display.clone(),
-                error: e.to_string(),
-            }),
-        }
-        kept.push((input.display, input.path));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let settings = first
-        .map(|a| a.opts.settings.clone())
+    let settings = jobs
+        .first()
+        .map(|(_, a)| a.opts.settings.clone())
         .unwrap_or_else(|| opts.settings.clone());
+    let paths: HashMap<&str, &Path> = jobs
+        .iter()
+        .map(|(input, _)| (input.display.as_str(), input.path.as_path()))
+        .collect();
     finish_run(&mut files, &settings, |name| {
-        let path = kept.iter().find(|(d, _)| d == name).map(|(_, p)| p)?;
-        String::from_utf8(std::fs::read(path).ok()?).ok()
+        String::from_utf8(std::fs::read(paths.get(name)?).ok()?).ok()
     });
     unreadable.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(Report { files, unreadable })
+}
+
+/// Reads and checks one file; a file over the size limit is refused
+/// before it is read.
+fn check_input(
+    input: &Input,
+    applied: &Applied,
+    explicit_must_be_campaign: bool,
+) -> Result<FileOutcome, Unreadable> {
+    let limit = applied.opts.max_file_size;
+    if let Ok(meta) = std::fs::metadata(&input.path) {
+        if meta.len() > limit {
+            return Ok(crate::lint::too_large(
+                &input.display,
+                meta.len(),
+                limit,
+                &applied.opts,
+            ));
+        }
+    }
+    match std::fs::read(&input.path) {
+        Ok(bytes) => Ok(check_file_guarded(
+            &input.display,
+            &bytes,
+            input.explicit && explicit_must_be_campaign,
+            &applied.opts,
+            applied.config.checks(),
+        )),
+        Err(e) => Err(Unreadable {
+            file: input.display.clone(),
+            error: e.to_string(),
+        }),
+    }
 }
 
 /// Checks one file read from standard input, reported as `name`, under the

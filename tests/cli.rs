@@ -177,6 +177,44 @@ fn output_is_byte_identical_across_runs() {
 }
 
 #[test]
+fn output_is_byte_identical_with_one_thread_and_many() {
+    // Many files, so that the threads really interleave; every format.
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..8 {
+        for entry in std::fs::read_dir("examples/mistakes").unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            // Distinct campaign ids, so the copies do not all collide.
+            let text = text.replace("campaign: ", &format!("campaign: r{round}-"));
+            std::fs::write(dir.path().join(format!("{round}-{name}")), text).unwrap();
+        }
+    }
+    for format in ["json", "pretty", "sarif", "compact"] {
+        let run = |threads: &str| {
+            let out = preflight()
+                .current_dir(dir.path())
+                .args([
+                    "check", ".", "--now", NOW, "--color", "never", "--format", format,
+                ])
+                .args(["--threads", threads])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1), "{format}, {threads} threads");
+            out.stdout
+        };
+        let one = run("1");
+        assert!(one.len() > 10_000, "{format}: {} bytes", one.len());
+        for threads in ["2", "4", "16"] {
+            assert!(
+                one == run(threads),
+                "{format} differs with {threads} threads"
+            );
+        }
+    }
+}
+
+#[test]
 fn colour_only_when_asked_or_on_a_terminal() {
     let plain = preflight()
         .args(["check", "examples/mistakes/fathers-day.yaml", "--now", NOW])
