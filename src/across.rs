@@ -118,9 +118,14 @@ fn mix(mut x: u64) -> u64 {
 /// The words of a text with case, spacing, punctuation and merge tokens
 /// evened out: every token becomes `#`.
 pub fn normalized_words(text: &str) -> Vec<String> {
+    normalized_words_with(text, &template::tokens(text))
+}
+
+/// [`normalized_words`] for a text whose tokens are known already.
+fn normalized_words_with(text: &str, tokens: &[template::Token]) -> Vec<String> {
     let mut plain = String::with_capacity(text.len());
     let mut at = 0;
-    for t in template::tokens(text) {
+    for t in tokens {
         if t.range.start >= at {
             plain.push_str(&text[at..t.range.start]);
             plain.push_str(" # ");
@@ -181,7 +186,7 @@ pub fn fingerprint(
             (ch, "body") => TextKind::Body(ch),
             _ => continue,
         };
-        let words = normalized_words(f.text());
+        let words = normalized_words_with(f.text(), f.tokens());
         if words.iter().all(|w| w == "#") {
             continue;
         }

@@ -14,6 +14,7 @@ use crate::rules::unknown_field::UNKNOWN_FIELD;
 use crate::rules::RuleMeta;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
+use crate::template::{tokens, visible_text, Token, Visible};
 use crate::yaml::{Entry, Node, Style};
 
 /// A value and where it was written.
@@ -313,11 +314,36 @@ pub struct CopyField<'a> {
     pub channel: Channel,
     pub field: &'static str,
     pub node: &'a Node,
+    /// The text as a reader sees it and its merge tokens, worked out once
+    /// when the campaign is loaded (many rules read the same copy).
+    visible: Visible<'a>,
+    tokens: Vec<Token<'a>>,
 }
 
 impl<'a> CopyField<'a> {
+    pub fn new(channel: Channel, field: &'static str, node: &'a Node) -> Self {
+        let text = node.as_str().unwrap_or("");
+        CopyField {
+            channel,
+            field,
+            node,
+            visible: visible_text(text),
+            tokens: tokens(text),
+        }
+    }
+
     pub fn text(&self) -> &'a str {
         self.node.as_str().unwrap_or("")
+    }
+
+    /// The text as a reader sees it: markup blanked, character references decoded.
+    pub fn visible(&self) -> &Visible<'a> {
+        &self.visible
+    }
+
+    /// The merge tokens of the text, in order.
+    pub fn tokens(&self) -> &[Token<'a>] {
+        &self.tokens
     }
 
     /// Where it shows: a subject line, SMS, push title and the like are seen
@@ -1225,11 +1251,7 @@ impl<'p> Loader<'p> {
                         .iter()
                         .find(|n| **n == field)
                         .expect("allowed field");
-                    out.push(CopyField {
-                        channel,
-                        field,
-                        node: &f.value,
-                    });
+                    out.push(CopyField::new(channel, field, &f.value));
                 }
             }
         }

@@ -159,26 +159,33 @@ impl Lexicon {
         let alternations: Vec<String> = entries
             .iter()
             .map(|e| {
-                let alts = e
-                    .patterns
+                e.patterns
                     .iter()
                     .map(|p| format!("(?:{p})"))
                     .collect::<Vec<_>>()
-                    .join("|");
-                // Whole words only: no letter, digit or `_` glued on either side.
-                format!(r"\b{{start-half}}(?:{alts})\b{{end-half}}")
+                    .join("|")
             })
             .collect();
-        let set = RegexSetBuilder::new(&alternations)
+        // The set finds candidate entries in one pass. It has no word
+        // boundaries: Unicode `\b` makes the regex engines fall back to their
+        // slowest matcher on any non-ASCII text (a curly quote, an emoji), and
+        // leaving it out only widens the set. Each candidate is then confirmed
+        // by its own regex, which does check whole words.
+        let set = RegexSetBuilder::new(alternations.iter().map(|a| format!("(?:{a})")))
             .case_insensitive(true)
             .build()
             .map_err(|e| e.to_string())?;
         let each = alternations.iter().map(|_| OnceLock::new()).collect();
+        let sources = alternations
+            .iter()
+            // Whole words only: no letter, digit or `_` glued on either side.
+            .map(|alts| format!(r"\b{{start-half}}(?:{alts})\b{{end-half}}"))
+            .collect();
         Ok(Lexicon {
             entries,
             set,
             each,
-            sources: alternations,
+            sources,
         })
     }
 
@@ -188,32 +195,41 @@ impl Lexicon {
     pub fn find_all(&self, text: &str) -> Vec<Match> {
         let mut out = Vec::new();
         for entry in self.set.matches(text).iter() {
-            let except: Vec<Range<usize>> = match &self.entries[entry].except {
-                Some(re) => re.find_iter(text).map(|m| m.range()).collect(),
-                None => Vec::new(),
-            };
-            let re = self.each[entry].get_or_init(|| {
-                RegexBuilder::new(&self.sources[entry])
-                    .case_insensitive(true)
-                    .build()
-                    .expect("compiled once already as part of the set")
-            });
-            for m in re.find_iter(text) {
-                if m.start() == m.end()
-                    || except
-                        .iter()
-                        .any(|e| e.start <= m.start() && m.end() <= e.end)
-                {
-                    continue;
-                }
-                out.push(Match {
-                    entry,
-                    range: m.range(),
-                });
-            }
+            self.entry_matches(entry, text, &mut out);
         }
         out.sort_by_key(|m| (m.range.start, m.entry));
         out
+    }
+
+    /// Adds the whole-word matches of one entry (outside its `except`
+    /// phrases) to `out`, in text order.
+    fn entry_matches(&self, entry: usize, text: &str, out: &mut Vec<Match>) {
+        let re = self.each[entry].get_or_init(|| {
+            RegexBuilder::new(&self.sources[entry])
+                .case_insensitive(true)
+                .build()
+                .expect("its patterns compiled already as part of the set")
+        });
+        let mut except: Option<Vec<Range<usize>>> = None;
+        for m in re.find_iter(text) {
+            if m.start() == m.end() {
+                continue;
+            }
+            let except = except.get_or_insert_with(|| match &self.entries[entry].except {
+                Some(re) => re.find_iter(text).map(|m| m.range()).collect(),
+                None => Vec::new(),
+            });
+            if except
+                .iter()
+                .any(|e| e.start <= m.start() && m.end() <= e.end)
+            {
+                continue;
+            }
+            out.push(Match {
+                entry,
+                range: m.range(),
+            });
+        }
     }
 
     /// The first entry (in pack order) with a whole-word match in `text`.
@@ -228,14 +244,21 @@ impl Lexicon {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        !self.find_all(text).is_empty()
+        let mut out = Vec::new();
+        self.set.matches(text).iter().any(|entry| {
+            self.entry_matches(entry, text, &mut out);
+            !out.is_empty()
+        })
     }
 
     /// Whether the entry with this id has a whole-word match in `text`.
     pub fn matches_entry(&self, text: &str, id: &str) -> bool {
-        self.find_all(text)
-            .iter()
-            .any(|m| self.entries[m.entry].id == id)
+        let Some(entry) = self.entries.iter().position(|e| e.id == id) else {
+            return false;
+        };
+        let mut out = Vec::new();
+        self.entry_matches(entry, text, &mut out);
+        !out.is_empty()
     }
 
     /// The entry with this id.

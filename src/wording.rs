@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use crate::campaign::{Campaign, CopyField};
 use crate::checks::{words_of_name, Lexicon, Match};
-use crate::template::{visible_text, Visible};
+use crate::template::Visible;
 use crate::yaml::Node;
 
 /// One searchable text. Map a range of `text` with [`Wording::value_range`]
@@ -15,7 +15,7 @@ pub struct Wording<'a> {
     /// `email subject`, `campaign name`, `segment name`…
     pub what: String,
     pub text: Cow<'a, str>,
-    visible: Option<Visible<'a>>,
+    visible: Option<&'a Visible<'a>>,
     /// The copy field, when this is copy.
     pub copy: Option<&'a CopyField<'a>>,
 }
@@ -25,11 +25,11 @@ pub fn copy<'a>(c: &'a Campaign<'a>) -> Vec<Wording<'a>> {
     c.copy
         .iter()
         .map(|f| {
-            let visible = visible_text(f.text());
+            let visible = f.visible();
             Wording {
                 node: f.node,
                 what: f.label(),
-                text: visible.text.clone(),
+                text: Cow::Borrowed(&visible.text),
                 visible: Some(visible),
                 copy: Some(f),
             }

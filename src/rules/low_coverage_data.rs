@@ -1,7 +1,6 @@
 use crate::campaign::ConditionKind;
 use crate::context::Ctx;
 use crate::rules::SettingDoc;
-use crate::template;
 
 declare_rule! {
     /// ## What it does
@@ -88,7 +87,7 @@ pub fn check(ctx: &mut Ctx) {
         .related(share.span, "coverage declared here");
     }
     for field in &c.copy {
-        for t in template::tokens(field.text()) {
+        for t in field.tokens() {
             let Some((source, share)) = coverage(t.name) else {
                 continue;
             };

@@ -51,7 +51,7 @@ pub fn check(ctx: &mut Ctx) {
     let has = ["body", "from"]
         .iter()
         .filter_map(|f| email_field(c, f))
-        .any(|f| says(ctx, f.text(), "postal-address"));
+        .any(|f| says(ctx, f, "postal-address"));
     if has {
         return;
     }

@@ -2,7 +2,6 @@ use crate::campaign::{Campaign, Channel, CopyField};
 use crate::checks::words_of_name;
 use crate::context::Ctx;
 use crate::source::Span;
-use crate::template::visible_text;
 
 declare_rule! {
     /// ## What it does
@@ -58,15 +57,16 @@ pub fn email_key(c: &Campaign) -> Option<Span> {
         .map(|k| k.span)
 }
 
-/// Whether `text` (copy with tokens) says `entry` of the compliance pack,
-/// in its visible words or in a token's name.
-pub fn says(ctx: &Ctx, text: &str, entry: &str) -> bool {
+/// Whether a piece of copy says `entry` of the compliance pack, in its
+/// visible words or in a token's name.
+pub fn says(ctx: &Ctx, field: &CopyField, entry: &str) -> bool {
     let lex = &ctx.checks.compliance;
-    lex.matches_entry(&visible_text(text).text, entry)
-        || crate::template::tokens(text)
+    lex.matches_entry(&field.visible().text, entry)
+        || field
+            .tokens()
             .iter()
             .any(|t| lex.matches_entry(&words_of_name(t.name), entry))
-        || lex.matches_entry(&words_of_name(text), entry)
+        || lex.matches_entry(&words_of_name(field.text()), entry)
 }
 
 pub fn check(ctx: &mut Ctx) {
@@ -78,7 +78,7 @@ pub fn check(ctx: &mut Ctx) {
         return; // channel-without-content reports an email with no copy
     };
     let body = email_field(c, "body");
-    if body.is_some_and(|b| says(ctx, b.text(), "email-unsubscribe")) {
+    if body.is_some_and(|b| says(ctx, b, "email-unsubscribe")) {
         return;
     }
     let span = body.map(|b| b.node.span).unwrap_or(key);

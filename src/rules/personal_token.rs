@@ -1,7 +1,6 @@
 use crate::checks::words_of_name;
 use crate::context::Ctx;
 use crate::diagnostic::Severity;
-use crate::template::tokens;
 
 declare_rule! {
     /// ## What it does
@@ -47,8 +46,7 @@ declare_rule! {
 pub fn check(ctx: &mut Ctx) {
     let checks = ctx.checks;
     for field in &ctx.campaign.copy {
-        let text = field.text();
-        for t in tokens(text) {
+        for t in field.tokens() {
             if checks.system_tokens.is_match(t.name) {
                 continue;
             }

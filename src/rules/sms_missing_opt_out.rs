@@ -45,7 +45,7 @@ pub fn check(ctx: &mut Ctx) {
         .filter(|f| f.channel == Channel::Sms && f.field == "body")
         .collect();
     for field in fields {
-        if says(ctx, field.text(), "sms-opt-out") {
+        if says(ctx, field, "sms-opt-out") {
             continue;
         }
         let span = field.node.span;

@@ -4,7 +4,7 @@ use regex::Regex;
 
 use crate::context::Ctx;
 use crate::diagnostic::Severity;
-use crate::template::{tokens, Fallback, Syntax, Token};
+use crate::template::{Fallback, Syntax, Token};
 use crate::wording::excerpt;
 
 declare_rule! {
@@ -69,7 +69,7 @@ pub fn check(ctx: &mut Ctx) {
     let checks = ctx.checks;
     for field in &ctx.campaign.copy {
         let text = field.text();
-        for t in tokens(text) {
+        for t in field.tokens() {
             if t.has_fallback() || checks.system_tokens.is_match(t.name) {
                 continue;
             }

@@ -1,7 +1,6 @@
 use crate::context::Ctx;
 use crate::rules::unverified_data::provided;
 use crate::suggest::did_you_mean;
-use crate::template::tokens;
 
 declare_rule! {
     /// ## What it does
@@ -65,7 +64,7 @@ pub fn check(ctx: &mut Ctx) {
         .collect();
     let mut seen: Vec<&str> = Vec::new();
     for field in &c.copy {
-        for t in tokens(field.text()) {
+        for t in field.tokens() {
             if ctx.checks.system_tokens.is_match(t.name)
                 || provided(c, t.name)
                 || seen.contains(&t.name)
