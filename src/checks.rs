@@ -147,7 +147,10 @@ pub struct Match {
 #[derive(Debug)]
 pub struct Lexicon {
     pub entries: Vec<Entry>,
-    set: RegexSet,
+    /// Every entry's widened pattern in one set, compiled on first use
+    /// (a run that never needs this kind never pays for it).
+    set: OnceLock<RegexSet>,
+    widened: Vec<String>,
     /// Each entry's own regex, compiled the first time the set says it
     /// occurs (most runs need only a few of them).
     each: Vec<OnceLock<Regex>>,
@@ -171,10 +174,10 @@ impl Lexicon {
         // slowest matcher on any non-ASCII text (a curly quote, an emoji), and
         // leaving it out only widens the set. Each candidate is then confirmed
         // by its own regex, which does check whole words.
-        let set = RegexSetBuilder::new(alternations.iter().map(|a| format!("(?:{a})")))
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| e.to_string())?;
+        let widened = alternations
+            .iter()
+            .map(|a| format!("(?:{})", widened(a)))
+            .collect();
         let each = alternations.iter().map(|_| OnceLock::new()).collect();
         let sources = alternations
             .iter()
@@ -183,10 +186,33 @@ impl Lexicon {
             .collect();
         Ok(Lexicon {
             entries,
-            set,
+            set: OnceLock::new(),
+            widened,
             each,
             sources,
         })
+    }
+
+    /// The candidate set, compiled on first use.
+    fn set(&self) -> &RegexSet {
+        self.set.get_or_init(|| {
+            Self::compile_set(&self.widened).expect("checked when the packs were compiled")
+        })
+    }
+
+    fn compile_set(widened: &[String]) -> Result<RegexSet, String> {
+        RegexSetBuilder::new(widened)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| e.to_string())
+    }
+
+    /// Compiles the set now, reporting a pattern that does not compile
+    /// (for packs from a configuration, which are checked before the run).
+    fn validate(&self) -> Result<(), String> {
+        let set = Self::compile_set(&self.widened)?;
+        let _ = self.set.set(set);
+        Ok(())
     }
 
     /// Every whole-word match of every entry, in text order (then entry order).
@@ -194,7 +220,7 @@ impl Lexicon {
     /// "expecting" does not match inside "unexpecting".
     pub fn find_all(&self, text: &str) -> Vec<Match> {
         let mut out = Vec::new();
-        for entry in self.set.matches(text).iter() {
+        for entry in self.set().matches(text).iter() {
             self.entry_matches(entry, text, &mut out);
         }
         out.sort_by_key(|m| (m.range.start, m.entry));
@@ -245,7 +271,7 @@ impl Lexicon {
 
     pub fn is_match(&self, text: &str) -> bool {
         let mut out = Vec::new();
-        self.set.matches(text).iter().any(|entry| {
+        self.set().matches(text).iter().any(|entry| {
             self.entry_matches(entry, text, &mut out);
             !out.is_empty()
         })
@@ -265,6 +291,43 @@ impl Lexicon {
     pub fn by_id(&self, id: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id == id)
     }
+}
+
+/// A pattern rewritten to match a superset of what it matches, cheaply:
+/// word boundaries (`\b`, `\B`) are dropped, and `\w` becomes "anything but
+/// an ASCII non-word character". Unicode `\w` is a class of hundreds of
+/// ranges that takes most of the start-up time to compile, and Unicode word
+/// boundaries stop the fast matcher; the candidate set needs neither, since
+/// each candidate is confirmed by its exact pattern.
+fn widened(pattern: &str) -> String {
+    const WORDISH: &str = r"[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]";
+    const DIGITISH: &str = r"[^\x00-\x2F\x3A-\x7F]";
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('w') => out.push_str(WORDISH),
+            Some('d') => out.push_str(DIGITISH),
+            Some('b' | 'B') => {
+                // `\b{start-half}` and the like: drop the braces too.
+                if chars.as_str().starts_with('{') {
+                    if let Some(end) = chars.as_str().find('}') {
+                        chars = chars.as_str()[end + 1..].chars();
+                    }
+                }
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// Every compiled vocabulary.
@@ -537,6 +600,31 @@ impl Checks {
         })
     }
 
+    /// Compiles every kind's set now, so that a pattern that cannot be
+    /// compiled is reported before the run (for packs from a configuration).
+    pub fn validate(&self) -> Result<(), String> {
+        for lex in [
+            &self.occasions,
+            &self.topics,
+            &self.special_categories,
+            &self.token_classes,
+            &self.system_tokens,
+            &self.phrases,
+            &self.dimensions,
+            &self.opt_outs,
+            &self.life_stages,
+            &self.seasonal,
+            &self.opt_out_prompts,
+            &self.compliance,
+            &self.consent,
+            &self.ad_policy,
+            &self.personal_attributes,
+        ] {
+            lex.validate()?;
+        }
+        Ok(())
+    }
+
     /// The built-in packs, compiled on first use.
     pub fn builtin() -> &'static Checks {
         static BUILTIN: LazyLock<Checks> = LazyLock::new(|| {
@@ -572,7 +660,58 @@ mod tests {
     use super::*;
 
     #[test]
+    fn widened_patterns_match_a_superset() {
+        assert_eq!(
+            widened(r"\bpurchas\w*\b"),
+            r"purchas[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]*"
+        );
+        assert_eq!(widened(r"a\b{start-half}b\Bc"), "abc");
+        assert_eq!(
+            widened(r"x\\w\.\s"),
+            r"x\\w\.\s",
+            "escaped backslashes stay"
+        );
+        assert_eq!(widened(r"[A-Z\d]"), r"[A-Z[^\x00-\x2F\x3A-\x7F]]");
+        // Every built-in pattern still compiles widened, and matches at
+        // least wherever the exact pattern does, on words with accents,
+        // digits from other scripts and curly quotes.
+        let samples = [
+            "purchased",
+            "pregnancy",
+            "chronic ülcer",
+            "diagnosé",
+            "recruiting",
+            "120 Harbour Street",
+            "just turned ٦٢",
+            "you viewed shoes 5 minutes ago",
+            "se désabonner",
+            "PO Box 12",
+            "SW1A 1AA",
+            "ME 04101",
+        ];
+        for (file, text) in BUILTIN_PACKS {
+            for e in parse_pack(file, text).unwrap().entries {
+                for p in &e.patterns {
+                    let exact = RegexBuilder::new(p).case_insensitive(true).build().unwrap();
+                    let wide = RegexBuilder::new(&widened(p))
+                        .case_insensitive(true)
+                        .build()
+                        .unwrap_or_else(|err| panic!("{file}: {p}: {err}"));
+                    for s in samples {
+                        if exact.is_match(s) {
+                            assert!(wide.is_match(s), "{file}: {p} widened misses {s:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn every_builtin_pack_is_valid() {
+        Checks::builtin()
+            .validate()
+            .expect("every kind's set compiles");
         let mut ids = std::collections::HashSet::new();
         for (file, text) in BUILTIN_PACKS {
             let pack = parse_pack(file, text).unwrap_or_else(|e| panic!("{e:?}"));

@@ -233,6 +233,13 @@ impl Config {
             let checks = Checks::compile(all).map_err(|m| {
                 err(spans[0], format!("the packs cannot be combined: {m}"), "give each entry an id not used by preflight's own packs or another pack of the same kind".into())
             })?;
+            checks.validate().map_err(|m| {
+                err(
+                    spans[0],
+                    format!("the packs' patterns cannot be compiled together: {m}"),
+                    "check the patterns of the packs named here".into(),
+                )
+            })?;
             cfg.checks = Some(Arc::new(checks));
         }
         Ok(cfg)
