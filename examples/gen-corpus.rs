@@ -38,20 +38,56 @@ const CATEGORIES: &[&str] = &[
 const PRODUCTS: &[&str] = &[
     "shoes", "jackets", "packs", "socks", "bottles", "tents", "lights", "watches", "caps", "gloves",
 ];
+/// Sentence templates; each slot is filled per campaign, so that bodies
+/// differ as real campaigns do and only the planted mistakes repeat.
 const SENTENCES: &[&str] = &[
-    "Our new range has landed, with lighter materials and brighter colours.",
-    "Members get free delivery on every order this month.",
-    "Pick up in store the same day, or have it delivered to your door.",
-    "Every item comes with our 60-day return promise.",
-    "Read our guide to choosing the right fit before you buy.",
-    "Our team tested each piece on the trail so you do not have to.",
-    "Sizes run true; check the size chart on each product page.",
-    "Bundle two items and save a little more at checkout.",
-    "Gift cards are available in any amount, delivered by email.",
-    "Join a free group session at your nearest store this weekend.",
-    "Repairs are free for the first year on all our own-brand gear.",
-    "New colours arrive every season, so check back soon.",
+    "Our new {c} {p} have landed in {colour} and {colour2}, from {price}.",
+    "Members get free delivery on {p} over {price} until the {day}th.",
+    "Pick up your {p} at our {store} store the same day, or have them delivered.",
+    "Every {c} item comes with our {days}-day return promise.",
+    "Read our {c} guide to choosing {p} that fit, written by {name} in {store}.",
+    "{name} tested the {colour} {p} on {n2} miles of {c} before we stocked them.",
+    "Sizes run true; the {p} chart on each page lists {n2} fits.",
+    "Bundle {p} with {p2} and save {pct}% at checkout.",
+    "Gift cards from {price} are delivered by email within {days} minutes.",
+    "Join {name} for a free {c} session at {store} on the {day}th.",
+    "Repairs are free for {days} months on our own {p2} and {p}.",
+    "New {colour} {p2} arrive on the {day}th, with {n2} more styles in {store}.",
 ];
+const COLOURS: &[&str] = &[
+    "red", "navy", "sage", "sand", "black", "teal", "amber", "grey", "plum", "olive", "rust",
+    "white",
+];
+const STORES: &[&str] = &[
+    "Portland", "Leeds", "Denver", "Utrecht", "Galway", "Calgary", "Bristol", "Austin", "Hamburg",
+    "Boise",
+];
+const NAMES: &[&str] = &[
+    "Ana", "Ben", "Chloé", "Dev", "Emma", "Femi", "Greta", "Hugo", "Ines", "Jon", "Kai", "Lena",
+];
+
+/// A sentence template with its slots filled.
+fn sentence(rng: &mut Rng, cat: &str, prod: &str) -> String {
+    let mut s = rng.pick(SENTENCES).to_string();
+    let fills: [(&str, String); 12] = [
+        ("{c}", cat.to_string()),
+        ("{p2}", rng.pick(PRODUCTS).to_string()),
+        ("{p}", prod.to_string()),
+        ("{colour2}", rng.pick(COLOURS).to_string()),
+        ("{colour}", rng.pick(COLOURS).to_string()),
+        ("{price}", format!("${}", 10 + rng.below(190))),
+        ("{day}", (1 + rng.below(28)).to_string()),
+        ("{days}", (14 + rng.below(80)).to_string()),
+        ("{store}", rng.pick(STORES).to_string()),
+        ("{name}", rng.pick(NAMES).to_string()),
+        ("{n2}", (2 + rng.below(400)).to_string()),
+        ("{pct}", (5 + rng.below(30)).to_string()),
+    ];
+    for (slot, value) in &fills {
+        s = s.replace(slot, value);
+    }
+    s
+}
 const SUBJECTS: &[&str] = &[
     "New {p} for {c}",
     "{c} {p}: the new range",
@@ -177,7 +213,8 @@ fn campaign(n: u64, rng: &mut Rng) -> String {
         "      <p>Campaign {n}: {cat} {prod} picked for {{{{ city | default: 'your area' }}}}.</p>"
     );
     for _ in 0..3 + rng.below(3) {
-        let _ = writeln!(body, "      <p>{}</p>", rng.pick(SENTENCES));
+        let line = sentence(rng, cat, prod);
+        let _ = writeln!(body, "      <p>{line}</p>");
     }
     let _ = writeln!(
         body,
@@ -192,7 +229,7 @@ fn campaign(n: u64, rng: &mut Rng) -> String {
         );
     }
     if channels.contains(&"push") {
-        let _ = writeln!(y, "  push:\n    title: \"New {cat} {prod}\"\n    body: \"Offer {n}: see the range in the app.\"");
+        let _ = writeln!(y, "  push:\n    title: \"New {cat} {prod}, no. {n}\"\n    body: \"Offer {n}: see the range in the app.\"");
     }
     y
 }

@@ -73,13 +73,13 @@ pub fn check(ctx: &mut Ctx) {
             if t.has_fallback() || checks.system_tokens.is_match(t.name) {
                 continue;
             }
-            let greeting = in_greeting(text, &t);
+            let greeting = in_greeting(text, t);
             let severity = if field.is_glanceable() || greeting {
                 Severity::Error
             } else {
                 Severity::Warning
             };
-            let shown = preview(text, &t);
+            let shown = preview(text, t);
             let why = match &t.fallback {
                 Fallback::Empty => format!("`{}` has an empty fallback", t.name),
                 Fallback::NotOnEmpty(r) => format!(
