@@ -147,8 +147,9 @@ pub fn minhash(words: &[String]) -> Option<Box<[u32; MINHASH_LEN]>> {
         return None;
     }
     let mut sig = Box::new([u32::MAX; MINHASH_LEN]);
-    for w in words.windows(3) {
-        let h = hash_bytes(w.join(" ").as_bytes());
+    let hashes: Vec<u64> = words.iter().map(|w| hash_bytes(w.as_bytes())).collect();
+    for w in hashes.windows(3) {
+        let h = mix(w[0] ^ mix(w[1] ^ mix(w[2])));
         for (i, slot) in sig.iter_mut().enumerate() {
             let v = (mix(h ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 32) as u32;
             if v < *slot {

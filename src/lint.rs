@@ -42,6 +42,9 @@ pub struct Options {
     /// Threads that check files (`--threads`; 0: every core). The output
     /// does not depend on it.
     pub threads: usize,
+    /// Keep the text of files with findings in the report (the pretty
+    /// output shows source lines; the others need only positions).
+    pub keep_text: bool,
 }
 
 impl Options {
@@ -55,6 +58,7 @@ impl Options {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             skip_non_campaigns: false,
             threads: 0,
+            keep_text: true,
         }
     }
 
@@ -69,6 +73,7 @@ impl Options {
             max_file_size: self.max_file_size,
             skip_non_campaigns: self.skip_non_campaigns,
             threads: self.threads,
+            keep_text: self.keep_text,
         }
     }
 

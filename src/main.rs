@@ -266,6 +266,8 @@ fn check(args: CheckArgs) -> ExitCode {
     opts.skip_non_campaigns = args.skip_non_campaigns;
     opts.max_file_size = args.max_file_size;
     opts.threads = args.threads;
+    // Only the pretty output shows source lines.
+    opts.keep_text = matches!(args.format, Format::Pretty);
     let mode = args.config.mode();
     let from_stdin = args.paths.len() == 1 && args.paths[0] == Path::new("-");
     if args.stdin_filename.is_some() && !from_stdin {

@@ -340,7 +340,11 @@ pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<
     }
     let explicit_must_be_campaign = !opts.skip_non_campaigns;
     let outcomes = crate::parallel::map(&jobs, opts.threads, |(input, applied)| {
-        check_input(input, applied, explicit_must_be_campaign)
+        let mut outcome = check_input(input, applied, explicit_must_be_campaign);
+        if let (Ok(file), false) = (&mut outcome, opts.keep_text) {
+            file.text = None;
+        }
+        outcome
     });
     let mut files = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
@@ -359,6 +363,9 @@ pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<
         .map(|(input, _)| (input.display.as_str(), input.path.as_path()))
         .collect();
     finish_run(&mut files, &settings, |name| {
+        if !opts.keep_text {
+            return None;
+        }
         String::from_utf8(std::fs::read(paths.get(name)?).ok()?).ok()
     });
     unreadable.sort_by(|a, b| a.file.cmp(&b.file));

@@ -1,7 +1,6 @@
-use std::collections::HashMap;
-
 use crate::across::{
     and_list, groups, limit_others, similarity, Cross, Fingerprint, TextKind, TextPrint,
+    MINHASH_LEN,
 };
 use crate::rules::SettingDoc;
 use crate::settings::Settings;
@@ -53,6 +52,9 @@ declare_rule! {
     }
 }
 
+/// Rows of the MinHash signature per band.
+const BAND: usize = 4;
+
 /// Buckets larger than this are compared link by link rather than pair by pair.
 const FULL_COMPARE: usize = 64;
 
@@ -63,45 +65,53 @@ pub fn check(prints: &[Fingerprint], settings: &Settings, out: &mut Vec<Cross>) 
         .flat_map(|(i, p)| p.texts.iter().map(move |t| (i, t)))
         .collect();
     let mut pairs = Vec::new();
-    // Exact copies: one bucket per kind and normalised text.
-    let mut exact: HashMap<(TextKind, u64), Vec<usize>> = HashMap::new();
-    for (n, (_, t)) in items.iter().enumerate() {
-        exact.entry((t.kind, t.exact)).or_default().push(n);
-    }
+    // Exact copies: texts sorted by kind and normalised text; each run of
+    // equal ones is a set of copies. (Sorting rather than hashing keeps the
+    // memory small and the order the same from run to run.)
+    let mut by_text: Vec<(TextKind, u64, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(n, (_, t))| (t.kind, t.exact, n))
+        .collect();
+    by_text.sort_unstable();
     let mut representatives = Vec::new();
-    for members in exact.values() {
-        pairs.extend(members.windows(2).map(|w| (w[0], w[1])));
-        representatives.push(members[0]);
+    for run in by_text.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        pairs.extend(run.windows(2).map(|w| (w[0].2, w[1].2)));
+        representatives.push(run[0].2);
     }
     representatives.sort_unstable();
-    // Near copies: locality-sensitive hashing over the MinHash bands.
-    let mut bands: HashMap<(TextKind, usize, [u32; 4]), Vec<usize>> = HashMap::new();
-    for &n in &representatives {
-        let Some(sig) = &items[n].1.minhash else {
-            continue;
-        };
-        for (b, chunk) in sig.chunks(4).enumerate() {
-            let key = [chunk[0], chunk[1], chunk[2], chunk[3]];
-            bands.entry((items[n].1.kind, b, key)).or_default().push(n);
-        }
-    }
+    drop(by_text);
+    // Near copies: locality-sensitive hashing over the MinHash bands, one
+    // band at a time; texts that agree on a whole band are compared.
     let near = |a: usize, b: usize| match (&items[a].1.minhash, &items[b].1.minhash) {
         (Some(x), Some(y)) => similarity(x, y) >= settings.min_similarity,
         _ => false,
     };
-    for members in bands.values() {
-        if members.len() <= FULL_COMPARE {
-            for (k, &a) in members.iter().enumerate() {
-                for &b in &members[k + 1..] {
-                    if near(a, b) {
-                        pairs.push((a, b));
+    let mut keyed: Vec<(TextKind, [u32; BAND], usize)> = Vec::with_capacity(representatives.len());
+    for band in 0..MINHASH_LEN / BAND {
+        keyed.clear();
+        for &n in &representatives {
+            if let Some(sig) = &items[n].1.minhash {
+                let mut key = [0; BAND];
+                key.copy_from_slice(&sig[band * BAND..(band + 1) * BAND]);
+                keyed.push((items[n].1.kind, key, n));
+            }
+        }
+        keyed.sort_unstable();
+        for run in keyed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            if run.len() <= FULL_COMPARE {
+                for (k, a) in run.iter().enumerate() {
+                    for b in &run[k + 1..] {
+                        if near(a.2, b.2) {
+                            pairs.push((a.2, b.2));
+                        }
                     }
                 }
-            }
-        } else {
-            for w in members.windows(2) {
-                if near(w[0], w[1]) {
-                    pairs.push((w[0], w[1]));
+            } else {
+                for w in run.windows(2) {
+                    if near(w[0].2, w[1].2) {
+                        pairs.push((w[0].2, w[1].2));
+                    }
                 }
             }
         }
