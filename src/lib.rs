@@ -5,6 +5,7 @@
 //! an exit code.
 
 pub mod across;
+pub mod aliases;
 pub mod calendar;
 pub mod campaign;
 pub mod checks;

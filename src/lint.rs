@@ -307,6 +307,7 @@ pub fn check_file(
             })
             .collect();
         pending.extend(run_rules(text, &campaign, checks, opts));
+        let pending = crate::aliases::fold(pending, &doc.aliases);
         for p in pending {
             let level = match opts.level_of(p.rule) {
                 Some(None) => continue,

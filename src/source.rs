@@ -20,6 +20,11 @@ impl Span {
         Span { start, end }
     }
 
+    /// Whether `other` lies within this span.
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
     pub fn len(&self) -> usize {
         self.end.saturating_sub(self.start)
     }

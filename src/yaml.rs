@@ -179,6 +179,17 @@ fn plain_message(raw: &str) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub root: Node,
+    /// Every alias (`*name`) of the document, in order.
+    pub aliases: Vec<AliasUse>,
+}
+
+/// One use of an alias: where `*name` is written, and the span of the
+/// value its anchor (`&name`) marks. The tree holds a copy of that value at
+/// the alias, whose inner nodes keep the anchor's spans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AliasUse {
+    pub alias: Span,
+    pub anchor: Span,
 }
 
 /// A YAML syntax error or a budget that was exceeded.
@@ -204,14 +215,37 @@ enum Frame {
     },
 }
 
+/// A scalar's span without the anchor (`&name`) and tag (`!tag`) written
+/// before it.
+fn skip_properties(text: &str, base: usize, sp: Span) -> Span {
+    let mut at = sp.start.saturating_sub(base);
+    let bytes = text.as_bytes();
+    while at < sp.end.saturating_sub(base) && matches!(bytes.get(at), Some(b'&' | b'!')) {
+        while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+    }
+    let start = (at + base).min(sp.end);
+    if text.is_char_boundary(start - base) {
+        Span::new(start, sp.end)
+    } else {
+        sp
+    }
+}
+
 /// Parses every document of `text`. `base` is the byte offset of `text` in
 /// the file (a stripped byte-order mark), added to every span.
 pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, YamlError> {
+    let source_text = text;
     let conv = CharToByte::new(text, base);
     let mut parser = Parser::new_from_str(text);
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    let mut aliases: Vec<AliasUse> = Vec::new();
     let mut nodes = 0usize;
     let mut root: Option<Node> = None;
 
@@ -239,6 +273,7 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
             Event::StreamStart | Event::StreamEnd | Event::Nothing => None,
             Event::DocumentStart(_) => {
                 anchors.clear();
+                aliases.clear();
                 None
             }
             Event::DocumentEnd => {
@@ -252,7 +287,10 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
                             sp,
                         ));
                     }
-                    docs.push(Document { root: r });
+                    docs.push(Document {
+                        root: r,
+                        aliases: std::mem::take(&mut aliases),
+                    });
                 }
                 None
             }
@@ -268,6 +306,10 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
                             sp,
                         ));
                     }
+                    aliases.push(AliasUse {
+                        alias: sp,
+                        anchor: node.span,
+                    });
                     let mut n = node.clone();
                     n.span = sp;
                     Some((n, 0))
@@ -275,6 +317,9 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
                 None => return Err(over("this alias refers to an unknown anchor".into(), sp)),
             },
             Event::Scalar(text, style, anchor, _tag) => {
+                // The value starts after its anchor (`&name`) and tag (`!x`),
+                // so that words found inside it are located exactly.
+                let sp = skip_properties(source_text, base, sp);
                 let style = match style {
                     ScalarStyle::Plain => Style::Plain,
                     ScalarStyle::SingleQuoted => Style::SingleQuoted,
@@ -464,6 +509,24 @@ mod tests {
                 "{text:?}: {e:?}"
             );
         }
+    }
+
+    #[test]
+    fn scalar_spans_start_after_anchor_and_tag_and_aliases_are_listed() {
+        let text = "a: &x \"hi\"\nb: !!str  there\nc: *x\n";
+        let docs = parse(text, 0, Budget::default()).unwrap();
+        let doc = &docs[0];
+        let span = |k: &str| doc.root.get(k).unwrap().value.span;
+        assert_eq!(&text[span("a").start..span("a").end], "\"hi\"");
+        assert_eq!(&text[span("b").start..span("b").end], "there");
+        assert_eq!(&text[span("c").start..span("c").end], "*x");
+        assert_eq!(
+            doc.aliases,
+            [AliasUse {
+                alias: span("c"),
+                anchor: span("a")
+            }]
+        );
     }
 
     #[test]

@@ -262,6 +262,70 @@ fn shapes() {
     assert_eq!(code, 2);
 }
 
+#[test]
+fn anchors_and_aliases_are_reported_once_at_the_alias() {
+    let dir = tempfile::tempdir().unwrap();
+    // A subject with a token but no fallback, anchored and reused by
+    // aliases as the push title and body; an audience condition with a
+    // misspelt attribute, anchored and repeated under `include`.
+    let text = base()
+        .replace("channels: [email]", "channels: [email, push]")
+        .replace(
+            "consent: [email_marketing]",
+            "consent: [email_marketing, push]",
+        )
+        .replace(
+            "    subject: \"New season, new shoes\"",
+            "    subject: &subj \"Hi {{ first_name }}, new shoes\"",
+        )
+        .replace(
+            "    - attribute: preferences.interests\n",
+            "    - &cond\n      attribute: preferences.intrests\n",
+        )
+        .replace(
+            "      value: running\n    - event",
+            "      value: running\n    - *cond\n    - event",
+        )
+        .replace(
+            "sender:\n",
+            "  push:\n    title: *subj\n    body: *subj\nfrequency: {cap: 1, per: 7d}\nsender:\n",
+        );
+    write(dir.path(), "aliases.yaml", &text);
+    let line_col = |needle: &str, nth: usize| {
+        let at = text.match_indices(needle).nth(nth).unwrap().0;
+        let line = text[..at].matches('\n').count() as u64 + 1;
+        let col = text[..at].rsplit('\n').next().unwrap().chars().count() as u64 + 1;
+        (line, col)
+    };
+    let (code, v, _) = check(dir.path(), &["aliases.yaml"]);
+    assert_eq!(code, 1, "{v:#}");
+    let findings = v["findings"].as_array().unwrap();
+    let of =
+        |rule: &str| -> Vec<&Value> { findings.iter().filter(|f| f["rule"] == rule).collect() };
+    let place = |f: &Value| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap());
+    let related = |f: &Value| -> Vec<(u64, u64)> {
+        f["related"].as_array().unwrap().iter().map(place).collect()
+    };
+    // Once, at the first alias, with the exact token inside the anchored
+    // value and the other alias as related places.
+    let token = of("token-missing-fallback");
+    assert_eq!(token.len(), 1, "{token:#?}");
+    assert_eq!(place(token[0]), line_col("*subj", 0));
+    assert_eq!(
+        related(token[0]),
+        [line_col("{{ first_name }}, new", 0), line_col("*subj", 1)]
+    );
+    // A mapping repeated by an alias: once, at the alias, pointing at the
+    // misspelt attribute inside the anchored mapping.
+    let unverified = of("unverified-data");
+    assert_eq!(unverified.len(), 1, "{unverified:#?}");
+    assert_eq!(place(unverified[0]), line_col("*cond", 0));
+    assert_eq!(
+        related(unverified[0]),
+        [line_col("preferences.intrests", 0)]
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn the_file_system() {
