@@ -118,36 +118,84 @@ fn mix(mut x: u64) -> u64 {
 /// The words of a text with case, spacing, punctuation and merge tokens
 /// evened out: every token becomes `#`.
 pub fn normalized_words(text: &str) -> Vec<String> {
-    normalized_words_with(text, &template::tokens(text))
+    let mut words = Vec::new();
+    each_normalized_word(text, &template::tokens(text), |w| match w {
+        Word::Token => words.push("#".to_string()),
+        Word::Text(w) => words.push(w.to_lowercase()),
+    });
+    words
 }
 
-/// [`normalized_words`] for a text whose tokens are known already.
-fn normalized_words_with(text: &str, tokens: &[template::Token]) -> Vec<String> {
-    let mut plain = String::with_capacity(text.len());
+/// A word of a normalised text.
+enum Word<'t> {
+    Token,
+    Text(&'t str),
+}
+
+/// Calls `each` with the words of `text` (tokens standing for themselves),
+/// in order, without allocating.
+fn each_normalized_word<'t>(
+    text: &'t str,
+    tokens: &[template::Token],
+    mut each: impl FnMut(Word<'t>),
+) {
+    let words_of = |piece: &'t str, each: &mut dyn FnMut(Word<'t>)| {
+        for w in piece.split(|c: char| !(c.is_alphanumeric() || c == '#')) {
+            match w {
+                "" => {}
+                "#" => each(Word::Token),
+                w => each(Word::Text(w)),
+            }
+        }
+    };
     let mut at = 0;
     for t in tokens {
         if t.range.start >= at {
-            plain.push_str(&text[at..t.range.start]);
-            plain.push_str(" # ");
+            words_of(&text[at..t.range.start], &mut each);
+            each(Word::Token);
             at = t.range.end;
         }
     }
-    plain.push_str(&text[at..]);
-    plain
-        .split(|c: char| !(c.is_alphanumeric() || c == '#'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+    words_of(&text[at..], &mut each);
+}
+
+/// Hashes of the normalised words of a text (as [`normalized_words`] gives
+/// them), and whether any of them is a word rather than a token.
+fn word_hashes(text: &str, tokens: &[template::Token]) -> (Vec<u64>, bool) {
+    const TOKEN: u64 = 0x2f6b_8d1c_4a93_e507;
+    let mut out = Vec::new();
+    let mut any_word = false;
+    each_normalized_word(text, tokens, |w| match w {
+        Word::Token => out.push(TOKEN),
+        Word::Text(w) => {
+            any_word = true;
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for c in w.chars().flat_map(char::to_lowercase) {
+                h ^= u64::from(c);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            out.push(mix(h));
+        }
+    });
+    (out, any_word)
 }
 
 /// MinHash of the 3-word shingles, or `None` when the text is too short for
 /// shingles to mean anything (under 8 words).
 pub fn minhash(words: &[String]) -> Option<Box<[u32; MINHASH_LEN]>> {
-    if words.len() < 8 {
+    let hashes: Vec<u64> = words
+        .iter()
+        .map(|w| word_hashes(w, &[]).0.first().copied().unwrap_or(0))
+        .collect();
+    minhash_of(&hashes)
+}
+
+/// [`minhash`] of words given by their hashes.
+fn minhash_of(hashes: &[u64]) -> Option<Box<[u32; MINHASH_LEN]>> {
+    if hashes.len() < 8 {
         return None;
     }
     let mut sig = Box::new([u32::MAX; MINHASH_LEN]);
-    let hashes: Vec<u64> = words.iter().map(|w| hash_bytes(w.as_bytes())).collect();
     for w in hashes.windows(3) {
         let h = mix(w[0] ^ mix(w[1] ^ mix(w[2])));
         for (i, slot) in sig.iter_mut().enumerate() {
@@ -187,14 +235,14 @@ pub fn fingerprint(
             (ch, "body") => TextKind::Body(ch),
             _ => continue,
         };
-        let words = normalized_words_with(f.text(), f.tokens());
-        if words.iter().all(|w| w == "#") {
+        let (words, any_word) = word_hashes(f.text(), f.tokens());
+        if !any_word {
             continue;
         }
         texts.push(TextPrint {
             kind,
-            exact: hash_bytes(words.join(" ").as_bytes()),
-            minhash: minhash(&words),
+            exact: words.iter().fold(0x51_7cc1_b727_220a, |h, w| mix(h ^ w)),
+            minhash: minhash_of(&words),
             place: place(f.node.span),
         });
     }
