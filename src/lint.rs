@@ -489,6 +489,10 @@ impl FileOutcome {
     /// Sorts the findings, computes their lines and columns, and keeps the
     /// text for rendering when there is something to show.
     fn finish(&mut self, text: &str) {
+        // Kept until the end of the run: no spare capacity (a `Vec` starts
+        // with room for 4, and a fingerprint is large).
+        self.prints.shrink_to_fit();
+        self.findings.shrink_to_fit();
         if self.findings.is_empty() && self.suppressed.is_empty() {
             return;
         }
