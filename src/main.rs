@@ -345,20 +345,6 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         100
     };
-    let mut text = match args.format {
-        Format::Pretty => render::pretty(&report, render::Style { color, width }),
-        Format::Compact => render::compact(&report),
-        Format::Json => render::json(&report, args.show_suppressed),
-        Format::Sarif => render::sarif(&report),
-        Format::Github => render::github(&report),
-    };
-    if args.show_suppressed && matches!(args.format, Format::Pretty | Format::Compact) {
-        let listed = render::suppressed_lines(&report);
-        if !listed.is_empty() {
-            text.push_str("\nSuppressed:\n");
-            text.push_str(&listed);
-        }
-    }
     let failed = report.count(Severity::Error) > 0
         || (args.deny_warnings && report.count(Severity::Warning) > 0);
     let code = if !report.unreadable.is_empty() || report.internal_errors() > 0 {
@@ -368,25 +354,59 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         0
     };
-    match &args.output_file {
-        Some(path) => match std::fs::write(path, text.as_bytes()) {
-            Ok(()) => ExitCode::from(code),
-            Err(e) => {
-                eprintln!(
-                    "preflight: could not write the report to {}: {e}",
-                    path.display()
-                );
-                ExitCode::from(2)
+    // JSON and SARIF are written as they are produced; the other formats
+    // are small enough to build first.
+    let write = |w: &mut dyn Write| -> std::io::Result<()> {
+        match args.format {
+            Format::Json => return render::json_to(&report, args.show_suppressed, w),
+            Format::Sarif => return render::sarif_to(&report, w),
+            _ => {}
+        }
+        let mut text = match args.format {
+            Format::Pretty => render::pretty(&report, render::Style { color, width }),
+            Format::Compact => render::compact(&report),
+            _ => render::github(&report),
+        };
+        if args.show_suppressed && matches!(args.format, Format::Pretty | Format::Compact) {
+            let listed = render::suppressed_lines(&report);
+            if !listed.is_empty() {
+                text.push_str("\nSuppressed:\n");
+                text.push_str(&listed);
             }
-        },
-        None => emit(&text, code),
+        }
+        w.write_all(text.as_bytes())
+    };
+    match &args.output_file {
+        Some(path) => {
+            let written = std::fs::File::create(path).and_then(|f| {
+                let mut w = std::io::BufWriter::new(f);
+                write(&mut w)?;
+                w.flush()
+            });
+            match written {
+                Ok(()) => ExitCode::from(code),
+                Err(e) => {
+                    eprintln!(
+                        "preflight: could not write the report to {}: {e}",
+                        path.display()
+                    );
+                    ExitCode::from(2)
+                }
+            }
+        }
+        None => emit_with(write, code),
     }
 }
 
 /// Writes to standard output; a closed pipe (`| head`) ends quietly.
 fn emit(text: &str, code: u8) -> ExitCode {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    emit_with(|w| w.write_all(text.as_bytes()), code)
+}
+
+/// Lets `write` write to standard output, buffered; a closed pipe ends quietly.
+fn emit_with(write: impl Fn(&mut dyn Write) -> std::io::Result<()>, code: u8) -> ExitCode {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => ExitCode::from(code),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(code),
         Err(e) => {

@@ -362,6 +362,18 @@ fn json_finding(f: &Finding) -> JsonFinding<'_> {
 /// characters; `offset` and `length` are bytes. With `show_suppressed`, a
 /// `suppressed` list holds the silenced findings with how and why.
 pub fn json(report: &Report, show_suppressed: bool) -> String {
+    let mut out = Vec::new();
+    json_to(report, show_suppressed, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// [`json`], written to `w` as it is produced (a large report is not held
+/// in memory twice).
+pub fn json_to(
+    report: &Report,
+    show_suppressed: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let findings = report.findings().map(json_finding).collect();
     let all_suppressed = || report.files.iter().flat_map(|f| f.suppressed.iter());
     let count = |ack: bool| {
@@ -413,9 +425,8 @@ pub fn json(report: &Report, show_suppressed: bool) -> String {
             unreadable_files: report.unreadable.len(),
         },
     };
-    let mut s = serde_json::to_string_pretty(&doc).expect("report serializes");
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::from)?;
+    w.write_all(b"\n")
 }
 
 /// The version of the SARIF the `sarif` format writes.
@@ -458,6 +469,13 @@ fn uri(path: &str) -> String {
 /// Written through typed structs that borrow from the report, so a large
 /// report is not first copied into a tree of values.
 pub fn sarif(report: &Report) -> String {
+    let mut out = Vec::new();
+    sarif_to(report, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("SARIF is UTF-8")
+}
+
+/// [`sarif`], written to `w` as it is produced.
+pub fn sarif_to(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let docs: Vec<String> = crate::rules::RULES
         .iter()
         .map(|r| r.meta.doc_text())
@@ -540,9 +558,8 @@ pub fn sarif(report: &Report) -> String {
             results,
         }],
     };
-    let mut s = serde_json::to_string_pretty(&doc).expect("report serializes");
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::from)?;
+    w.write_all(b"\n")
 }
 
 #[derive(Serialize)]

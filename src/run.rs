@@ -450,8 +450,9 @@ pub fn finish_run(
     settings: &crate::settings::Settings,
     read: impl Fn(&str) -> Option<String>,
 ) {
-    let mut owner = Vec::new();
-    let mut prints = Vec::new();
+    let total = files.iter().map(|f| f.prints.len()).sum();
+    let mut owner = Vec::with_capacity(total);
+    let mut prints = Vec::with_capacity(total);
     for (i, f) in files.iter_mut().enumerate() {
         for p in std::mem::take(&mut f.prints) {
             owner.push(i);
