@@ -57,7 +57,7 @@ pub struct CharToByte<'a> {
 }
 
 impl<'a> CharToByte<'a> {
-    const STRIDE: usize = 64;
+    const STRIDE: usize = 16;
 
     /// `text` is exactly the string handed to the parser; `base` is its byte
     /// offset inside the file.

@@ -63,8 +63,90 @@ impl Token<'_> {
     }
 }
 
-pub(crate) static LIQUID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?s)\{\{-?(.*?)-?\}\}|\{%-?(.*?)-?%\}").expect("valid"));
+/// A piece of a matched Liquid tag (as `regex::Match` gives it).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Part<'t> {
+    text: &'t str,
+    start: usize,
+    end: usize,
+}
+
+impl<'t> Part<'t> {
+    pub fn start(&self) -> usize {
+        self.start
+    }
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+    pub fn as_str(&self) -> &'t str {
+        &self.text[self.start..self.end]
+    }
+}
+
+/// One Liquid tag: `{{ output }}` or `{% tag %}`, with an optional `-` on
+/// either side inside the braces (whitespace control).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LiquidTag<'t> {
+    whole: Part<'t>,
+    inner: Part<'t>,
+    /// `{{ … }}` rather than `{% … %}`.
+    output: bool,
+}
+
+impl<'t> LiquidTag<'t> {
+    /// As the regex `(?s)\{\{-?(.*?)-?\}\}|\{%-?(.*?)-?%\}` would capture:
+    /// 0 the whole tag, 1 the inside of `{{ }}`, 2 the inside of `{% %}`.
+    pub fn get(&self, group: usize) -> Option<Part<'t>> {
+        match group {
+            0 => Some(self.whole),
+            1 if self.output => Some(self.inner),
+            2 if !self.output => Some(self.inner),
+            _ => None,
+        }
+    }
+}
+
+/// Every Liquid tag of `text`, left to right, without overlaps. A hand-made
+/// scanner with the same matches as the regex in [`LiquidTag::get`]: a lazy
+/// capture needs the regex crate's backtracker, which cost more than every
+/// other template step together.
+pub(crate) fn liquid_tags(text: &str) -> Vec<LiquidTag<'_>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(off) = text[from..].find('{') {
+        let s = from + off;
+        let close = match bytes.get(s + 1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            _ => {
+                from = s + 1;
+                continue;
+            }
+        };
+        let mut inner_start = s + 2;
+        if bytes.get(inner_start) == Some(&b'-') {
+            inner_start += 1;
+        }
+        let Some(c) = text[inner_start..].find(close).map(|i| inner_start + i) else {
+            from = s + 1;
+            continue;
+        };
+        let inner_end = if c > inner_start && bytes[c - 1] == b'-' {
+            c - 1
+        } else {
+            c
+        };
+        let part = |start, end| Part { text, start, end };
+        out.push(LiquidTag {
+            whole: part(s, c + 2),
+            inner: part(inner_start, inner_end),
+            output: close == "}}",
+        });
+        from = c + 2;
+    }
+    out
+}
 pub(crate) static MAILCHIMP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\*\|([A-Za-z0-9_:]*)\|\*").expect("valid"));
 static NAME: LazyLock<Regex> =
@@ -100,7 +182,7 @@ pub(crate) enum Piece<'t> {
 
 pub(crate) fn pieces(text: &str) -> Vec<(Range<usize>, Piece<'_>)> {
     let mut out = Vec::new();
-    for c in LIQUID.captures_iter(text) {
+    for c in liquid_tags(text) {
         let whole = c.get(0).expect("match");
         if let Some(inner) = c.get(1) {
             let body = inner.as_str();
@@ -466,7 +548,7 @@ fn blank_markup(text: &str) -> Cow<'_, str> {
     let mut blank: Vec<Range<usize>> = Vec::new();
     blank.extend(TAG.find_iter(text).map(|m| m.range()));
     blank.extend(URL.find_iter(text).map(|m| m.range()));
-    for c in LIQUID.captures_iter(text) {
+    for c in liquid_tags(text) {
         let whole = c.get(0).expect("match").range();
         // Keep a quoted default's text readable.
         match c.get(1).map(|i| (i, i.as_str())) {
@@ -522,6 +604,68 @@ fn blank_markup(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn liquid_scanner_matches_the_regex() {
+        let re = Regex::new(r"(?s)\{\{-?(.*?)-?\}\}|\{%-?(.*?)-?%\}").unwrap();
+        let alphabet: Vec<char> = "{}%-a \né".chars().collect();
+        let mut seed: u64 = 0x243f_6a88_85a3_08d3;
+        let mut cases: Vec<String> = [
+            "",
+            "{{",
+            "{{}}",
+            "{{-}}",
+            "{{--}}",
+            "{%-%}",
+            "{{ a }}",
+            "{{{ a }}}",
+            "{% if x %}{{ y }}{% endif %}",
+            "{{ a -}}",
+            "{{- a }}",
+            "{{ a }",
+            "{ {{ a }} }",
+            "{{ a %}",
+            "{% a }}",
+            "{{ a }}}}",
+            "é{{é}}é",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 14) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            cases.push(s);
+        }
+        for text in &cases {
+            let want: Vec<_> = re
+                .captures_iter(text)
+                .map(|c| {
+                    (
+                        c.get(0).unwrap().range(),
+                        c.get(1).map(|m| m.range()),
+                        c.get(2).map(|m| m.range()),
+                    )
+                })
+                .collect();
+            let got: Vec<_> = liquid_tags(text)
+                .iter()
+                .map(|c| {
+                    (
+                        c.get(0).unwrap().range(),
+                        c.get(1).map(|m| m.range()),
+                        c.get(2).map(|m| m.range()),
+                    )
+                })
+                .collect();
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
 
     fn summary(text: &str) -> Vec<(String, String)> {
         tokens(text)

@@ -6,7 +6,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use crate::template::{pieces, Piece, LIQUID, MAILCHIMP};
+use crate::template::{liquid_tags, pieces, Piece, MAILCHIMP};
 use crate::yaml::{self, Budget};
 
 /// One syntax mistake, with the exact characters to point at.
@@ -64,7 +64,7 @@ pub fn malformed(text: &str, filters: &[String]) -> Vec<Malformed> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    let tags: Vec<regex::Captures> = LIQUID.captures_iter(text).collect();
+    let tags = liquid_tags(text);
     let ranges: Vec<Range<usize>> = tags
         .iter()
         .map(|c| c.get(0).expect("match").range())
