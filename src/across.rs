@@ -198,11 +198,11 @@ fn minhash_of(hashes: &[u64]) -> Option<Box<[u32; MINHASH_LEN]>> {
     let mut sig = Box::new([u32::MAX; MINHASH_LEN]);
     for w in hashes.windows(3) {
         let h = mix(w[0] ^ mix(w[1] ^ mix(w[2])));
-        for (i, slot) in sig.iter_mut().enumerate() {
-            let v = (mix(h ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 32) as u32;
-            if v < *slot {
-                *slot = v;
-            }
+        // Each mix gives two values: the halves of a good 64-bit hash.
+        for (i, pair) in sig.chunks_exact_mut(2).enumerate() {
+            let v = mix(h ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            pair[0] = pair[0].min((v >> 32) as u32);
+            pair[1] = pair[1].min(v as u32);
         }
     }
     Some(sig)
