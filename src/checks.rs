@@ -236,18 +236,19 @@ impl Lexicon {
     /// Adds the whole-word matches of one entry (outside its `except`
     /// phrases) to `out`, in text order.
     fn entry_matches(&self, entry: usize, text: &str, out: &mut Vec<Match>) {
-        let (cell, source) = if text.is_ascii() {
-            (
-                &self.each_ascii[entry],
-                Cow::Owned(for_ascii(&self.sources[entry])),
-            )
+        let ascii = text.is_ascii();
+        let cell = if ascii {
+            &self.each_ascii[entry]
         } else {
-            (
-                &self.each[entry],
-                Cow::Borrowed(self.sources[entry].as_str()),
-            )
+            &self.each[entry]
         };
         let re = cell.get_or_init(|| {
+            let source = &self.sources[entry];
+            let source = if ascii {
+                Cow::Owned(for_ascii(source))
+            } else {
+                Cow::Borrowed(source.as_str())
+            };
             RegexBuilder::new(&source)
                 .case_insensitive(true)
                 .build()
