@@ -53,7 +53,7 @@ pub struct TextPrint {
     /// Hash of the normalised text (case, spacing and merge tokens evened out).
     pub exact: u64,
     /// MinHash of its 3-word shingles, for texts long enough to have them.
-    pub minhash: Option<Box<[u32; MINHASH_LEN]>>,
+    pub minhash: Option<Box<[u16; MINHASH_LEN]>>,
     pub place: Place,
 }
 
@@ -182,7 +182,7 @@ fn word_hashes(text: &str, tokens: &[template::Token]) -> (Vec<u64>, bool) {
 
 /// MinHash of the 3-word shingles, or `None` when the text is too short for
 /// shingles to mean anything (under 8 words).
-pub fn minhash(words: &[String]) -> Option<Box<[u32; MINHASH_LEN]>> {
+pub fn minhash(words: &[String]) -> Option<Box<[u16; MINHASH_LEN]>> {
     let hashes: Vec<u64> = words
         .iter()
         .map(|w| word_hashes(w, &[]).0.first().copied().unwrap_or(0))
@@ -191,11 +191,11 @@ pub fn minhash(words: &[String]) -> Option<Box<[u32; MINHASH_LEN]>> {
 }
 
 /// [`minhash`] of words given by their hashes.
-fn minhash_of(hashes: &[u64]) -> Option<Box<[u32; MINHASH_LEN]>> {
+fn minhash_of(hashes: &[u64]) -> Option<Box<[u16; MINHASH_LEN]>> {
     if hashes.len() < 8 {
         return None;
     }
-    let mut sig = Box::new([u32::MAX; MINHASH_LEN]);
+    let mut sig = [u32::MAX; MINHASH_LEN];
     for w in hashes.windows(3) {
         let h = mix(w[0] ^ mix(w[1] ^ mix(w[2])));
         // Each mix gives two values: the halves of a good 64-bit hash.
@@ -205,11 +205,15 @@ fn minhash_of(hashes: &[u64]) -> Option<Box<[u32; MINHASH_LEN]>> {
             pair[1] = pair[1].min(v as u32);
         }
     }
-    Some(sig)
+    // Only the low 16 bits of each minimum are kept ("b-bit minwise
+    // hashing"): two different minima then agree by chance once in 65,536,
+    // which moves a similarity estimate by far less than its own error, and
+    // the signature takes half the memory.
+    Some(Box::new(sig.map(|v| v as u16)))
 }
 
 /// The estimated Jaccard similarity of two MinHash signatures.
-pub fn similarity(a: &[u32; MINHASH_LEN], b: &[u32; MINHASH_LEN]) -> f64 {
+pub fn similarity(a: &[u16; MINHASH_LEN], b: &[u16; MINHASH_LEN]) -> f64 {
     a.iter().zip(b.iter()).filter(|(x, y)| x == y).count() as f64 / MINHASH_LEN as f64
 }
 

@@ -87,7 +87,7 @@ pub fn check(prints: &[Fingerprint], settings: &Settings, out: &mut Vec<Cross>) 
         (Some(x), Some(y)) => similarity(x, y) >= settings.min_similarity,
         _ => false,
     };
-    let mut keyed: Vec<(TextKind, [u32; BAND], usize)> = Vec::with_capacity(representatives.len());
+    let mut keyed: Vec<(TextKind, [u16; BAND], usize)> = Vec::with_capacity(representatives.len());
     for band in 0..MINHASH_LEN / BAND {
         keyed.clear();
         for &n in &representatives {
