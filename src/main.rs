@@ -22,6 +22,22 @@ use preflight::{docs, render, rules, run, schema};
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+/// jemalloc's options: give freed pages back at once rather than after ten
+/// seconds (a run is shorter than that, so they would only add to the peak).
+/// jemalloc reads them from `_rjem_malloc_conf`, a C string pointer.
+#[cfg(not(windows))]
+#[export_name = "_rjem_malloc_conf"]
+static MALLOC_CONF: CStrPointer = CStrPointer(c"dirty_decay_ms:0,muzzy_decay_ms:0".as_ptr());
+
+#[cfg(not(windows))]
+#[repr(transparent)]
+struct CStrPointer(*const std::ffi::c_char);
+
+// SAFETY: it points at a string literal, which is immutable and lives for
+// the whole program.
+#[cfg(not(windows))]
+unsafe impl Sync for CStrPointer {}
+
 #[derive(Parser)]
 #[command(
     name = "preflight",
