@@ -311,41 +311,72 @@ impl Lexicon {
     }
 }
 
-/// A pattern rewritten to match a superset of what it matches, cheaply:
-/// word boundaries (`\b`, `\B`) are dropped, and `\w` becomes "anything but
-/// an ASCII non-word character". Unicode `\w` is a class of hundreds of
-/// ranges that takes most of the start-up time to compile, and Unicode word
-/// boundaries stop the fast matcher; the candidate set needs neither, since
-/// each candidate is confirmed by its exact pattern.
-fn widened(pattern: &str) -> String {
-    const WORDISH: &str = r"[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]";
-    const DIGITISH: &str = r"[^\x00-\x2F\x3A-\x7F]";
-    let mut out = String::with_capacity(pattern.len());
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('w') => out.push_str(WORDISH),
-            Some('d') => out.push_str(DIGITISH),
+/// A class escape or word boundary of a pattern.
+enum Escape<'p> {
+    /// `\w`
+    Word,
+    /// `\d`
+    Digit,
+    /// `\b` or `\B`, with its `{start-half}`-style braces if any, as written.
+    Boundary(&'p str),
+}
+
+/// Rewrites a pattern's `\w`, `\d`, `\b` and `\B` with `with`, leaving every
+/// other character and escape as written.
+fn rewrite_escapes(pattern: &str, with: impl Fn(Escape) -> String) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut rest = pattern;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let escape = &rest[at..];
+        let mut chars = escape.chars();
+        chars.next();
+        let len = match chars.next() {
+            Some('w') => {
+                out.push_str(&with(Escape::Word));
+                2
+            }
+            Some('d') => {
+                out.push_str(&with(Escape::Digit));
+                2
+            }
             Some('b' | 'B') => {
-                // `\b{start-half}` and the like: drop the braces too.
-                if chars.as_str().starts_with('{') {
-                    if let Some(end) = chars.as_str().find('}') {
-                        chars = chars.as_str()[end + 1..].chars();
-                    }
-                }
+                let braces = escape[2..]
+                    .strip_prefix('{')
+                    .and_then(|r| r.find('}'))
+                    .map_or(0, |end| end + 2);
+                out.push_str(&with(Escape::Boundary(&escape[..2 + braces])));
+                2 + braces
             }
             Some(other) => {
                 out.push('\\');
                 out.push(other);
+                1 + other.len_utf8()
             }
-            None => out.push('\\'),
-        }
+            None => {
+                out.push('\\');
+                1
+            }
+        };
+        rest = &escape[len..];
     }
+    out.push_str(rest);
     out
+}
+
+/// A pattern rewritten to match a superset of what it matches, cheaply:
+/// word boundaries (`\b`, `\B`) are dropped, `\w` becomes "anything but an
+/// ASCII non-word character" and `\d` "an ASCII digit or any non-ASCII
+/// character". Unicode `\w` is a class of hundreds of ranges that takes most
+/// of the start-up time to compile, and Unicode word boundaries stop the
+/// fast matcher; the candidate set needs neither, since each candidate is
+/// confirmed by its exact pattern.
+fn widened(pattern: &str) -> String {
+    rewrite_escapes(pattern, |e| match e {
+        Escape::Word => r"[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]".into(),
+        Escape::Digit => r"[^\x00-\x2F\x3A-\x7F]".into(),
+        Escape::Boundary(_) => String::new(),
+    })
 }
 
 /// A pattern for ASCII text only: `\w`, `\d` and word boundaries become
@@ -353,38 +384,11 @@ fn widened(pattern: &str) -> String {
 /// compile many times faster (Unicode `\w` is hundreds of ranges, closed
 /// under case folding).
 fn for_ascii(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('w') => out.push_str("[0-9A-Za-z_]"),
-            Some('d') => out.push_str("[0-9]"),
-            Some(b @ ('b' | 'B')) => {
-                let rest = chars.as_str();
-                let half = rest
-                    .strip_prefix('{')
-                    .and_then(|r| r.find('}'))
-                    .map(|end| &rest[..end + 2]);
-                out.push_str("(?-u:\\");
-                out.push(b);
-                if let Some(half) = half {
-                    out.push_str(half);
-                    chars = rest[half.len()..].chars();
-                }
-                out.push(')');
-            }
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
+    rewrite_escapes(pattern, |e| match e {
+        Escape::Word => "[0-9A-Za-z_]".into(),
+        Escape::Digit => "[0-9]".into(),
+        Escape::Boundary(b) => format!("(?-u:{b})"),
+    })
 }
 
 /// Every compiled vocabulary.
