@@ -218,6 +218,14 @@ impl Lexicon {
     fn validate(&self) -> Result<(), String> {
         let set = Self::compile_set(&self.widened)?;
         let _ = self.set.set(set);
+        // Each entry's regex is compiled on first use, for ASCII text in its
+        // ASCII form: check that form here too, so a pack never fails mid-run.
+        for source in &self.sources {
+            RegexBuilder::new(&for_ascii(source))
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| e.to_string())?;
+        }
         Ok(())
     }
 
