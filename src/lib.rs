@@ -28,5 +28,6 @@ pub mod suppress;
 pub mod template;
 pub mod template_syntax;
 pub mod wording;
+pub mod work;
 pub mod world_calendar;
 pub mod yaml;
