@@ -4,6 +4,9 @@
 //! rule's code and severity, and the engine applies acknowledgements, in one
 //! place.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use crate::campaign::Campaign;
@@ -12,7 +15,7 @@ use crate::diagnostic::Severity;
 use crate::rules::RuleMeta;
 use crate::settings::Settings;
 use crate::source::Span;
-use crate::yaml::Node;
+use crate::yaml::{Locator, Node};
 
 /// A finding before it is placed in a file.
 #[derive(Debug, Clone)]
@@ -43,6 +46,9 @@ pub struct Ctx<'a> {
     /// "Today", for rules that compare with the present.
     pub now: NaiveDate,
     pub(crate) out: Vec<Pending>,
+    /// The alignment of each long scalar a rule has located words in, kept
+    /// so that many words in one long body cost one walk over it.
+    locators: RefCell<HashMap<Span, Locator>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -60,6 +66,7 @@ impl<'a> Ctx<'a> {
             settings,
             now,
             out: Vec::new(),
+            locators: RefCell::new(HashMap::new()),
         }
     }
 
@@ -96,7 +103,15 @@ impl<'a> Ctx<'a> {
 
     /// The file span of `range` (bytes of a scalar's value).
     pub fn locate(&self, node: &Node, range: std::ops::Range<usize>) -> Span {
-        crate::yaml::locate_in_scalar(self.text, node, range)
+        // A short scalar is walked from its start; a long one once.
+        if node.as_str().is_none_or(|s| s.len() < 512) {
+            return crate::yaml::locate_in_scalar(self.text, node, range);
+        }
+        self.locators
+            .borrow_mut()
+            .entry(node.span)
+            .or_insert_with(|| Locator::new(self.text, node))
+            .locate(self.text, node, range)
     }
 
     pub fn into_findings(self) -> Vec<Pending> {

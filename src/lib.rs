@@ -13,6 +13,7 @@ pub mod config;
 pub mod context;
 pub mod diagnostic;
 pub mod docs;
+pub mod excerpt;
 pub mod lint;
 pub mod parallel;
 pub mod quiet_hours;

@@ -3,14 +3,15 @@
 
 use std::fmt;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
-};
+use std::collections::HashMap;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use serde::Serialize;
 
 use crate::diagnostic::{Finding, Related, Severity};
+use crate::excerpt::{escape_controls, Excerpt, Label};
 use crate::run::Report;
+use crate::source::LineIndex;
 
 /// The version of the JSON output. Keys are only ever added.
 pub const JSON_VERSION: u32 = 1;
@@ -22,97 +23,69 @@ pub struct Style {
     pub width: usize,
 }
 
-/// One file's text, named, as miette reads it.
-struct FileSource<'a> {
-    name: &'a str,
-    text: &'a str,
-}
-
-impl SourceCode for FileSource<'_> {
-    fn read_span<'b>(
-        &'b self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
-        // miette counts the header's column in bytes; preflight counts
-        // characters everywhere (compact, JSON). The header is the only read
-        // without context lines, so give it the character column.
-        let mut column = inner.column();
-        if before == 0 && after == 0 {
-            let at = span.offset().min(self.text.len());
-            let line_start = at.saturating_sub(column);
-            if let Some(prefix) = self.text.get(line_start..at) {
-                column = prefix.chars().count();
-            }
-        }
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.to_string(),
-            inner.data(),
-            *inner.span(),
-            inner.line(),
-            column,
-            inner.line_count(),
-        )))
-    }
-}
-
-/// A finding as a miette diagnostic.
+/// A finding as a miette diagnostic, drawn over an excerpt of its file.
 struct Shown<'a> {
     finding: &'a Finding,
-    source: FileSource<'a>,
-    /// Related places not near the finding, each shown as its own small block.
-    elsewhere: Vec<Elsewhere<'a>>,
+    message: String,
+    help: String,
+    excerpt: Excerpt,
 }
 
-/// A related place in another file.
-struct Elsewhere<'a> {
-    related: &'a Related,
-    source: FileSource<'a>,
+/// A related place not near the finding (another file, or far away in the
+/// same one), drawn as a small block of its own.
+struct Elsewhere {
+    message: String,
+    excerpt: Excerpt,
 }
 
-impl fmt::Debug for Elsewhere<'_> {
+impl fmt::Debug for Elsewhere {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.related.message)
+        f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for Elsewhere<'_> {
+impl fmt::Display for Elsewhere {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.related.message)
+        f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Elsewhere<'_> {}
+impl std::error::Error for Elsewhere {}
 
-impl Diagnostic for Elsewhere<'_> {
+/// The excerpt's labels as miette labels.
+fn excerpt_labels(x: &Excerpt) -> Box<dyn Iterator<Item = LabeledSpan> + '_> {
+    Box::new(x.labels().map(|(span, text, primary)| {
+        if *primary {
+            LabeledSpan::new_primary_with_span(text.clone(), *span)
+        } else {
+            LabeledSpan::new_with_span(text.clone(), *span)
+        }
+    }))
+}
+
+impl Diagnostic for Elsewhere {
     fn severity(&self) -> Option<miette::Severity> {
         Some(miette::Severity::Advice)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        Some(&self.excerpt)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let s = self.related.span;
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            None,
-            (s.start, s.len()),
-        ))))
+        Some(excerpt_labels(&self.excerpt))
     }
 }
 
 impl fmt::Debug for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -135,27 +108,15 @@ impl Diagnostic for Shown<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.finding.help))
+        Some(Box::new(&self.help))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        Some(&self.excerpt)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let s = self.finding.span;
-        let here = self
-            .finding
-            .related
-            .iter()
-            .filter(|r| near(self.finding, r))
-            .map(|r| {
-                LabeledSpan::new_with_span(Some(r.message.clone()), (r.span.start, r.span.len()))
-            });
-        Some(Box::new(
-            std::iter::once(LabeledSpan::new_primary_with_span(None, (s.start, s.len())))
-                .chain(here),
-        ))
+        Some(excerpt_labels(&self.excerpt))
     }
 }
 
@@ -165,52 +126,83 @@ fn near(f: &Finding, r: &Related) -> bool {
     r.file == f.file && r.start.line.abs_diff(f.start.line) <= 6
 }
 
+/// The files of a report by name, with their line indexes built the first
+/// time a finding needs one.
+struct Texts<'r> {
+    report: &'r Report,
+    by_name: HashMap<&'r str, usize>,
+    lines: Vec<Option<LineIndex>>,
+}
+
+impl<'r> Texts<'r> {
+    fn new(report: &'r Report) -> Self {
+        Texts {
+            report,
+            by_name: report
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.path.as_str(), i))
+                .collect(),
+            lines: vec![None; report.files.len()],
+        }
+    }
+
+    /// The excerpt of file `i` around `labels`.
+    fn excerpt(&mut self, i: usize, labels: &[Label]) -> Excerpt {
+        let file = &self.report.files[i];
+        let text = file.text.as_deref().unwrap_or("");
+        let lines = self.lines[i].get_or_insert_with(|| LineIndex::new(text));
+        Excerpt::new(&file.path, text, lines, labels)
+    }
+}
+
 /// miette's graphical output, one block per finding, then the summary.
 pub fn pretty(report: &Report, style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false)
-        .with_urls(false);
+    let handler = handler(style);
+    let mut texts = Texts::new(report);
     let mut out = String::new();
-    for file in &report.files {
-        let text = file.text.as_deref().unwrap_or("");
+    for (i, file) in report.files.iter().enumerate() {
         for f in &file.findings {
-            let elsewhere = f
-                .related
-                .iter()
-                .filter(|r| !near(f, r))
-                .filter_map(|r| {
-                    let other = report.files.iter().find(|o| o.path == r.file)?;
-                    Some(Elsewhere {
-                        related: r,
-                        source: FileSource {
-                            name: &r.file,
-                            text: other.text.as_deref()?,
-                        },
-                    })
-                })
-                .collect();
+            let mut labels = vec![Label {
+                span: f.span,
+                text: None,
+                primary: true,
+            }];
+            labels.extend(f.related.iter().filter(|r| near(f, r)).map(|r| Label {
+                span: r.span,
+                text: Some(escape_controls(&r.message).into_owned()),
+                primary: false,
+            }));
             let shown = Shown {
                 finding: f,
-                source: FileSource {
-                    name: &f.file,
-                    text,
-                },
-                elsewhere,
+                message: escape_controls(&f.message).into_owned(),
+                help: escape_controls(&f.help).into_owned(),
+                excerpt: texts.excerpt(i, &labels),
             };
             let mut block = String::new();
             if handler.render_report(&mut block, &shown).is_err() {
                 block = format!("{}\n", compact_line(f));
             }
             // Related places elsewhere follow, each as a small block of its own.
-            for e in &shown.elsewhere {
+            for r in f.related.iter().filter(|r| !near(f, r)) {
+                let Some(&other) = texts.by_name.get(r.file.as_str()) else {
+                    continue;
+                };
+                if report.files[other].text.is_none() {
+                    continue;
+                }
+                let label = Label {
+                    span: r.span,
+                    text: None,
+                    primary: true,
+                };
+                let e = Elsewhere {
+                    message: escape_controls(&r.message).into_owned(),
+                    excerpt: texts.excerpt(other, &[label]),
+                };
                 let mut more = String::new();
-                if handler.render_report(&mut more, e).is_ok() {
+                if handler.render_report(&mut more, &e).is_ok() {
                     block.push_str(&more);
                 }
             }
@@ -221,7 +213,8 @@ pub fn pretty(report: &Report, style: Style) -> String {
     for u in &report.unreadable {
         out.push_str(&format!(
             "  × {}: could not be read: {}\n\n",
-            u.file, u.error
+            escape_controls(&u.file),
+            escape_controls(&u.error)
         ));
     }
     out.push_str(&report.summary());
@@ -229,10 +222,29 @@ pub fn pretty(report: &Report, style: Style) -> String {
     out
 }
 
+/// miette's handler for the pretty output.
+fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_urls(false)
+}
+
 fn compact_line(f: &Finding) -> String {
     format!(
         "{}:{}:{}: {}[{}/{}] {}",
-        f.file, f.start.line, f.start.column, f.severity, f.rule.code, f.rule.name, f.message
+        escape_controls(&f.file),
+        f.start.line,
+        f.start.column,
+        f.severity,
+        f.rule.code,
+        f.rule.name,
+        escape_controls(&f.message)
     )
 }
 
@@ -244,7 +256,11 @@ pub fn compact(report: &Report) -> String {
         out.push('\n');
     }
     for u in &report.unreadable {
-        out.push_str(&format!("{}: could not be read: {}\n", u.file, u.error));
+        out.push_str(&format!(
+            "{}: could not be read: {}\n",
+            escape_controls(&u.file),
+            escape_controls(&u.error)
+        ));
     }
     out.push_str(&report.summary());
     out.push('\n');
@@ -743,7 +759,11 @@ pub fn suppressed_lines(report: &Report) -> String {
                 crate::lint::SilencedBy::Acknowledge(r) => ("acknowledged", r),
                 crate::lint::SilencedBy::Comment(r) => ("ignored by comment", r),
             };
-            out.push_str(&format!("{} ({how}: {reason})\n", compact_line(&s.finding)));
+            out.push_str(&format!(
+                "{} ({how}: {})\n",
+                compact_line(&s.finding),
+                escape_controls(reason)
+            ));
         }
     }
     out
@@ -751,76 +771,66 @@ pub fn suppressed_lines(report: &Report) -> String {
 
 /// A configuration or pack error, drawn like a finding.
 pub fn config_error(e: &crate::config::ConfigError, style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false);
+    let handler = handler(style);
+    let excerpt = (!e.text.is_empty()).then(|| {
+        let lines = LineIndex::new(&e.text);
+        let label = Label {
+            span: e.span,
+            text: None,
+            primary: true,
+        };
+        Excerpt::new(&e.file, &e.text, &lines, &[label])
+    });
     let diag = ConfigDiagnostic {
-        e,
-        source: FileSource {
-            name: &e.file,
-            text: &e.text,
-        },
+        message: escape_controls(&crate::campaign::sentence(e.message.clone())).into_owned(),
+        help: escape_controls(&crate::campaign::sentence(e.help.clone())).into_owned(),
+        excerpt,
     };
     let mut out = String::new();
     if handler.render_report(&mut out, &diag).is_err() {
-        out = format!("{}\n", e);
+        out = format!("{}\n", escape_controls(&e.to_string()));
     }
     out
 }
 
-struct ConfigDiagnostic<'a> {
-    e: &'a crate::config::ConfigError,
-    source: FileSource<'a>,
+struct ConfigDiagnostic {
+    message: String,
+    help: String,
+    excerpt: Option<Excerpt>,
 }
 
-impl fmt::Debug for ConfigDiagnostic<'_> {
+impl fmt::Debug for ConfigDiagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.e.message)
+        f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for ConfigDiagnostic<'_> {
+impl fmt::Display for ConfigDiagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::campaign::sentence(self.e.message.clone()))
+        f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for ConfigDiagnostic<'_> {}
+impl std::error::Error for ConfigDiagnostic {}
 
-impl Diagnostic for ConfigDiagnostic<'_> {
+impl Diagnostic for ConfigDiagnostic {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         Some(Box::new("preflight::config"))
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        if self.e.help.is_empty() {
+        if self.help.is_empty() {
             None
         } else {
-            Some(Box::new(crate::campaign::sentence(self.e.help.clone())))
+            Some(Box::new(&self.help))
         }
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        if self.e.text.is_empty() {
-            None
-        } else {
-            Some(&self.source)
-        }
+        self.excerpt.as_ref().map(|x| x as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.e.text.is_empty() {
-            return None;
-        }
-        let s = self.e.span;
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            None,
-            (s.start, s.len()),
-        ))))
+        self.excerpt.as_ref().map(excerpt_labels)
     }
 }

@@ -113,9 +113,18 @@ impl<'a> CharToByte<'a> {
 
 /// Line starts of a text, for turning byte offsets into line and column.
 /// `\n`, `\r\n` and a lone `\r` each end a line.
+///
+/// Columns count characters. So that a column costs the same on a 10 MB
+/// one-line file as on a short line, text that is not pure ASCII keeps a
+/// checkpoint every [`LineIndex::STRIDE`] bytes: the number of characters
+/// before it. A column is then at most one stride of counting away.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `(byte, characters before it)` at the last character boundary at or
+    /// before every multiple of `STRIDE`; empty for ASCII text, where
+    /// characters are bytes.
+    checkpoints: Vec<(usize, usize)>,
 }
 
 /// A human position: 1-based line, 1-based column in characters.
@@ -126,6 +135,8 @@ pub struct LineCol {
 }
 
 impl LineIndex {
+    const STRIDE: usize = 256;
+
     pub fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
@@ -138,25 +149,113 @@ impl LineIndex {
             }
             i += 1;
         }
-        LineIndex { starts }
+        let mut checkpoints = Vec::new();
+        if !text.is_ascii() {
+            checkpoints.reserve(text.len() / Self::STRIDE + 1);
+            let mut chars = 0;
+            let mut at = 0;
+            for k in 0..=text.len() / Self::STRIDE {
+                let mut target = k * Self::STRIDE;
+                while !text.is_char_boundary(target) {
+                    target -= 1;
+                }
+                chars += text[at..target].chars().count();
+                at = target;
+                checkpoints.push((at, chars));
+            }
+        }
+        crate::work::add(text.len() / 64);
+        LineIndex {
+            starts,
+            checkpoints,
+        }
+    }
+
+    /// A byte offset clamped to the text and moved back to a character boundary.
+    fn boundary(text: &str, offset: usize) -> usize {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
+    /// The number of characters before byte `offset` (a character boundary).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return offset;
+        }
+        let (at, chars) = self.checkpoints[(offset / Self::STRIDE).min(self.checkpoints.len() - 1)];
+        crate::work::add(offset - at);
+        chars + text[at..offset].chars().count()
     }
 
     /// Position of byte `offset` (clamped to the text, and moved back to a
     /// character boundary if needed).
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = Self::boundary(text, offset);
         let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        let column = text[start..offset].chars().count() + 1;
+        let start = self.starts[line - 1].min(offset);
+        let column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
         LineCol { line, column }
     }
 
     /// Byte offset where 1-based `line` starts.
     pub fn line_start(&self, line: usize) -> Option<usize> {
         self.starts.get(line.checked_sub(1)?).copied()
+    }
+
+    /// The number of lines (a text that ends with a line break has an empty
+    /// last line).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The byte range of 1-based `line`, without its line break.
+    pub fn line_range(&self, text: &str, line: usize) -> Option<Range<usize>> {
+        let start = self.line_start(line)?;
+        let mut end = self.line_start(line + 1).unwrap_or(text.len());
+        let bytes = text.as_bytes();
+        if end > start && bytes.get(end - 1) == Some(&b'\n') {
+            end -= 1;
+        }
+        if end > start && bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        Some(start..end)
+    }
+
+    /// The byte offset of the character at 0-based character `column` of the
+    /// line that starts at byte `line_start`, clamped to `line_end`.
+    pub fn byte_at_column(
+        &self,
+        text: &str,
+        line_start: usize,
+        line_end: usize,
+        column: usize,
+    ) -> usize {
+        if self.checkpoints.is_empty() {
+            return (line_start + column).min(line_end);
+        }
+        let target = self.chars_before(text, line_start) + column;
+        // The last checkpoint at or before the target character.
+        let k = self.checkpoints.partition_point(|&(_, c)| c <= target);
+        let (mut at, mut chars) = self.checkpoints[k.saturating_sub(1)];
+        if at < line_start {
+            at = line_start;
+            chars = self.chars_before(text, line_start);
+        }
+        let mut steps = 0;
+        for (b, _) in text[at..line_end].char_indices() {
+            steps += 1;
+            if chars == target {
+                crate::work::add(steps);
+                return at + b;
+            }
+            chars += 1;
+        }
+        crate::work::add(steps);
+        line_end
     }
 }
 
@@ -208,5 +307,36 @@ mod tests {
         assert_eq!(li.line_col(t, e), LineCol { line: 4, column: 1 });
         // inside the emoji: moved back to its start
         assert_eq!(li.line_col(t, 6), LineCol { line: 2, column: 2 });
+        assert_eq!(li.line_range(t, 1), Some(0..1));
+        assert_eq!(li.line_range(t, 2), Some(3..9));
+        assert_eq!(li.line_count(), 4);
+    }
+
+    #[test]
+    fn columns_on_long_lines_agree_with_counting_and_cost_a_stride() {
+        let line: String = "aé🎉 ".repeat(5_000);
+        let t = format!("x\n{line}\ny");
+        let li = LineIndex::new(&t);
+        let start = li.line_start(2).unwrap();
+        for (n, (b, _)) in t[start..].char_indices().enumerate().step_by(997) {
+            let at = start + b;
+            assert_eq!(
+                li.line_col(&t, at),
+                LineCol {
+                    line: 2,
+                    column: n + 1
+                }
+            );
+            let end = li.line_range(&t, 2).unwrap().end;
+            assert_eq!(li.byte_at_column(&t, start, end, n), at);
+        }
+        // The work of one lookup does not grow with the line.
+        let cost = |t: &str| {
+            let li = LineIndex::new(t);
+            crate::work::count(|| li.line_col(t, t.len() - 1)).1
+        };
+        let long = format!("{line}{line}");
+        assert!(cost(&long) <= 2 * LineIndex::STRIDE as u64 + 8);
+        assert!(cost(&line) <= 2 * LineIndex::STRIDE as u64 + 8);
     }
 }

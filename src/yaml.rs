@@ -19,6 +19,9 @@ pub struct Budget {
     pub max_nodes: usize,
     /// Most YAML documents in one file.
     pub max_documents: usize,
+    /// Most bytes of text that aliases may copy into the tree: a large
+    /// anchored value repeated many times costs its size each time.
+    pub max_alias_bytes: usize,
 }
 
 impl Default for Budget {
@@ -27,6 +30,7 @@ impl Default for Budget {
             max_depth: 64,
             max_nodes: 250_000,
             max_documents: 1_000,
+            max_alias_bytes: 10_000_000,
         }
     }
 }
@@ -119,16 +123,19 @@ impl Node {
         }
     }
 
-    fn count(&self) -> usize {
+    /// The number of nodes and the bytes of text in this value.
+    fn size(&self) -> (usize, usize) {
         match &self.value {
-            Value::Scalar(_) => 1,
-            Value::Seq(items) => 1 + items.iter().map(Node::count).sum::<usize>(),
-            Value::Map(entries) => {
-                1 + entries
-                    .iter()
-                    .map(|e| e.key.count() + e.value.count())
-                    .sum::<usize>()
-            }
+            Value::Scalar(s) => (1, s.text.len()),
+            Value::Seq(items) => items.iter().fold((1, 0), |(n, b), i| {
+                let (n2, b2) = i.size();
+                (n + n2, b + b2)
+            }),
+            Value::Map(entries) => entries.iter().fold((1, 0), |(n, b), e| {
+                let (n1, b1) = e.key.size();
+                let (n2, b2) = e.value.size();
+                (n + n1 + n2, b + b1 + b2)
+            }),
         }
     }
 }
@@ -144,9 +151,15 @@ fn is_bool(s: &str) -> bool {
 /// Says a YAML reader's error in words a marketer can act on, keeping the
 /// reader's own words for whoever debugs it.
 fn plain_message(raw: &str) -> String {
+    let has_word = |w: &str| {
+        raw.split(|c: char| !c.is_alphanumeric())
+            .any(|x| x.eq_ignore_ascii_case(w))
+    };
     let plain = if raw.contains("recursion limit") {
         return "values are nested too deeply for the YAML reader".to_string();
-    } else if raw.contains("tab") {
+    } else if raw.contains("unprintable") {
+        "a character that cannot be printed (a control character) is written here; YAML allows only printable text, so delete it"
+    } else if has_word("tab") || has_word("tabs") {
         "a tab is used for indentation here; YAML indents with spaces only"
     } else if raw.contains("flow sequence") || raw == "misplaced bracket" {
         "a list written with `[` is not closed with `]`, or its items are missing a comma"
@@ -174,6 +187,46 @@ fn plain_message(raw: &str) -> String {
         return raw.to_string();
     };
     format!("{plain} (the YAML reader says: {raw})")
+}
+
+/// The first escape YAML does not know in the double-quoted scalar that
+/// starts at or before byte `at` (the reader points at the opening quote).
+fn bad_escape(text: &str, base: usize, at: usize) -> Option<Span> {
+    let local = at.checked_sub(base)?;
+    let bytes = text.as_bytes();
+    let open = text
+        .get(..=local.min(text.len().saturating_sub(1)))?
+        .rfind('"')?;
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => return None,
+            b'\\' => {
+                let next = text.get(i + 1..)?.chars().next()?;
+                let hex = match next {
+                    'x' => 2,
+                    'u' => 4,
+                    'U' => 8,
+                    '0' | 'a' | 'b' | 't' | '\t' | 'n' | 'v' | 'f' | 'r' | 'e' | ' ' | '"'
+                    | '/' | '\\' | 'N' | '_' | 'L' | 'P' | '\n' | '\r' => 0,
+                    _ => {
+                        return Some(Span::new(base + i, base + i + 1 + next.len_utf8()));
+                    }
+                };
+                let digits = text.get(i + 2..i + 2 + hex);
+                if hex > 0 && !digits.is_some_and(|d| d.bytes().all(|b| b.is_ascii_hexdigit())) {
+                    let end = (i + 2..=(i + 2 + hex).min(text.len()))
+                        .rev()
+                        .find(|e| text.is_char_boundary(*e))
+                        .unwrap_or(i + 2);
+                    return Some(Span::new(base + i, base + end));
+                }
+                i += 1 + next.len_utf8() + hex;
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -244,9 +297,10 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
     let mut parser = Parser::new_from_str(text);
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    let mut anchors: HashMap<usize, (Node, usize, usize)> = HashMap::new();
     let mut aliases: Vec<AliasUse> = Vec::new();
     let mut nodes = 0usize;
+    let mut alias_bytes = 0usize;
     let mut root: Option<Node> = None;
 
     let over = |what: String, at: Span| YamlError {
@@ -260,11 +314,29 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
             Ok(x) => x,
             Err(e) => {
                 let at = conv.byte(e.marker().index());
-                let message = plain_message(e.info());
+                let mut message = plain_message(e.info());
+                let mut span = Span::new(at, at);
+                if e.info().contains("escape") || e.info().contains("hexadecimal") {
+                    if let Some(bad) = bad_escape(source_text, base, at) {
+                        span = bad;
+                    }
+                } else if e.info().contains("unprintable") {
+                    if let Some(c) = source_text
+                        .get(at.saturating_sub(base)..)
+                        .and_then(|t| t.chars().next())
+                    {
+                        message = format!(
+                            "the character U+{:04X} cannot be printed; YAML allows only printable text, so delete it (the YAML reader says: {})",
+                            c as u32,
+                            e.info()
+                        );
+                        span = Span::new(at, at + c.len_utf8());
+                    }
+                }
                 return Err(YamlError {
                     limit: e.info().contains("recursion limit"),
                     message,
-                    span: Span::new(at, at),
+                    span,
                 });
             }
         };
@@ -295,8 +367,18 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
                 None
             }
             Event::Alias(id) => match anchors.get(&id) {
-                Some((node, size)) => {
+                Some((node, size, bytes)) => {
                     nodes += size;
+                    alias_bytes += bytes;
+                    if alias_bytes > budget.max_alias_bytes {
+                        return Err(over(
+                            format!(
+                                "the aliases (`*name`) in this file repeat more than {} of text; aliases that repeat large values can grow without bound",
+                                crate::lint::size_phrase(budget.max_alias_bytes as u64)
+                            ),
+                            sp,
+                        ));
+                    }
                     if nodes > budget.max_nodes {
                         return Err(over(
                             format!(
@@ -314,7 +396,13 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
                     n.span = sp;
                     Some((n, 0))
                 }
-                None => return Err(over("this alias refers to an unknown anchor".into(), sp)),
+                None => {
+                    return Err(YamlError {
+                        message: plain_message("found unknown anchor"),
+                        span: sp,
+                        limit: false,
+                    })
+                }
             },
             Event::Scalar(text, style, anchor, _tag) => {
                 // The value starts after its anchor (`&name`) and tag (`!x`),
@@ -421,8 +509,8 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
                 ));
             }
             if anchor > 0 {
-                let size = node.count();
-                anchors.insert(anchor, (node.clone(), size));
+                let (size, bytes) = node.size();
+                anchors.insert(anchor, (node.clone(), size, bytes));
             }
             match stack.last_mut() {
                 None => root = Some(node),
@@ -530,6 +618,47 @@ mod tests {
     }
 
     #[test]
+    fn errors_point_at_the_character_at_fault() {
+        // An unknown escape: at `\q`, not at the opening quote.
+        let t = "a: \"🎉 \\q\"\n";
+        let e = parse(t, 0, Budget::default()).unwrap_err();
+        assert_eq!(&t[e.span.range()], "\\q", "{e:?}");
+        assert!(e.message.contains("escape"), "{e:?}");
+        let t = "a: \"ok \\n then \\u00zz\"\n";
+        let e = parse(t, 0, Budget::default()).unwrap_err();
+        assert_eq!(&t[e.span.range()], "\\u00zz", "{e:?}");
+        // A control character is named as one, not as a tab.
+        let t = "a: red\u{0}\n";
+        let e = parse(t, 0, Budget::default()).unwrap_err();
+        assert!(
+            e.message.contains("U+0000") && !e.message.contains("a tab"),
+            "{e:?}"
+        );
+        assert_eq!(&t[e.span.range()], "\u{0}");
+        // A tab is still a tab.
+        let e = parse("a:\n\tb: 1\n", 0, Budget::default()).unwrap_err();
+        assert!(e.message.contains("tab is used"), "{e:?}");
+        // An alias to an anchor that does not exist is not a size limit.
+        let e = parse("a: *nowhere\n", 0, Budget::default()).unwrap_err();
+        assert!(!e.limit && e.message.contains("not defined"), "{e:?}");
+    }
+
+    #[test]
+    fn aliases_of_a_large_value_hit_the_byte_budget() {
+        let big = "x".repeat(100_000);
+        let mut t = format!("a: &big \"{big}\"\nl:\n");
+        for _ in 0..200 {
+            t.push_str("  - *big\n");
+        }
+        let e = parse(&t, 0, Budget::default()).unwrap_err();
+        assert!(e.limit && e.message.contains("10.0 MB"), "{e:?}");
+        assert!(t[e.span.range()].starts_with("*big"), "{e:?}");
+        // A few repeats are fine.
+        let t = format!("a: &big \"{big}\"\nb: *big\nc: *big\n");
+        assert!(parse(&t, 0, Budget::default()).is_ok());
+    }
+
+    #[test]
     fn alias_bomb_hits_the_node_budget() {
         let mut t = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..12 {
@@ -572,49 +701,126 @@ mod tests {
 /// breaks and escapes that the value does not contain are stepped over. A
 /// character the alignment cannot place lands on the nearest position, so the
 /// result always lies inside the scalar's span.
+///
+/// One call walks the value from its start; for many words in one long
+/// scalar, build a [`Locator`] once (as the rules' context does).
 pub fn locate_in_scalar(file: &str, node: &Node, range: std::ops::Range<usize>) -> Span {
-    let Value::Scalar(scalar) = &node.value else {
-        return node.span;
-    };
-    let value = scalar.text.as_str();
-    let raw_start = node.span.start.min(file.len());
-    let raw_end = node.span.end.min(file.len()).max(raw_start);
-    let raw = &file[raw_start..raw_end];
-    if raw == value {
-        return Span::new(
-            raw_start + range.start,
-            raw_start + range.end.min(value.len()),
-        );
+    match Alignment::new(file, node) {
+        Some(a) => a.locate(&[], range),
+        None => node.span,
     }
-    let raw_b = raw.as_bytes();
-    let mut ri = match scalar.style {
-        Style::SingleQuoted | Style::DoubleQuoted => 1,
-        // The parser's span of a block scalar starts at its content; skip
-        // the `|`/`>` header line only if it is included.
-        Style::Literal | Style::Folded if raw.starts_with(['|', '>']) => {
-            raw.find('\n').map(|i| i + 1).unwrap_or(raw.len())
+}
+
+/// The alignment of a scalar's value with its source, with the walker's
+/// state saved every [`Locator::STRIDE`] characters so that each lookup
+/// resumes near its word instead of walking from the start.
+#[derive(Debug, Clone, Default)]
+pub struct Locator {
+    /// `(value byte, source byte)` before every `STRIDE`-th character.
+    checkpoints: Vec<(usize, usize)>,
+}
+
+impl Locator {
+    const STRIDE: usize = 64;
+
+    /// Walks the whole value once.
+    pub fn new(file: &str, node: &Node) -> Locator {
+        let Some(a) = Alignment::new(file, node) else {
+            return Locator::default();
+        };
+        if a.identity {
+            return Locator::default();
         }
-        Style::Literal | Style::Folded => 0,
-        Style::Plain => 0,
-    };
-    let quote = match scalar.style {
-        Style::SingleQuoted => Some(b'\''),
-        _ => None,
-    };
-    let mut start = None;
-    let mut end = ri;
-    for (vi, ch) in value.char_indices() {
-        if vi >= range.end {
-            break;
+        let mut checkpoints = Vec::with_capacity(a.value.len() / Self::STRIDE + 1);
+        let mut ri = a.first;
+        for (n, (vi, ch)) in a.value.char_indices().enumerate() {
+            if n % Self::STRIDE == 0 {
+                checkpoints.push((vi, ri));
+            }
+            ri = a.step(ch, ri).1;
         }
-        let at;
-        loop {
+        crate::work::add(a.value.len());
+        Locator { checkpoints }
+    }
+
+    /// [`locate_in_scalar`], resuming from the nearest saved state.
+    pub fn locate(&self, file: &str, node: &Node, range: std::ops::Range<usize>) -> Span {
+        match Alignment::new(file, node) {
+            Some(a) => a.locate(&self.checkpoints, range),
+            None => node.span,
+        }
+    }
+}
+
+/// Whether `bytes` start with an escaped high surrogate followed by an
+/// escaped low one: `\ud83d\ude00`.
+fn is_surrogate_pair(bytes: &[u8]) -> bool {
+    let unit = |b: &[u8]| -> Option<u16> {
+        if b.len() < 6 || b[0] != b'\\' || b[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&b[2..6]).ok()?, 16).ok()
+    };
+    matches!(
+        (unit(bytes), bytes.get(6..).and_then(unit)),
+        (Some(0xD800..=0xDBFF), Some(0xDC00..=0xDFFF))
+    )
+}
+
+/// A scalar's value and its source text, for aligning the two.
+struct Alignment<'f> {
+    value: &'f str,
+    raw: &'f str,
+    raw_start: usize,
+    style: Style,
+    /// The value is written as it is (a plain one-line scalar).
+    identity: bool,
+    /// Where the value's first character is looked for in the source.
+    first: usize,
+}
+
+impl<'f> Alignment<'f> {
+    fn new(file: &'f str, node: &'f Node) -> Option<Alignment<'f>> {
+        let Value::Scalar(scalar) = &node.value else {
+            return None;
+        };
+        let value = scalar.text.as_str();
+        let raw_start = node.span.start.min(file.len());
+        let raw_end = node.span.end.min(file.len()).max(raw_start);
+        let raw = file.get(raw_start..raw_end)?;
+        let first = match scalar.style {
+            Style::SingleQuoted | Style::DoubleQuoted => 1,
+            // The parser's span of a block scalar starts at its content; skip
+            // the `|`/`>` header line only if it is included.
+            Style::Literal | Style::Folded if raw.starts_with(['|', '>']) => {
+                raw.find('\n').map(|i| i + 1).unwrap_or(raw.len())
+            }
+            Style::Literal | Style::Folded | Style::Plain => 0,
+        };
+        Some(Alignment {
+            value,
+            raw,
+            raw_start,
+            style: scalar.style,
+            identity: raw == value,
+            first: first.min(raw.len()),
+        })
+    }
+
+    /// Places the value character `ch`, looked for from source byte `ri`:
+    /// where it sits, and where the next one is looked for.
+    fn step(&self, ch: char, mut ri: usize) -> (usize, usize) {
+        let raw = self.raw;
+        let raw_b = raw.as_bytes();
+        let quote = (self.style == Style::SingleQuoted).then_some('\'');
+        let mut steps = 0;
+        let placed = loop {
+            steps += 1;
             if ri >= raw.len() {
-                at = raw.len();
-                break;
+                break (raw.len(), raw.len());
             }
             let rc = raw[ri..].chars().next().unwrap_or(' ');
-            if scalar.style == Style::DoubleQuoted && rc == '\\' {
+            if self.style == Style::DoubleQuoted && rc == '\\' {
                 let next = raw_b.get(ri + 1).copied().unwrap_or(b' ');
                 if next == b'\n' || next == b'\r' {
                     ri += 1;
@@ -623,9 +829,12 @@ pub fn locate_in_scalar(file: &str, node: &Node, range: std::ops::Range<usize>) 
                     }
                     continue;
                 }
-                at = ri;
+                let at = ri;
                 ri += match next {
                     b'x' => 4,
+                    // A UTF-16 surrogate pair (`\ud83d\ude00`, as JSON
+                    // writers escape an emoji) is one character.
+                    b'u' if is_surrogate_pair(&raw_b[ri..]) => 12,
                     b'u' => 6,
                     b'U' => 10,
                     _ => 2,
@@ -634,29 +843,53 @@ pub fn locate_in_scalar(file: &str, node: &Node, range: std::ops::Range<usize>) 
                 while !raw.is_char_boundary(ri) {
                     ri += 1;
                 }
-                break;
+                break (at, ri);
             }
             if rc == ch {
-                at = ri;
-                ri += rc.len_utf8();
-                break;
+                break (ri, ri + rc.len_utf8());
             }
-            let skippable = rc.is_whitespace() || Some(rc as u32) == quote.map(u32::from);
-            if skippable {
+            if rc.is_whitespace() || Some(rc) == quote {
                 ri += rc.len_utf8();
                 continue;
             }
-            at = ri;
-            break;
-        }
-        if vi >= range.start && start.is_none() {
-            start = Some(at);
-        }
-        end = ri.max(at);
+            break (ri, ri);
+        };
+        crate::work::add(steps);
+        placed
     }
-    let s = start.unwrap_or(end).min(raw.len());
-    let e = end.max(s).min(raw.len());
-    Span::new(raw_start + s, raw_start + e)
+
+    /// The source span of value bytes `range`, walking from the last saved
+    /// state at or before its start.
+    fn locate(&self, checkpoints: &[(usize, usize)], range: std::ops::Range<usize>) -> Span {
+        if self.identity {
+            return Span::new(
+                self.raw_start + range.start.min(self.value.len()),
+                self.raw_start + range.end.min(self.value.len()),
+            );
+        }
+        let k = checkpoints.partition_point(|&(v, _)| v <= range.start);
+        let (from, mut ri) = match k {
+            0 => (0, self.first),
+            _ => checkpoints[k - 1],
+        };
+        let mut start = None;
+        let mut end = ri;
+        for (vi, ch) in self.value[from..].char_indices() {
+            let vi = from + vi;
+            if vi >= range.end {
+                break;
+            }
+            let (at, next) = self.step(ch, ri);
+            ri = next;
+            if vi >= range.start && start.is_none() {
+                start = Some(at);
+            }
+            end = ri.max(at);
+        }
+        let s = start.unwrap_or(end).min(self.raw.len());
+        let e = end.max(s).min(self.raw.len());
+        Span::new(self.raw_start + s, self.raw_start + e)
+    }
 }
 
 #[cfg(test)]
@@ -686,6 +919,7 @@ mod locate_tests {
             "body",
             "Father's Day",
         );
+
         check(
             "body: |\n  Hello\n  Happy Father's Day\n",
             "body",
@@ -705,6 +939,55 @@ mod locate_tests {
             "body: plain text\n  continued Father's Day\n",
             "body",
             "Father's Day",
+        );
+    }
+
+    #[test]
+    fn a_locator_gives_the_same_spans_as_walking_from_the_start() {
+        let file = format!(
+            "body: \"{}\"\n",
+            (0..400)
+                .map(|i| format!("w{i} caf\\u00e9 \\\"q\\\" 🎉\\n"))
+                .collect::<String>()
+        );
+        let docs = parse(&file, 0, Budget::default()).unwrap();
+        let node = &docs[0].root.get("body").unwrap().value;
+        let value = node.as_str().unwrap();
+        let locator = Locator::new(&file, node);
+        for (i, _) in value.char_indices().step_by(7) {
+            let end = (i + 5).min(value.len());
+            let end = (end..=value.len())
+                .find(|e| value.is_char_boundary(*e))
+                .unwrap();
+            assert_eq!(
+                locator.locate(&file, node, i..end),
+                locate_in_scalar(&file, node, i..end),
+                "at {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn many_words_in_one_long_scalar_cost_linear_work() {
+        // Every word of an escaped one-line body located: twice the body,
+        // at most twice the steps.
+        let steps = |n: usize| {
+            let file = format!("body: \"{}\"\n", "Hi {{ name }}, caf\\u00e9 ".repeat(n));
+            let docs = parse(&file, 0, Budget::default()).unwrap();
+            let node = &docs[0].root.get("body").unwrap().value;
+            let value = node.as_str().unwrap().to_string();
+            crate::work::count(|| {
+                let locator = Locator::new(&file, node);
+                for (i, _) in value.match_indices("name") {
+                    locator.locate(&file, node, i..i + 4);
+                }
+            })
+            .1
+        };
+        let (small, large) = (steps(2_000), steps(4_000));
+        assert!(
+            crate::work::at_most_doubled(small, large, 1_000),
+            "{small} {large}"
         );
     }
 }
