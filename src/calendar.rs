@@ -241,7 +241,16 @@ fn strip_offset(s: &str) -> Option<&str> {
                 .bytes()
                 .filter(|b| *b != b':')
                 .all(|b| b.is_ascii_digit());
-        return ok.then_some(&s[..i]);
+        // Real offsets run from -12:00 to +14:00, in whole minutes.
+        let digits: String = off.chars().filter(char::is_ascii_digit).collect();
+        let hours: u32 = digits.get(..2).and_then(|h| h.parse().ok()).unwrap_or(99);
+        let minutes: u32 = digits
+            .get(2..)
+            .filter(|m| !m.is_empty())
+            .map_or(Some(0), |m| m.parse().ok())
+            .unwrap_or(99);
+        let real = hours <= 14 && minutes < 60 && (hours < 14 || minutes == 0);
+        return (ok && real).then_some(&s[..i]);
     }
     Some(s)
 }

@@ -447,6 +447,8 @@ pub struct Problem {
     pub help: String,
     /// Another place that explains it (the first of two repeated keys).
     pub related: Option<(Span, String)>,
+    /// A severity other than the rule's own, for a milder case.
+    pub severity: Option<crate::diagnostic::Severity>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -516,6 +518,7 @@ impl<'p> Loader<'p> {
             message: sentence(message.into()),
             help: sentence(help.into()),
             related: None,
+            severity: None,
         });
     }
 
@@ -562,6 +565,7 @@ impl<'p> Loader<'p> {
                     )),
                     help: sentence(help),
                     related: None,
+                    severity: None,
                 });
                 continue;
             }
@@ -574,6 +578,7 @@ impl<'p> Loader<'p> {
                     )),
                     help: sentence(format!("keep one `{key}` and merge the two values into it")),
                     related: Some((first.key.span, "first written here".into())),
+                    severity: None,
                 });
                 continue;
             }
@@ -659,6 +664,21 @@ impl<'p> Loader<'p> {
         )
     }
 
+    /// A duration that must be longer than zero (a window, a period).
+    fn positive_duration(&mut self, node: &Node, what: &str) -> Option<Spanned<Duration>> {
+        let d = self.duration(node, what)?;
+        if d.value.minutes > 0 {
+            return Some(d);
+        }
+        let what = field_name(what);
+        self.invalid(
+            d.span,
+            format!("{what} is zero, which is no length of time at all"),
+            "write how long, such as `7d`",
+        );
+        None
+    }
+
     fn list<'a>(&mut self, node: &'a Node, what: &str, example: &str) -> &'a [Node] {
         let what = &field_name(what);
         match node.as_seq() {
@@ -720,7 +740,22 @@ impl<'p> Loader<'p> {
                 "channels" => {
                     for ch in self.texts(v, "channels", "channels: [email, push]") {
                         match Channel::parse(ch.value) {
-                            Some(k) => c.channels.push(Spanned::new(k, ch.span)),
+                            Some(k) => {
+                                if let Some(first) = c.channels.iter().find(|x| x.value == k) {
+                                    self.problems.push(Problem {
+                                        rule: &DUPLICATE_KEY,
+                                        span: ch.span,
+                                        message: sentence(format!(
+                                            "`{k}` is listed twice in `channels`; it is one channel, sent once"
+                                        )),
+                                        help: sentence(format!("remove the second `{k}`")),
+                                        related: Some((first.span, "first listed here".into())),
+                                        severity: Some(crate::diagnostic::Severity::Warning),
+                                    });
+                                    continue;
+                                }
+                                c.channels.push(Spanned::new(k, ch.span))
+                            }
                             None => {
                                 let names = Channel::ALL.map(Channel::as_str);
                                 let hint = did_you_mean(ch.value, names.iter().copied())
@@ -1003,7 +1038,7 @@ impl<'p> Loader<'p> {
             for (key, e) in self.fields(node, EVENT_KEYS, &place) {
                 match key {
                     "event" => name = self.text(&e.value, "event"),
-                    "within" => within = self.duration(&e.value, "within"),
+                    "within" => within = self.positive_duration(&e.value, "within"),
                     "min_count" => {
                         min_count = self.count(&e.value, "min_count");
                         if let Some(m) = min_count.filter(|m| m.value == 0) {
@@ -1062,7 +1097,7 @@ impl<'p> Loader<'p> {
                         self.texts(&e.value, "provides", "provides: [first_name, order_placed]")
                 }
                 "refreshed_at" => ds.refreshed_at = self.when(&e.value, "refreshed_at"),
-                "max_age" => ds.max_age = self.duration(&e.value, "max_age"),
+                "max_age" => ds.max_age = self.positive_duration(&e.value, "max_age"),
                 "coverage" => coverage = Some(&e.value),
                 _ => unreachable!(),
             }
@@ -1113,7 +1148,7 @@ impl<'p> Loader<'p> {
                         );
                     }
                 }
-                "per" => f.per = self.duration(&e.value, "per"),
+                "per" => f.per = self.positive_duration(&e.value, "per"),
                 _ => unreachable!(),
             }
         }
@@ -1140,7 +1175,7 @@ impl<'p> Loader<'p> {
         for (key, e) in self.fields(&entry.value, RETARGETING_KEYS, "retargeting") {
             match key {
                 "delay" => r.delay = self.duration(&e.value, "delay"),
-                "window" => r.window = self.duration(&e.value, "window"),
+                "window" => r.window = self.positive_duration(&e.value, "window"),
                 _ => unreachable!(),
             }
         }

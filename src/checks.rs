@@ -161,18 +161,49 @@ pub struct Lexicon {
     each_ascii: Vec<OnceLock<Regex>>,
 }
 
+/// An entry's patterns as one alternation.
+fn alternation(patterns: &[String]) -> String {
+    patterns
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// The whole-word regex of an alternation: no letter, digit or `_` glued on
+/// either side.
+fn whole_words(alternation: &str) -> String {
+    format!(r"\b{{start-half}}(?:{alternation})\b{{end-half}}")
+}
+
+/// Compiles every form patterns take when they are matched: the widened
+/// candidate form, the exact whole-word form for any text, and its form for
+/// ASCII text. A pack that passes this never fails to compile mid-run.
+fn every_form_compiles(patterns: &[String]) -> Result<(), String> {
+    let alts = alternation(patterns);
+    let exact = whole_words(&alts);
+    for (form, source) in [
+        ("text that is not plain ASCII", exact.clone()),
+        ("plain ASCII text", for_ascii(&exact)),
+        ("finding candidates", format!("(?:{})", widened(&alts))),
+    ] {
+        RegexBuilder::new(&source)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| {
+                let why = match e {
+                    regex::Error::CompiledTooBig(_) => "it is too large once compiled (a repeated `\\w` or `.` stands for thousands of characters; write it shorter, or with `+` or `*` instead of a count)".to_string(),
+                    other => other.to_string(),
+                };
+                format!("the pattern cannot be compiled for {form}: {why}")
+            })?;
+    }
+    Ok(())
+}
+
 impl Lexicon {
     fn build(entries: Vec<Entry>) -> Result<Lexicon, String> {
-        let alternations: Vec<String> = entries
-            .iter()
-            .map(|e| {
-                e.patterns
-                    .iter()
-                    .map(|p| format!("(?:{p})"))
-                    .collect::<Vec<_>>()
-                    .join("|")
-            })
-            .collect();
+        let alternations: Vec<String> = entries.iter().map(|e| alternation(&e.patterns)).collect();
         // The set finds candidate entries in one pass. It has no word
         // boundaries: Unicode `\b` makes the regex engines fall back to their
         // slowest matcher on any non-ASCII text (a curly quote, an emoji), and
@@ -184,11 +215,7 @@ impl Lexicon {
             .collect();
         let each = alternations.iter().map(|_| OnceLock::new()).collect();
         let each_ascii = alternations.iter().map(|_| OnceLock::new()).collect();
-        let sources = alternations
-            .iter()
-            // Whole words only: no letter, digit or `_` glued on either side.
-            .map(|alts| format!(r"\b{{start-half}}(?:{alts})\b{{end-half}}"))
-            .collect();
+        let sources = alternations.iter().map(|alts| whole_words(alts)).collect();
         Ok(Lexicon {
             entries,
             set: OnceLock::new(),
@@ -220,11 +247,13 @@ impl Lexicon {
         let _ = self.set.set(set);
         // Each entry's regex is compiled on first use, for ASCII text in its
         // ASCII form: check that form here too, so a pack never fails mid-run.
-        for source in &self.sources {
-            RegexBuilder::new(&for_ascii(source))
-                .case_insensitive(true)
-                .build()
-                .map_err(|e| e.to_string())?;
+        for (entry, source) in self.entries.iter().zip(&self.sources) {
+            for form in [source.clone(), for_ascii(source)] {
+                RegexBuilder::new(&form)
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| format!("entry `{}`: {e}", entry.id))?;
+            }
         }
         Ok(())
     }
@@ -586,8 +615,15 @@ fn parse_entry(
             .ok_or_else(|| err(p.span, "a pattern is text".into()))?;
         if validate {
             compile(p, s)?;
+            every_form_compiles(std::slice::from_ref(&s.to_string()))
+                .map_err(|m| err(p.span, m))?;
         }
         patterns.push(s.to_string());
+    }
+    if validate {
+        // The entry's patterns are also matched together, as one regex.
+        every_form_compiles(&patterns)
+            .map_err(|m| err(pnode.span, format!("{m} (with the entry's other patterns)")))?;
     }
     let except = match map.iter().find(|e| e.key.as_str() == Some("except")) {
         None => None,
@@ -879,6 +915,21 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message.contains("no `category`"));
+    }
+
+    #[test]
+    fn a_pattern_too_large_for_non_ascii_text_is_refused_at_the_pattern() {
+        // `\w{201}` compiles for ASCII text and as a candidate, but its
+        // Unicode form is over the size limit: refuse it when the pack is
+        // read, at the pattern, instead of failing on the first accented word.
+        let text = "pack: x\nkind: topic\nentries:\n  - id: a\n    category: c\n    message: m.\n    patterns: ['\\w{200}', '\\w{201}']\n";
+        let e = parse_pack("p.yaml", text).unwrap_err();
+        assert!(e.message.contains("not plain ASCII"), "{}", e.message);
+        assert_eq!(&text[e.span.range()], "['\\w{200}', '\\w{201}']");
+        // One pattern too large alone is located at that pattern.
+        let text = text.replace("'\\w{200}', '\\w{201}'", "'ok', '\\w{900}'");
+        let e = parse_pack("p.yaml", &text).unwrap_err();
+        assert_eq!(&text[e.span.range()], "'\\w{900}'", "{e:?}");
     }
 
     #[test]

@@ -29,6 +29,18 @@ use crate::source::Span;
 use crate::suggest::did_you_mean;
 use crate::yaml::{self, Budget, Node};
 
+/// The largest configuration or pack read, in bytes.
+const MAX_SIZE: u64 = 1_000_000;
+
+/// How a configuration file was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    /// Named with `--config`.
+    Named,
+    /// Found by walking up from a checked file.
+    Discovered,
+}
+
 /// The names a configuration file may have, in order of preference.
 pub const FILE_NAMES: [&str; 2] = ["preflight.yaml", ".preflight.yaml"];
 
@@ -115,15 +127,55 @@ impl Config {
             && !self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
     }
 
-    /// Reads a configuration file.
+    /// Reads a configuration file named with `--config`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        Config::load_as(path, Found::Named)
+    }
+
+    /// Reads a configuration file found by walking up from a checked file.
+    /// A file found this way is part of the repository being checked, so
+    /// it must be a regular file inside that repository: a committed
+    /// `preflight.yaml` that links to `/proc/self/environ` is refused, not read.
+    pub fn load_found(path: &Path) -> Result<Config, ConfigError> {
+        Config::load_as(path, Found::Discovered)
+    }
+
+    fn load_as(path: &Path, found: Found) -> Result<Config, ConfigError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let fail = |message: String| {
+            ConfigError {
             file: name.clone(),
             text: String::new(),
             span: Span::default(),
-            message: format!("the configuration could not be read: {e}"),
-            help: "check the path given to --config, or the file's permissions".into(),
+            message,
+            help: match found {
+                Found::Named => "check the path given to --config, or the file's permissions".into(),
+                Found::Discovered => format!(
+                    "preflight found {name} above the checked files; fix it, remove it, or choose another configuration with --config (or none with --isolated)"
+                ),
+            },
+        }
+        };
+        if found == Found::Discovered {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            let root = crate::reading::root_for(&dir.join("x"));
+            if let (Some(root), Ok(target)) = (root, std::fs::canonicalize(path)) {
+                if !target.starts_with(&root) {
+                    return Err(fail(format!(
+                        "the configuration {name} is a symbolic link to {}, outside the repository ({}), so it was not read",
+                        target.display(),
+                        root.display()
+                    )));
+                }
+            }
+        }
+        let bytes = crate::reading::read_limited(path, MAX_SIZE)
+            .map_err(|e| fail(format!("the configuration {name} could not be read: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            fail(format!(
+                "the configuration {name} is not UTF-8 text (byte {} cannot be read)",
+                e.utf8_error().valid_up_to()
+            ))
         })?;
         Config::parse(path, &text)
     }
@@ -139,19 +191,43 @@ impl Config {
             help,
         };
         let docs = yaml::parse(text, 0, Budget::default()).map_err(|e| {
-            err(
-                e.span,
-                format!("the configuration is not valid YAML: {}", e.message),
-                "fix the YAML here or just above".into(),
-            )
+            if e.limit {
+                err(
+                    e.span,
+                    format!("the configuration is too large to read: {}", e.message),
+                    "a configuration is small: remove the aliases (`*name`) that repeat large values".into(),
+                )
+            } else {
+                err(
+                    e.span,
+                    format!("the configuration is not valid YAML: {}", e.message),
+                    "fix the YAML here or just above".into(),
+                )
+            }
         })?;
         let mut cfg = Config {
             file: Some(path.to_path_buf()),
             ..Config::default()
         };
+        if let Some(second) = docs.iter().skip(1).find(|d| !d.root.is_null()) {
+            return Err(err(
+                Span::new(second.root.span.start, second.root.span.start),
+                "the configuration holds a second YAML document (after a `---` line), which would be ignored".into(),
+                "keep one document: merge its settings into the first, and remove the `---` line".into(),
+            ));
+        }
         let Some(root) = docs.first().map(|d| &d.root).filter(|r| !r.is_null()) else {
             return Ok(cfg);
         };
+        if let Some((first, again)) = yaml::first_repeated_key(root) {
+            let key = again.as_str().unwrap_or("");
+            let line = text[..first.start.min(text.len())].matches('\n').count() + 1;
+            return Err(err(
+                again.span,
+                format!("`{key}` appears twice in the configuration (first on line {line}); only one of them would be used"),
+                format!("merge the two `{key}` entries into one"),
+            ));
+        }
         let entries = root.as_map().ok_or_else(|| {
             err(
                 root.span,
@@ -170,23 +246,7 @@ impl Config {
                 "rules" => read_rules(&e.value, &mut cfg, &err)?,
                 "packs" => {
                     for p in strings(&e.value, "packs", &err)? {
-                        let at = base.join(p.0);
-                        let shown = at.display().to_string();
-                        let pack_text = std::fs::read_to_string(&at).map_err(|io| {
-                            err(
-                                p.1,
-                                format!("the pack `{}` could not be read: {io}", p.0),
-                                "paths in `packs` are relative to the configuration file".into(),
-                            )
-                        })?;
-                        let pack = parse_pack(&shown, &pack_text).map_err(|pe| ConfigError {
-                            file: shown.clone(),
-                            text: pack_text.clone(),
-                            span: pe.span,
-                            message: format!("this pack cannot be used: {}", pe.message),
-                            help: "a pack has `pack`, `kind` and `entries` (each with `id`, `category`, `message` and `patterns`), as in preflight's own `checks/`".into(),
-                        })?;
-                        packs.push((pack, p.1));
+                        packs.push((read_pack_file(path, base, p.0, p.1, &err)?, p.1));
                     }
                 }
                 "include" | "exclude" => {
@@ -247,6 +307,73 @@ impl Config {
 }
 
 type Err<'e> = dyn Fn(Span, String, String) -> ConfigError + 'e;
+
+/// Reads and parses one pack a configuration names. A pack must be a
+/// regular file inside the configuration's repository; its text is quoted
+/// in an error only when it is a pack at all (a YAML mapping with `pack` or
+/// `kind`), so that naming another file (`/etc/shadow`) never prints it.
+fn read_pack_file(
+    config: &Path,
+    base: &Path,
+    name: &str,
+    at: Span,
+    err: &Err,
+) -> Result<crate::checks::Pack, ConfigError> {
+    let file = base.join(name);
+    let shown = file.display().to_string();
+    let unreadable = |why: String| {
+        err(
+            at,
+            format!("the pack `{name}` could not be read: {why}"),
+            "paths in `packs` are relative to the configuration file".into(),
+        )
+    };
+    if !file.exists() {
+        return Err(unreadable("there is no such file".into()));
+    }
+    if let Some(root) = crate::reading::root_for(config) {
+        if !crate::reading::is_inside(&file, &root) {
+            return Err(err(
+                at,
+                format!(
+                    "the pack `{name}` is outside the repository ({}), so it was not read",
+                    root.display()
+                ),
+                "keep packs inside the repository, next to the configuration that names them"
+                    .into(),
+            ));
+        }
+    }
+    let bytes =
+        crate::reading::read_limited(&file, MAX_SIZE).map_err(|e| unreadable(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        unreadable(format!(
+            "it is not UTF-8 text (byte {} cannot be read)",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let looks_like_pack = yaml::parse(&text, 0, Budget::default()).is_ok_and(|docs| {
+        docs.first()
+            .is_some_and(|d| d.root.get("pack").is_some() || d.root.get("kind").is_some())
+    });
+    parse_pack(&shown, &text).map_err(|pe| {
+        if looks_like_pack {
+            ConfigError {
+                file: shown.clone(),
+                text: text.clone(),
+                span: pe.span,
+                message: format!("this pack cannot be used: {}", pe.message),
+                help: "a pack has `pack`, `kind` and `entries` (each with `id`, `category`, `message` and `patterns`), as in preflight's own `checks/`".into(),
+            }
+        } else {
+            err(
+                at,
+                format!("`{name}` is not a pack: it is not a YAML mapping with `pack`, `kind` and `entries`"),
+                "name only vocabulary packs here, in the format of preflight's own `checks/`".into(),
+            )
+        }
+    })
+}
 
 fn strings<'n>(n: &'n Node, what: &str, err: &Err) -> Result<Vec<(&'n str, Span)>, ConfigError> {
     let items = n.as_seq().ok_or_else(|| {
@@ -407,7 +534,9 @@ pub fn find_for(dir: &Path) -> Option<PathBuf> {
     } else {
         dir
     };
-    let abs = std::fs::canonicalize(dir).ok()?;
+    // A file may be named before its folder exists (`--stdin-filename
+    // new/c.yaml`): look from the nearest folder that does.
+    let abs = std::fs::canonicalize(crate::reading::nearest_existing(dir)).ok()?;
     for d in abs.ancestors() {
         for name in FILE_NAMES {
             let p = d.join(name);

@@ -17,6 +17,7 @@ pub mod excerpt;
 pub mod lint;
 pub mod parallel;
 pub mod quiet_hours;
+pub mod reading;
 pub mod render;
 pub mod rules;
 pub mod run;

@@ -134,10 +134,25 @@ pub struct FileOutcome {
     pub text: Option<String>,
     /// What the rules across campaigns need from each campaign of the file.
     pub prints: Vec<Fingerprint>,
+    /// A skipped file that may still be meant as a campaign file (counted
+    /// in the summary, so that it is never skipped in silence).
+    pub looks_like_campaign: bool,
 }
 
-static CAMPAIGN_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^campaign[ \t]*:").expect("valid"));
+/// A top-level `campaign:` key, bare or quoted (`"campaign":`, as JSON
+/// writes it, indented inside its `{`).
+static CAMPAIGN_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?m)^(?:campaign|"campaign"|'campaign')[ \t]*:|^[ \t]*\{?[ \t]*"campaign"[ \t]*:"#,
+    )
+    .expect("valid")
+});
+
+/// A `campaign:` key anywhere (indented, in a list): a file skipped for
+/// having no top-level one may still be meant as a campaign file.
+static CAMPAIGN_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^[ \t]*(?:-[ \t]+)?["']?campaign["']?[ \t]*:"#).expect("valid")
+});
 
 /// Checks one file's contents. `explicit` is true when the user named the
 /// file: then it must be a campaign file.
@@ -259,7 +274,12 @@ pub fn check_file(
                 "add `campaign: <id>` at the top of each campaign, or do not name this file",
             );
         } else {
-            out.status = FileStatus::Skipped("no top-level `campaign` key".into());
+            out.looks_like_campaign = CAMPAIGN_KEY.is_match(text);
+            out.status = FileStatus::Skipped(if out.looks_like_campaign {
+                "it has a `campaign:` key, but not at the top level (a campaign file is one mapping per campaign, not a list or a nested key)".into()
+            } else {
+                "no top-level `campaign` key".into()
+            });
         }
         out.finish(text);
         return out;
@@ -299,7 +319,7 @@ pub fn check_file(
             .into_iter()
             .map(|p| Pending {
                 rule: p.rule,
-                severity: p.rule.severity,
+                severity: p.severity.unwrap_or(p.rule.severity),
                 span: p.span,
                 message: p.message,
                 help: p.help,
@@ -412,11 +432,16 @@ pub fn too_large(path: &str, size: u64, limit: u64, opts: &Options) -> FileOutco
         None,
         &INVALID_CAMPAIGN,
         Span::new(0, 0),
-        format!(
-            "the file is {}, over the {} limit for a campaign file, so it was not read",
-            size_phrase(size),
-            size_phrase(limit)
-        ),
+        {
+            let (a, b) = (size_phrase(size), size_phrase(limit));
+            // "1 KB, over the 1 KB limit" says nothing: give the bytes.
+            let (a, b) = if a == b {
+                (format!("{size} bytes"), format!("{limit}-byte"))
+            } else {
+                (a, b)
+            };
+            format!("the file is {a}, over the {b} limit for a campaign file, so it was not read")
+        },
         "split it into smaller campaign files, or raise the limit with --max-file-size",
     );
     out.finish("");
@@ -483,6 +508,7 @@ impl FileOutcome {
             levels: opts.levels.clone(),
             text: None,
             prints: Vec::new(),
+            looks_like_campaign: false,
         }
     }
 

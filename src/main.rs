@@ -10,6 +10,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use preflight::config::{self, Config};
 use preflight::diagnostic::Severity;
+use preflight::excerpt::escape_controls;
 use preflight::lint::{FileStatus, Options};
 use preflight::run::{ConfigMode, RunError};
 use preflight::{docs, render, rules, run, schema};
@@ -189,7 +190,7 @@ fn main() -> ExitCode {
     // as `internal-error` in the output; say it in one line on stderr
     // instead of the default backtrace hint.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("preflight: internal error: {info}");
+        warn(format_args!("preflight: internal error: {info}"));
     }));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -213,7 +214,7 @@ fn main() -> ExitCode {
                     let hint = preflight::suggest::did_you_mean(&rule, rules::names_and_codes())
                         .map(|s| format!(" Did you mean `{s}`?"))
                         .unwrap_or_default();
-                    eprintln!("preflight: `{rule}` is not a rule.{hint} `preflight rules` lists them all.");
+                    warn(format_args!("preflight: `{rule}` is not a rule.{hint} `preflight rules` lists them all."));
                     ExitCode::from(2)
                 }
             }
@@ -238,21 +239,24 @@ fn stderr_style() -> render::Style {
 }
 
 fn report_config_error(e: &config::ConfigError) -> ExitCode {
-    eprint!("{}", render::config_error(e, stderr_style()));
+    warn(format_args!(
+        "{}",
+        render::config_error(e, stderr_style()).trim_end()
+    ));
     ExitCode::from(2)
 }
 
 /// The configuration `rules` and `explain` describe: the one for the current folder.
 fn effective_config(args: &ConfigArgs) -> Result<Config, ExitCode> {
-    let file = match args.mode() {
-        ConfigMode::Isolated => None,
-        ConfigMode::File(p) => Some(p),
-        ConfigMode::Discover => config::find_for(Path::new(".")),
+    let loaded = match args.mode() {
+        ConfigMode::Isolated => return Ok(Config::default()),
+        ConfigMode::File(p) => Config::load(&p),
+        ConfigMode::Discover => match config::find_for(Path::new(".")) {
+            Some(p) => Config::load_found(&p),
+            None => return Ok(Config::default()),
+        },
     };
-    match file {
-        None => Ok(Config::default()),
-        Some(p) => Config::load(&p).map_err(|e| report_config_error(&e)),
-    }
+    loaded.map_err(|e| report_config_error(&e))
 }
 
 fn init() -> ExitCode {
@@ -262,10 +266,10 @@ fn init() -> ExitCode {
         .map(Path::new)
         .find(|p| p.exists())
     {
-        eprintln!(
+        warn(format_args!(
             "preflight: {} already exists; it was left as it is.",
             existing.display()
-        );
+        ));
         return ExitCode::from(2);
     }
     let written = std::fs::OpenOptions::new()
@@ -275,14 +279,19 @@ fn init() -> ExitCode {
         .and_then(|mut f| f.write_all(config::starter().as_bytes()));
     match written {
         Ok(()) => {
-            println!(
+            // The file is written: a closed standard output loses only this note.
+            let _ = writeln!(
+                std::io::stdout(),
                 "Wrote {}: every rule and setting, with its default.",
                 path.display()
             );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("preflight: could not write {}: {e}", path.display());
+            warn(format_args!(
+                "preflight: could not write {}: {e}",
+                path.display()
+            ));
             ExitCode::from(2)
         }
     }
@@ -302,9 +311,30 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.paths.is_empty() || args.paths.iter().any(|p| p.is_dir()) {
         return_freed_memory_promptly();
     }
-    let from_stdin = args.paths.len() == 1 && args.paths[0] == Path::new("-");
+    let dashes = args.paths.iter().filter(|p| *p == Path::new("-")).count();
+    if dashes > 0 && args.paths.len() > 1 {
+        warn(format_args!(
+            "preflight: `-` reads one file from standard input, so it must be the only path (it was named with {} other path{}).",
+            args.paths.len() - 1,
+            if args.paths.len() == 2 { "" } else { "s" }
+        ));
+        return ExitCode::from(2);
+    }
+    if let Some(out) = &args.output_file {
+        if let Some(input) = args.paths.iter().find(|p| same_file(p, out)) {
+            warn(format_args!(
+                "preflight: the report file {} is also a file to check ({}); choose another --output-file, so that a campaign is never overwritten by its report.",
+                escape_controls(&out.display().to_string()),
+                escape_controls(&input.display().to_string())
+            ));
+            return ExitCode::from(2);
+        }
+    }
+    let from_stdin = dashes == 1;
     if args.stdin_filename.is_some() && !from_stdin {
-        eprintln!("preflight: --stdin-filename needs `-` as the path to read standard input.");
+        warn(format_args!(
+            "preflight: --stdin-filename needs `-` as the path to read standard input."
+        ));
         return ExitCode::from(2);
     }
     let result = if from_stdin {
@@ -314,7 +344,9 @@ fn check(args: CheckArgs) -> ExitCode {
             .lock()
             .take(opts.max_file_size.saturating_add(1));
         if let Err(e) = input.read_to_end(&mut bytes) {
-            eprintln!("preflight: could not read standard input: {e}");
+            warn(format_args!(
+                "preflight: could not read standard input: {e}"
+            ));
             return ExitCode::from(2);
         }
         let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
@@ -339,7 +371,10 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(r) => r,
         Err(RunError::Config(e)) => return report_config_error(&e),
         Err(e) => {
-            eprintln!("preflight: {e}");
+            warn(format_args!(
+                "preflight: {}",
+                escape_controls(&e.to_string())
+            ));
             return ExitCode::from(2);
         }
     };
@@ -349,11 +384,11 @@ fn check(args: CheckArgs) -> ExitCode {
         } else {
             args.paths
                 .iter()
-                .map(|p| p.display().to_string())
+                .map(|p| escape_controls(&p.display().to_string()).into_owned())
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        eprintln!("preflight: no campaign files found in {place} (a campaign file is YAML with a top-level `campaign:` key).");
+        warn(format_args!("preflight: no campaign files found in {place} (a campaign file is YAML with a top-level `campaign:` key)."));
         if args.require_files {
             return ExitCode::from(2);
         }
@@ -361,7 +396,11 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.verbose {
         for f in &report.files {
             if let FileStatus::Skipped(why) = &f.status {
-                eprintln!("preflight: skipped {}: {why}", f.path);
+                warn(format_args!(
+                    "preflight: skipped {}: {}",
+                    escape_controls(&f.path),
+                    escape_controls(why)
+                ));
             }
         }
     }
@@ -411,18 +450,14 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     match &args.output_file {
         Some(path) => {
-            let written = std::fs::File::create(path).and_then(|f| {
-                let mut w = std::io::BufWriter::new(f);
-                write(&mut w)?;
-                w.flush()
-            });
+            let written = write_atomically(path, &write);
             match written {
                 Ok(()) => ExitCode::from(code),
                 Err(e) => {
-                    eprintln!(
+                    warn(format_args!(
                         "preflight: could not write the report to {}: {e}",
-                        path.display()
-                    );
+                        escape_controls(&path.display().to_string())
+                    ));
                     ExitCode::from(2)
                 }
             }
@@ -431,19 +466,76 @@ fn check(args: CheckArgs) -> ExitCode {
     }
 }
 
+/// Whether `a` and `b` name the same existing file (same device and inode).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        #[cfg(unix)]
+        (Ok(x), Ok(y)) => {
+            use std::os::unix::fs::MetadataExt;
+            x.dev() == y.dev() && x.ino() == y.ino()
+        }
+        #[cfg(not(unix))]
+        (Ok(_), Ok(_)) => std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok(),
+        _ => false,
+    }
+}
+
+/// Writes the report to `path` through a temporary file in the same folder,
+/// renamed over it at the end: a failed or interrupted run leaves the
+/// previous report as it was. A symbolic link is written through, not replaced.
+fn write_atomically(
+    path: &Path,
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let temp = dir.join(format!(".{name}.preflight-{}.tmp", std::process::id()));
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            write(&mut w)?;
+            let f = w.into_inner().map_err(|e| e.into_error())?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temp, &target));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+/// Writes a line to standard error. A closed or full standard error is not
+/// a reason to stop (or to panic): the exit status still tells the result.
+fn warn(args: std::fmt::Arguments) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_fmt(args).and_then(|_| err.write_all(b"\n"));
+}
+
 /// Writes to standard output; a closed pipe (`| head`) ends quietly.
 fn emit(text: &str, code: u8) -> ExitCode {
     emit_with(|w| w.write_all(text.as_bytes()), code)
 }
 
-/// Lets `write` write to standard output, buffered; a closed pipe ends quietly.
+/// Lets `write` write to standard output, buffered. When the output cannot
+/// be written the status is 2, since the report was lost: quietly for a
+/// pipe closed by its reader (`| head`), with a message otherwise.
 fn emit_with(write: impl Fn(&mut dyn Write) -> std::io::Result<()>, code: u8) -> ExitCode {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => ExitCode::from(code),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(code),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(2),
         Err(e) => {
-            eprintln!("preflight: could not write the report: {e}");
+            warn(format_args!("preflight: could not write the output: {e}"));
             ExitCode::from(2)
         }
     }

@@ -88,6 +88,14 @@ impl Report {
             .count()
     }
 
+    /// Skipped files that may be meant as campaign files.
+    pub fn skipped_doubtful(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.looks_like_campaign && f.status != FileStatus::Checked)
+            .count()
+    }
+
     pub fn suppressed(&self) -> usize {
         self.files.iter().map(|f| f.suppressed.len()).sum()
     }
@@ -125,6 +133,13 @@ impl Report {
             s.push_str(&format!(
                 "; {} could not be read",
                 plural(self.unreadable.len(), "file", "files")
+            ));
+        }
+        let doubtful = self.skipped_doubtful();
+        if doubtful > 0 {
+            s.push_str(&format!(
+                "; {} skipped that may be meant as campaign files (--verbose says why)",
+                plural(doubtful, "file", "files")
             ));
         }
         s
@@ -307,7 +322,7 @@ impl<'o> Configs<'o> {
         if let Some(a) = self.by_file.get(&file) {
             return Ok(a.clone());
         }
-        let config = Config::load(&file).map_err(|e| RunError::Config(Box::new(e)))?;
+        let config = Config::load_found(&file).map_err(|e| RunError::Config(Box::new(e)))?;
         let a = Arc::new(Applied {
             opts: self.base.with_config(&config),
             config,
@@ -366,7 +381,8 @@ pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<
         if !opts.keep_text {
             return None;
         }
-        String::from_utf8(std::fs::read(paths.get(name)?).ok()?).ok()
+        let bytes = crate::reading::read_limited(paths.get(name)?, opts.max_file_size).ok()?;
+        String::from_utf8(bytes).ok()
     });
     unreadable.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(Report { files, unreadable })
@@ -380,23 +396,19 @@ fn check_input(
     explicit_must_be_campaign: bool,
 ) -> Result<FileOutcome, Unreadable> {
     let limit = applied.opts.max_file_size;
-    if let Ok(meta) = std::fs::metadata(&input.path) {
-        if meta.len() > limit {
-            return Ok(crate::lint::too_large(
-                &input.display,
-                meta.len(),
-                limit,
-                &applied.opts,
-            ));
-        }
-    }
-    match std::fs::read(&input.path) {
+    match crate::reading::read_limited(&input.path, limit) {
         Ok(bytes) => Ok(check_file_guarded(
             &input.display,
             &bytes,
             input.explicit && explicit_must_be_campaign,
             &applied.opts,
             applied.config.checks(),
+        )),
+        Err(crate::reading::ReadError::TooLarge(size)) => Ok(crate::lint::too_large(
+            &input.display,
+            size,
+            limit,
+            &applied.opts,
         )),
         Err(e) => Err(Unreadable {
             file: input.display.clone(),

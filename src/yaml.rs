@@ -189,6 +189,31 @@ fn plain_message(raw: &str) -> String {
     format!("{plain} (the YAML reader says: {raw})")
 }
 
+/// The first key repeated in any mapping of the tree: (the first key's
+/// span, the repeated key). Keys are compared as text; each mapping is
+/// checked with a hash set, so the walk is linear.
+pub fn first_repeated_key(root: &Node) -> Option<(Span, &Node)> {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Map(entries) => {
+                let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
+                for e in entries {
+                    if let Some(k) = e.key.as_str() {
+                        if let Some(first) = seen.insert(k, e.key.span) {
+                            return Some((first, &e.key));
+                        }
+                    }
+                    stack.push(&e.value);
+                }
+            }
+            Value::Seq(items) => stack.extend(items.iter()),
+            Value::Scalar(_) => {}
+        }
+    }
+    None
+}
+
 /// The first escape YAML does not know in the double-quoted scalar that
 /// starts at or before byte `at` (the reader points at the opening quote).
 fn bad_escape(text: &str, base: usize, at: usize) -> Option<Span> {

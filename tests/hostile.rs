@@ -116,7 +116,8 @@ fn files_over_the_size_limit_are_refused() {
         (code, rule.as_str(), line, col),
         (1, "invalid-campaign", 1, 1)
     );
-    assert!(msg.contains("over the 1 KB limit"), "{msg}");
+    // The rounded sizes are equal, so the exact bytes are given.
+    assert!(msg.contains("over the 1000-byte limit"), "{msg}");
     // Standard input too.
     let out = Command::cargo_bin("preflight")
         .unwrap()
@@ -134,7 +135,7 @@ fn files_over_the_size_limit_are_refused() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("over the 1 KB limit"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("over the 1000-byte limit"));
 }
 
 #[test]
@@ -409,4 +410,566 @@ fn the_file_system() {
         // The readable file named beside it was still checked.
         assert_eq!(v["summary"]["campaigns"], 1, "{v:#}");
     }
+}
+
+// ---------------------------------------------------------------------------
+// Never crash, never hang, never leak (the second wave's hardening).
+
+/// Runs preflight in `dir` with `args`; returns (status, stdout, stderr).
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("preflight")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A campaign whose body is one line of `pad` characters and then a
+/// Father's Day mention with no opt-out (a finding far to the right).
+fn long_line_campaign(pad: usize) -> String {
+    base().replace(
+        "<p>Our spring running range has landed, with the Trail 2 in six new colours.</p>",
+        &format!("<p>{} Happy Father's Day from us.</p>", "é".repeat(pad)),
+    )
+}
+
+#[test]
+fn findings_far_to_the_right_of_a_long_line_are_drawn_clipped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "long.yaml", long_line_campaign(70_000));
+    for format in ["pretty", "compact", "json", "sarif", "github"] {
+        let (code, out, err) = run(
+            dir.path(),
+            &["check", "--format", format, "--now", NOW, "long.yaml"],
+        );
+        assert_eq!(code, 1, "{format}: {err}");
+        assert!(
+            out.contains("Father"),
+            "{format}: {}",
+            &out[..out.len().min(500)]
+        );
+        assert!(
+            !err.contains("panicked") && !err.contains("internal"),
+            "{format}: {err}"
+        );
+    }
+    let (_, out, _) = run(
+        dir.path(),
+        &["check", "--now", NOW, "--color", "never", "long.yaml"],
+    );
+    // The header gives the file's own position; the line is clipped
+    // around the label, with … on the left, and stays short.
+    assert!(out.contains("long.yaml:41:70017]"), "{out}");
+    let drawn = out.lines().find(|l| l.contains("Happy Father")).unwrap();
+    assert!(
+        drawn.contains('…') && drawn.chars().count() < 250,
+        "{drawn}"
+    );
+    // A configuration error far to the right is drawn the same way.
+    let cfg = format!("include: [\"{}\", 'a/[']\n", "x".repeat(70_000));
+    write(dir.path(), "preflight.yaml", cfg);
+    let (code, _, err) = run(dir.path(), &["check", "--now", NOW, "long.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("not a glob") && err.contains("preflight.yaml:1:70015]"),
+        "{err}"
+    );
+    assert!(err.lines().all(|l| l.chars().count() < 300), "{err}");
+}
+
+#[test]
+fn many_findings_in_pretty_output_cost_linear_work() {
+    use preflight::lint::Options;
+    // N and 2N findings on one long line of one file: drawing them all
+    // costs at most twice the steps (each finding draws its own window).
+    let steps = |n: usize| {
+        let body = "Happy Father's Day é ".repeat(n);
+        let text = base().replace(
+            "<p>Our spring running range has landed, with the Trail 2 in six new colours.</p>",
+            &body,
+        );
+        let opts = Options::new(chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        let report = preflight::run::run_text("long.yaml", &text, &opts);
+        let style = preflight::render::Style {
+            color: false,
+            width: 100,
+        };
+        preflight::work::count(|| preflight::render::pretty(&report, style)).1
+    };
+    let (small, large) = (steps(500), steps(1_000));
+    assert!(
+        preflight::work::at_most_doubled(small, large, 20_000),
+        "{small} {large}"
+    );
+}
+
+#[test]
+fn aliases_are_budgeted_in_bytes_in_campaigns_and_configurations() {
+    let dir = tempfile::tempdir().unwrap();
+    // A 100 KB anchored string referenced 200 times: 20 MB once expanded.
+    let big = "lol ".repeat(25_000);
+    let mut bomb = format!("campaign: lol\nname: &big \"{big}\"\nconsent:\n");
+    for _ in 0..200 {
+        bomb.push_str("  - *big\n");
+    }
+    write(dir.path(), "bomb.yaml", &bomb);
+    let (code, v, _) = check(dir.path(), &["bomb.yaml"]);
+    let (rule, line, _, msg) = only(&v);
+    assert_eq!((code, rule.as_str()), (1, "invalid-campaign"));
+    assert!(msg.contains("repeat more than 10.0 MB"), "{msg}");
+    assert!(line > 3, "at the alias that goes over: {line}");
+    // The same in a discovered configuration.
+    let cfg = dir.path().join("cfg");
+    std::fs::create_dir(&cfg).unwrap();
+    let mut conf = format!("x: &big \"{big}\"\ninclude:\n");
+    for _ in 0..200 {
+        conf.push_str("  - *big\n");
+    }
+    write(&cfg, "preflight.yaml", conf);
+    write(&cfg, "c.yaml", base());
+    let (code, _, err) = run(&cfg, &["check", "--now", NOW, "c.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("aliases") && err.contains("10.0") && err.contains("too large"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_pack_too_large_for_accented_text_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "preflight.yaml", "packs: [pack.yaml]\n");
+    write(
+        dir.path(),
+        "pack.yaml",
+        "pack: words\nkind: topic\nentries:\n  - id: long-words\n    category: long words\n    message: Long words.\n    patterns: ['\\w{200}', '\\w{201}']\n",
+    );
+    write(dir.path(), "c.yaml", base().replace("Trail Co", "Trâil Cö"));
+    let (code, _, err) = run(dir.path(), &["check", "--now", NOW, "c.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        !err.contains("internal error") && !err.contains("panicked"),
+        "{err}"
+    );
+    assert!(
+        err.contains("not plain ASCII") && err.contains("pack.yaml:7:15"),
+        "{err}"
+    );
+}
+
+#[test]
+fn closed_output_streams_never_crash_and_the_status_tells_the_truth() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "c.yaml",
+        base().replace("estimated_size: 12000", "estimated_size: 40"),
+    );
+    let bin = assert_cmd::cargo::cargo_bin("preflight");
+    // A standard error closed by its reader (`2>&1 | true`): exit 2 for a
+    // missing file, never an abort.
+    let mut child = std::process::Command::new(&bin)
+        .current_dir(dir.path())
+        .args(["check", "missing.yaml"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(2));
+    // A standard output closed before the report is written: the report
+    // is lost, so the status is 2 (not 0 or 1), and nothing aborts.
+    let mut child = std::process::Command::new(&bin)
+        .current_dir(dir.path())
+        .args(["check", "--now", NOW, "c.yaml"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(2));
+    // `init` with a closed standard output: the file is written, exit 0.
+    let mut child = std::process::Command::new(&bin)
+        .current_dir(dir.path())
+        .arg("init")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert!(dir.path().join("preflight.yaml").is_file());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn threads_that_cannot_start_leave_the_work_to_the_others() {
+    // A process limit of 1 (a pids limit in a container): no thread can be
+    // started, and the files are checked on the main thread alone.
+    if !Path::new("/usr/bin/prlimit").exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..4 {
+        write(
+            dir.path(),
+            &format!("c{i}.yaml"),
+            base().replace("spring-running-2030", &format!("run-{i}")),
+        );
+    }
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("preflight");
+    let mut cmd = std::process::Command::new("/usr/bin/prlimit");
+    cmd.arg("--nproc=1:1");
+    // Root is not held to the limit: run as `nobody` there.
+    let root = std::fs::metadata("/proc/self").is_ok_and(|m| {
+        use std::os::unix::fs::MetadataExt;
+        m.uid() == 0
+    });
+    if root {
+        if !Path::new("/usr/bin/setpriv").exists() {
+            return;
+        }
+        cmd.args([
+            "/usr/bin/setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ]);
+    }
+    let out = cmd
+        .arg(&bin)
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--threads",
+            "200",
+            "--format",
+            "json",
+            "--now",
+            NOW,
+            ".",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    assert_eq!(v["summary"]["campaigns"], 4, "{v:#}");
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "c.yaml", base());
+    let fifo = dir.path().join("pipe.yaml");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    // A named pipe or a device named as a campaign file: unreadable, said
+    // what it is, the other file still checked.
+    for named in ["pipe.yaml", "/dev/zero"] {
+        let (code, v, _) = check(dir.path(), &[named, "c.yaml"]);
+        assert_eq!(code, 2, "{named}: {v:#}");
+        let error = v["unreadable"][0]["error"].as_str().unwrap();
+        assert!(error.contains("not a regular file"), "{error}");
+        assert_eq!(v["summary"]["campaigns"], 1, "{v:#}");
+    }
+    // As the configuration, or as a pack.
+    let (code, _, err) = run(dir.path(), &["check", "--config", "pipe.yaml", "c.yaml"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("named pipe") && err.contains("pipe.yaml"),
+        "{err}"
+    );
+    let (code, _, err) = run(dir.path(), &["check", "--config", "/dev/zero", "c.yaml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("character device"), "{err}");
+    write(dir.path(), "preflight.yaml", "packs: [pipe.yaml]\n");
+    let (code, _, err) = run(dir.path(), &["check", "c.yaml"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("named pipe") && err.contains("packs: [pipe.yaml]"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn files_outside_the_repository_are_never_read_or_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    write(&repo, "c.yaml", base());
+    let secret = "PREFLIGHT_TEST_SECRET_VALUE_81723";
+    write(dir.path(), "secret.yaml", format!("token: {secret}\n"));
+    let check_secret_is_not_printed = |pack: &str| {
+        write(&repo, "preflight.yaml", format!("packs: [{pack}]\n"));
+        let out = Command::cargo_bin("preflight")
+            .unwrap()
+            .current_dir(&repo)
+            .env("PREFLIGHT_SECRET", secret)
+            .args(["check", "--now", NOW, "c.yaml"])
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(2), "{pack}: {all}");
+        assert!(!all.contains(secret), "{pack}: {all}");
+        all
+    };
+    // A pack outside the repository, by path or through the environment
+    // of the process.
+    let all = check_secret_is_not_printed("../secret.yaml");
+    assert!(all.contains("outside the repository"), "{all}");
+    let all = check_secret_is_not_printed("/proc/self/environ");
+    assert!(all.contains("outside the repository"), "{all}");
+    // Inside the repository but not a pack: said, not quoted.
+    write(&repo, "notes.yaml", format!("token: {secret}\n"));
+    let all = check_secret_is_not_printed("notes.yaml");
+    assert!(all.contains("is not a pack"), "{all}");
+    // A committed configuration that links outside the repository.
+    std::fs::remove_file(repo.join("preflight.yaml")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", repo.join("preflight.yaml")).unwrap();
+    let out = Command::cargo_bin("preflight")
+        .unwrap()
+        .current_dir(&repo)
+        .env("PREFLIGHT_SECRET", secret)
+        .args(["check", "--now", NOW, "c.yaml"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("symbolic link") && err.contains("outside the repository"),
+        "{err}"
+    );
+    assert!(!err.contains(secret) && !String::from_utf8_lossy(&out.stdout).contains(secret));
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    // A key and a value with escape sequences, a comment with one, and a
+    // file name with a newline and an escape (where the system allows it).
+    let text = base()
+        .replace(
+            "consent: [email_marketing]",
+            "consent: [email_marketing]\n\"x\\e]0;pwned\\a\": 1 # \u{1b}[2J",
+        )
+        .replace(
+            "name: Spring running range",
+            "name: \"Spring \\e[31mrunning\"",
+        );
+    write(dir.path(), "c.yaml", &text);
+    let mut names = vec!["c.yaml".to_string()];
+    #[cfg(unix)]
+    {
+        let odd = "x\n\u{1b}[1mforged.yaml:1:1: error[PF999/fake] injected.yaml";
+        if std::fs::write(dir.path().join(odd), &text).is_ok() {
+            names.push(odd.to_string());
+        }
+    }
+    for format in ["pretty", "compact"] {
+        let mut args = vec![
+            "check", "--format", format, "--color", "never", "--now", NOW,
+        ];
+        args.extend(names.iter().map(String::as_str));
+        let (code, out, err) = run(dir.path(), &args);
+        assert_eq!(code, 1, "{format}: {out}{err}");
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}'),
+            "{format}: {out:?}"
+        );
+        assert!(out.contains("\\u{1b}"), "{format}: {out}");
+        assert!(
+            !out.lines().any(|l| l.starts_with("forged.yaml")
+                || l.contains("PF999/fake] injected") && !l.contains("\\u{a}")),
+            "{format}: {out}"
+        );
+    }
+}
+
+#[test]
+fn the_report_never_overwrites_an_input_and_is_replaced_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "c.yaml", base());
+    let (code, _, err) = run(dir.path(), &["check", "--output-file", "c.yaml", "c.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("also a file to check"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("c.yaml")).unwrap(),
+        base()
+    );
+    // Written through a temporary file: a report that cannot be written
+    // leaves the previous one whole, and nothing is left behind.
+    write(dir.path(), "report.txt", "previous report\n");
+    let (code, _, _) = run(
+        dir.path(),
+        &[
+            "check",
+            "--now",
+            NOW,
+            "--output-file",
+            "report.txt",
+            "c.yaml",
+        ],
+    );
+    assert_eq!(code, 0);
+    let report = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(report.contains("No problems found"), "{report}");
+    let (code, _, _) = run(
+        dir.path(),
+        &["check", "--output-file", "no/such/folder/r.txt", "c.yaml"],
+    );
+    assert_eq!(code, 2);
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("preflight-") && n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn configuration_is_found_from_the_nearest_existing_folder_and_checked_like_a_campaign() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "preflight.yaml",
+        "rules:\n  segment-too-narrow: off\n",
+    );
+    let narrow = base().replace("estimated_size: 12000", "estimated_size: 40");
+    // `--stdin-filename` in a folder that does not exist yet: the root
+    // configuration still applies.
+    let out = Command::cargo_bin("preflight")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "campaigns/new/n.yaml",
+            "--format",
+            "json",
+            "--now",
+            NOW,
+        ])
+        .write_stdin(narrow.clone())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{v:#}");
+    // A repeated key and a second document are errors with a place.
+    write(dir.path(), "c.yaml", &narrow);
+    for (config, says, at) in [
+        (
+            "rules:\n  stale-data: off\nrules:\n  segment-too-narrow: off\n",
+            "`rules` appears twice",
+            "preflight.yaml:3:1",
+        ),
+        (
+            "rules:\n  stale-data: off\n---\nrules:\n  segment-too-narrow: off\n",
+            "second YAML document",
+            "preflight.yaml:4:1",
+        ),
+    ] {
+        write(dir.path(), "preflight.yaml", config);
+        let (code, _, err) = run(dir.path(), &["check", "--now", NOW, "c.yaml"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(says) && err.contains(at), "{err}");
+    }
+    // A configuration that cannot be read is named, with the way out.
+    std::fs::write(
+        dir.path().join("preflight.yaml"),
+        b"rules:\n  caf\xe9: off\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(dir.path(), &["check", "--now", NOW, "c.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("preflight.yaml is not UTF-8") && err.contains("--isolated"),
+        "{err}"
+    );
+}
+
+#[test]
+fn small_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "c.yaml", base());
+    // `-` twice.
+    let (code, _, err) = run(dir.path(), &["check", "-", "-"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("must be the only path"), "{err}");
+    // A zero period, an impossible offset, a channel listed twice.
+    for (from, to, says) in [
+        (
+            "consent: [email_marketing]",
+            "consent: [email_marketing]\nfrequency: {cap: 1, per: 0m}",
+            "is zero",
+        ),
+        (
+            "send_at: 2030-04-10T09:00:00",
+            "send_at: 2030-04-10T09:00:00+99:99",
+            "offset",
+        ),
+        (
+            "channels: [email]",
+            "channels: [email, email]",
+            "listed twice",
+        ),
+    ] {
+        write(dir.path(), "x.yaml", base().replace(from, to));
+        let (_, v, _) = check(dir.path(), &["x.yaml"]);
+        let msgs: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["message"].as_str().unwrap())
+            .collect();
+        assert!(msgs.iter().any(|m| m.contains(says)), "{to}: {msgs:?}");
+        assert!(
+            !msgs.iter().any(|m| m.contains("email and email")),
+            "{msgs:?}"
+        );
+    }
+}
+
+#[test]
+fn a_quoted_campaign_key_is_a_campaign_and_doubtful_skips_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "ok.yaml", base());
+    // JSON-style, with a missing bracket: reported, not skipped.
+    write(
+        dir.path(),
+        "broken.yaml",
+        "{\n  \"campaign\": \"x\",\n  \"channels\": [\"email\"\n}\n",
+    );
+    // A list of campaigns: skipped, but said in the summary.
+    write(dir.path(), "list.yaml", "- campaign: a\n- campaign: b\n");
+    let (code, out, _) = run(dir.path(), &["check", "--format", "compact", "--now", NOW]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("broken.yaml:") && out.contains("invalid-campaign"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 file skipped that may be meant as campaign files"),
+        "{out}"
+    );
 }
