@@ -99,10 +99,15 @@ pub fn parse(text: &str, lines: &LineIndex) -> Vec<Comment> {
 }
 
 /// Whether a comment silences `rule` on `line`; marks it used. Returns the reason.
+///
+/// Comments are in file order, so their target lines never decrease: the
+/// ones for `line` are found by binary search, not by a scan per finding.
 pub fn silence(comments: &mut [Comment], line: usize, rule: &RuleMeta) -> Option<String> {
-    for c in comments
+    let first = comments.partition_point(|c| c.target < line);
+    for c in comments[first..]
         .iter_mut()
-        .filter(|c| c.target == line && c.reason.is_some())
+        .take_while(|c| c.target == line)
+        .filter(|c| c.reason.is_some())
     {
         if let Some(i) = c
             .ignores

@@ -54,8 +54,12 @@ pub fn known_filters() -> &'static [String] {
     &F
 }
 
+/// Whether `at` lies in one of `ranges` (sorted, not overlapping): found by
+/// binary search, so that checking every brace of a long body stays linear.
 fn covered(ranges: &[Range<usize>], at: usize) -> bool {
-    ranges.iter().any(|r| r.contains(&at))
+    let i = ranges.partition_point(|r| r.start <= at);
+    crate::work::add(ranges.len().max(1).ilog2() as usize + 1);
+    i > 0 && ranges[i - 1].contains(&at)
 }
 
 /// Every syntax mistake in `text`, in order.
@@ -297,5 +301,19 @@ mod tests {
         }
         let f = malformed("{{ x | defualt: 'y' }}", known_filters());
         assert!(f[0].help.contains("did you mean `default`?"), "{:?}", f[0]);
+    }
+
+    #[test]
+    fn many_tags_in_one_long_body_cost_linear_work() {
+        let steps = |n: usize| {
+            let text = "Hi {{ name }}, {% if vip %}VIP{% endif %} *|FNAME|* ".repeat(n);
+            crate::work::count(|| malformed(&text, &[])).1
+        };
+        // Binary searches: n·log n, a little over double.
+        let (small, large) = (steps(2_000), steps(4_000));
+        assert!(
+            crate::work::at_most_doubled(small, large, small / 5),
+            "{small} {large}"
+        );
     }
 }

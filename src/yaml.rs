@@ -730,7 +730,7 @@ mod tests {
 /// One call walks the value from its start; for many words in one long
 /// scalar, build a [`Locator`] once (as the rules' context does).
 pub fn locate_in_scalar(file: &str, node: &Node, range: std::ops::Range<usize>) -> Span {
-    match Alignment::new(file, node) {
+    match Alignment::new(file, node, None) {
         Some(a) => a.locate(&[], range),
         None => node.span,
     }
@@ -743,6 +743,8 @@ pub fn locate_in_scalar(file: &str, node: &Node, range: std::ops::Range<usize>) 
 pub struct Locator {
     /// `(value byte, source byte)` before every `STRIDE`-th character.
     checkpoints: Vec<(usize, usize)>,
+    /// The value is written as it is (compared once, not per lookup).
+    identity: bool,
 }
 
 impl Locator {
@@ -750,11 +752,14 @@ impl Locator {
 
     /// Walks the whole value once.
     pub fn new(file: &str, node: &Node) -> Locator {
-        let Some(a) = Alignment::new(file, node) else {
+        let Some(a) = Alignment::new(file, node, None) else {
             return Locator::default();
         };
         if a.identity {
-            return Locator::default();
+            return Locator {
+                checkpoints: Vec::new(),
+                identity: true,
+            };
         }
         let mut checkpoints = Vec::with_capacity(a.value.len() / Self::STRIDE + 1);
         let mut ri = a.first;
@@ -765,12 +770,15 @@ impl Locator {
             ri = a.step(ch, ri).1;
         }
         crate::work::add(a.value.len());
-        Locator { checkpoints }
+        Locator {
+            checkpoints,
+            identity: false,
+        }
     }
 
     /// [`locate_in_scalar`], resuming from the nearest saved state.
     pub fn locate(&self, file: &str, node: &Node, range: std::ops::Range<usize>) -> Span {
-        match Alignment::new(file, node) {
+        match Alignment::new(file, node, Some(self.identity)) {
             Some(a) => a.locate(&self.checkpoints, range),
             None => node.span,
         }
@@ -805,7 +813,8 @@ struct Alignment<'f> {
 }
 
 impl<'f> Alignment<'f> {
-    fn new(file: &'f str, node: &'f Node) -> Option<Alignment<'f>> {
+    /// `identity`: whether the value is written as it is, when already known.
+    fn new(file: &'f str, node: &'f Node, identity: Option<bool>) -> Option<Alignment<'f>> {
         let Value::Scalar(scalar) = &node.value else {
             return None;
         };
@@ -827,7 +836,10 @@ impl<'f> Alignment<'f> {
             raw,
             raw_start,
             style: scalar.style,
-            identity: raw == value,
+            identity: identity.unwrap_or_else(|| {
+                crate::work::add(value.len() / 16);
+                raw == value
+            }),
             first: first.min(raw.len()),
         })
     }

@@ -69,11 +69,12 @@ pub fn check(ctx: &mut Ctx) {
     let checks = ctx.checks;
     for field in &ctx.campaign.copy {
         let text = field.text();
+        let greeting_end = greeting_line_end(text);
         for t in field.tokens() {
             if t.has_fallback() || checks.system_tokens.is_match(t.name) {
                 continue;
             }
-            let greeting = in_greeting(text, t);
+            let greeting = greeting_end.is_some_and(|end| t.range.start < end);
             let severity = if field.is_glanceable() || greeting {
                 Severity::Error
             } else {
@@ -120,26 +121,100 @@ pub fn check(ctx: &mut Ctx) {
     }
 }
 
-/// Whether the token sits on the copy's first line and that line greets.
-fn in_greeting(text: &str, t: &Token) -> bool {
+/// Where the copy's first line ends, when that line greets ("Hi …").
+fn greeting_line_end(text: &str) -> Option<usize> {
     let first = text.trim_start();
     let offset = text.len() - first.len();
-    let end = offset + first.find('\n').unwrap_or(first.len());
-    t.range.start < end && GREETING.is_match(&text[offset..end])
+    crate::work::add(offset);
+    // Only the start of the line can greet: look no further than needed.
+    let head = &first[..first.len().min(64)];
+    let head = &head[..(0..=head.len())
+        .rev()
+        .find(|i| head.is_char_boundary(*i))
+        .unwrap_or(0)];
+    if !GREETING.is_match(head) {
+        return None;
+    }
+    Some(offset + first.find('\n').unwrap_or(first.len()))
 }
 
-/// The line holding the token, as it reads with the value missing.
+/// How far to either side of a token its preview looks on a long line.
+const PREVIEW_REACH: usize = 320;
+
+/// The line holding the token, as it reads with the value missing: all of
+/// it when it is short, else the words on either side of the token, so
+/// that a token deep in a long one-line body is shown where it is (and the
+/// work stays proportional to the preview, not to the line).
 fn preview(text: &str, t: &Token) -> String {
-    let start = text[..t.range.start]
+    let floor = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let from = floor(t.range.start.saturating_sub(PREVIEW_REACH));
+    let to = floor((t.range.end + PREVIEW_REACH).min(text.len()));
+    let start = text[from..t.range.start]
         .rfind('\n')
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let end = text[t.range.end..]
+        .map(|i| from + i + 1)
+        .unwrap_or(from);
+    let end = text[t.range.end..to]
         .find('\n')
         .map(|i| t.range.end + i)
-        .unwrap_or(text.len());
-    let line = format!("{}{}", &text[start..t.range.start], &text[t.range.end..end]);
-    excerpt(&crate::template::visible_text(&line).text)
+        .unwrap_or(to);
+    let (mut before, mut after) = (&text[start..t.range.start], &text[t.range.end..end]);
+    let (cut_left, cut_right) = (start == from && from > 0, end == to && to < text.len());
+    // A window that starts or ends inside a tag shows none of it.
+    if cut_left {
+        if let Some(close) = before.find('>').filter(|c| !before[..*c].contains('<')) {
+            before = &before[close + 1..];
+        }
+    }
+    if cut_right {
+        if let Some(open) = after.rfind('<').filter(|o| !after[*o..].contains('>')) {
+            after = &after[..open];
+        }
+    }
+    // The line as it reads, with a mark where the token was.
+    let line = format!("{before}\u{1}{after}");
+    crate::work::add(line.len());
+    let read = crate::template::visible_text(&line).text;
+    let read = read.split_whitespace().collect::<Vec<_>>().join(" ");
+    let whole = read.replace('\u{1}', "");
+    let whole = whole.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !cut_left && !cut_right && whole.chars().count() <= 60 {
+        return excerpt(&whole);
+    }
+    // A long line: the words on either side of the gap the token leaves.
+    let (b, a) = read.split_once('\u{1}').unwrap_or((&read, ""));
+    let keep = 28;
+    let bn = b.chars().count();
+    let mut left: String = b.chars().skip(bn.saturating_sub(keep)).collect();
+    let mut right: String = a.chars().take(keep).collect();
+    let (more_left, more_right) = (cut_left || bn > keep, cut_right || a.chars().count() > keep);
+    // Whole words only at the cut ends.
+    if more_left {
+        if let Some(sp) = left.find(' ') {
+            left = left[sp + 1..].to_string();
+        }
+    }
+    if more_right {
+        if let Some(sp) = right.rfind(' ') {
+            right.truncate(sp);
+        }
+    }
+    let gap = if left.ends_with(' ') || right.starts_with(' ') {
+        " "
+    } else {
+        ""
+    };
+    format!(
+        "{}{}{gap}{}{}",
+        if more_left { "…" } else { "" },
+        left.trim_end(),
+        right.trim_start(),
+        if more_right { "…" } else { "" }
+    )
 }
 
 #[cfg(test)]
@@ -239,5 +314,41 @@ mod tests {
                 "provides: [order_placed, FNAME]",
             );
         assert_clean(&mc, RULE);
+    }
+
+    #[test]
+    fn many_tokens_in_one_long_body_cost_linear_work() {
+        // Each token's preview looks at the words around it, not at its
+        // whole line: twice the tokens, at most twice the work.
+        let steps = |n: usize| {
+            let body = "Hi {{ first_name }}, news for you. ".repeat(n);
+            let yaml = BASE.replace("Our spring running range has landed.", &body);
+            let (found, steps) = crate::work::count(|| hits(&yaml, RULE));
+            assert_eq!(found.len(), n, "every token is reported");
+            steps
+        };
+        let (small, large) = (steps(1_000), steps(2_000));
+        assert!(
+            crate::work::at_most_doubled(small, large, small / 10),
+            "{small} {large}"
+        );
+    }
+
+    #[test]
+    fn a_token_deep_in_a_long_line_is_previewed_where_it_is() {
+        let body = format!(
+            "{} Your {{{{ city }}}} store is open.",
+            "Lots of words here. ".repeat(200)
+        );
+        let yaml = BASE
+            .replace("Our spring running range has landed.", &body)
+            .replace("provides: [order_placed]", "provides: [order_placed, city]");
+        let f = assert_fires(&yaml, RULE, "{{ city }}");
+        assert!(
+            f[0].message
+                .contains("“…Lots of words here. Your store is open.”"),
+            "{}",
+            f[0].message
+        );
     }
 }
