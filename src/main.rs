@@ -327,6 +327,7 @@ fn check(args: CheckArgs) -> ExitCode {
                     &opts,
                 )],
                 unreadable: Vec::new(),
+                skipped_paths: Vec::new(),
             };
             Ok(report)
         } else {
@@ -363,6 +364,9 @@ fn check(args: CheckArgs) -> ExitCode {
             if let FileStatus::Skipped(why) = &f.status {
                 eprintln!("preflight: skipped {}: {why}", f.path);
             }
+        }
+        for s in &report.skipped_paths {
+            eprintln!("preflight: skipped {}: {}", s.path, s.reason);
         }
     }
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
