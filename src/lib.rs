@@ -12,6 +12,7 @@ pub mod checks;
 pub mod config;
 pub mod context;
 pub mod diagnostic;
+pub mod discover;
 pub mod docs;
 pub mod excerpt;
 pub mod lint;

@@ -359,6 +359,7 @@ fn check(args: CheckArgs) -> ExitCode {
                     &opts,
                 )],
                 unreadable: Vec::new(),
+                skipped_paths: Vec::new(),
             };
             Ok(report)
         } else {
@@ -402,6 +403,9 @@ fn check(args: CheckArgs) -> ExitCode {
                     escape_controls(why)
                 ));
             }
+        }
+        for s in &report.skipped_paths {
+            eprintln!("preflight: skipped {}: {}", s.path, s.reason);
         }
     }
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();

@@ -15,15 +15,7 @@ use crate::lint::{
 };
 use crate::suppress;
 
-/// A file to check.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Input {
-    pub path: PathBuf,
-    /// How the file is named in the output.
-    pub display: String,
-    /// Named on the command line (so it must be a campaign file).
-    pub explicit: bool,
-}
+pub use crate::discover::{Input, Skipped, Unreadable};
 
 /// Why a run could not start.
 #[derive(Debug, Clone)]
@@ -44,19 +36,15 @@ impl std::fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
-/// A file that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unreadable {
-    pub file: String,
-    pub error: String,
-}
-
 /// The outcome of a run.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     /// Every file looked at, sorted by path.
     pub files: Vec<FileOutcome>,
     pub unreadable: Vec<Unreadable>,
+    /// Paths found while walking and left alone (an ignore rule, a link
+    /// out of the folder, a special file), sorted by path; `-v` lists them.
+    pub skipped_paths: Vec<Skipped>,
 }
 
 impl Report {
@@ -146,102 +134,12 @@ impl Report {
     }
 }
 
-fn is_yaml(p: &Path) -> bool {
-    matches!(
-        p.extension().and_then(|e| e.to_str()),
-        Some("yaml") | Some("yml")
-    )
-}
-
-fn display(p: &Path) -> String {
-    let s = p.to_string_lossy();
-    s.strip_prefix("./").unwrap_or(&s).to_string()
-}
-
-/// The path a walking error is about.
-fn error_path(err: &ignore::Error) -> Option<PathBuf> {
-    match err {
-        ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::Loop { child, .. } => Some(child.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            error_path(err)
-        }
-        ignore::Error::Partial(errs) => errs.first().and_then(error_path),
-        _ => None,
-    }
-}
-
-/// A walking error in plain words.
-fn error_text(err: &ignore::Error) -> String {
-    match err {
-        ignore::Error::Loop { ancestor, .. } => format!(
-            "a symbolic link loops back to {}, so the folder was not walked again",
-            display(ancestor)
-        ),
-        ignore::Error::WithPath { err, .. }
-        | ignore::Error::WithDepth { err, .. }
-        | ignore::Error::WithLineNumber { err, .. } => error_text(err),
-        ignore::Error::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            "it does not exist (a broken link, or removed while checking)".to_string()
-        }
-        other => other.to_string(),
-    }
-}
-
-/// The files to check under `paths` (the current folder when empty):
-/// named files as they are, folders walked recursively for `.yaml`/`.yml`
-/// files, honouring `.gitignore` and skipping hidden entries.
+/// The files to check under `paths` (the current folder when empty) and
+/// the ones that could not be read, as before [`crate::discover`] (which
+/// also says what was skipped).
 pub fn discover(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Unreadable>), RunError> {
-    let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() {
-        &default[..]
-    } else {
-        paths
-    };
-    for p in paths {
-        if std::fs::symlink_metadata(p).is_err() {
-            return Err(RunError::NoSuchPath(p.display().to_string()));
-        }
-    }
-    let mut inputs = Vec::new();
-    let mut unreadable = Vec::new();
-    for p in paths {
-        if !p.is_dir() {
-            inputs.push(Input {
-                path: p.clone(),
-                display: display(p),
-                explicit: true,
-            });
-            continue;
-        }
-        // Symbolic links are followed; a loop is reported as unreadable.
-        let walker = ignore::WalkBuilder::new(p)
-            .require_git(false)
-            .follow_links(true)
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    if e.file_type().is_some_and(|t| t.is_file()) && is_yaml(e.path()) {
-                        inputs.push(Input {
-                            path: e.path().to_path_buf(),
-                            display: display(e.path()),
-                            explicit: false,
-                        });
-                    }
-                }
-                Err(err) => unreadable.push(Unreadable {
-                    file: error_path(&err)
-                        .map(|e| display(&e))
-                        .unwrap_or_else(|| display(p)),
-                    error: error_text(&err),
-                }),
-            }
-        }
-    }
-    inputs.sort_by(|a, b| a.display.cmp(&b.display).then(b.explicit.cmp(&a.explicit)));
-    inputs.dedup_by(|a, b| a.display == b.display);
-    Ok((inputs, unreadable))
+    let found = crate::discover::discover(paths)?;
+    Ok((found.inputs, found.unreadable))
 }
 
 /// Which configuration applies.
@@ -343,7 +241,11 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, RunError> {
 /// files are then read and checked in parallel on `opts.threads` threads;
 /// the rules across campaigns run last, on the campaigns' fingerprints.
 pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<Report, RunError> {
-    let (inputs, mut unreadable) = discover(paths)?;
+    let crate::discover::Discovery {
+        inputs,
+        mut unreadable,
+        skipped: skipped_paths,
+    } = crate::discover::discover(paths)?;
     let mut configs = Configs::new(opts, mode)?;
     let mut jobs = Vec::with_capacity(inputs.len());
     for input in inputs {
@@ -385,7 +287,11 @@ pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<
         String::from_utf8(bytes).ok()
     });
     unreadable.sort_by(|a, b| a.file.cmp(&b.file));
-    Ok(Report { files, unreadable })
+    Ok(Report {
+        files,
+        unreadable,
+        skipped_paths,
+    })
 }
 
 /// Reads and checks one file; a file over the size limit is refused
@@ -439,6 +345,7 @@ pub fn run_stdin(
     Ok(Report {
         files,
         unreadable: Vec::new(),
+        skipped_paths: Vec::new(),
     })
 }
 
@@ -547,5 +454,6 @@ pub fn run_texts(files: &[(&str, &str)], opts: &Options) -> Report {
     Report {
         files: outcomes,
         unreadable: Vec::new(),
+        skipped_paths: Vec::new(),
     }
 }
