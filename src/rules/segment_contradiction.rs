@@ -224,28 +224,25 @@ fn explain(
     found: &Contradiction,
     at: &Literal,
     others: &[&Literal],
-) -> (String, String, Vec<String>) {
+) -> (String, &'static str, Vec<String>) {
     let includes_only = at.holds && others.iter().all(|o| o.holds);
     let help = if includes_only {
         HELP_INCLUDES
     } else {
         HELP_EXCLUDE
     };
-    let labels =
-        |f: fn(&Literal) -> &'static str| others.iter().map(|o| f(o).to_string()).collect();
+    let mut labels: Vec<String> = others.iter().map(|o| side(o).to_string()).collect();
     let what = match (others, found.complete) {
-        ([], true) => format!("{} can never hold", phrase(at)),
+        // (Not expected: every condition alone lets someone in.)
+        ([], true) if at.holds => format!("`{}` can never hold", describe(at.condition)),
+        ([], true) => format!("excluding `{}` removes everyone", describe(at.condition)),
         ([o], true) if includes_only => {
-            let msg = format!(
+            labels = vec!["this condition contradicts it".to_string()];
+            format!(
                 "`{}` and `{}` cannot both hold",
                 describe(o.condition),
                 describe(at.condition)
-            );
-            return (
-                msg,
-                help.to_string(),
-                vec!["this condition contradicts it".to_string()],
-            );
+            )
         }
         ([o], true) if found.both_sides => {
             let inc = if at.holds { at } else { o };
@@ -267,6 +264,7 @@ fn explain(
             describe(o.condition),
             describe(at.condition)
         ),
+        // Three or more conditions (or more than are named).
         _ => {
             let mut items: Vec<String> = others.iter().map(|o| phrase(o)).collect();
             if !found.complete {
@@ -280,7 +278,7 @@ fn explain(
             )
         }
     };
-    (what, help.to_string(), labels(side))
+    (what, help, labels)
 }
 
 pub fn check(ctx: &mut Ctx) {
