@@ -1,26 +1,49 @@
-use chrono::{Datelike, NaiveDate};
-
-use crate::campaign::{Condition, ConditionKind, Op, Spanned};
+use crate::audience_solver::{self, Contradiction, Literal};
+use crate::campaign::{Condition, ConditionKind, Op};
 use crate::context::Ctx;
 use crate::source::Span;
 use crate::yaml::Node;
 
 declare_rule! {
     /// ## What it does
-    /// Reports audience conditions that cannot all hold at once, so the
-    /// segment is empty:
-    /// - the same attribute required to equal two different values (`eq`,
-    ///   `in` lists with nothing in common, `eq` with `ne` or `not_in` of
-    ///   that value);
-    /// - number or date ranges that do not meet, such as `age gt 40` with
-    ///   `age lt 30`;
-    /// - `exists` with `not_exists` on the same attribute, or `not_exists`
-    ///   with a condition that needs a value;
-    /// - a condition that is both included and excluded (or an included
-    ///   value whose attribute is excluded whenever it exists).
+    /// Reports an audience that no one can be in. A person is in the
+    /// audience when every `include` condition holds and no `exclude`
+    /// condition does; the rule reports when no person could manage that:
+    /// - include conditions on one attribute that cannot all hold, such as
+    ///   `age gt 40` with `age lt 30`, `tier eq gold` with `tier eq silver`,
+    ///   or `phone not_exists` with `phone eq '+1555'`;
+    /// - an exclude condition that removes everyone the includes keep, such
+    ///   as the same condition on both sides, or `tier eq gold` included and
+    ///   `tier exists` excluded;
+    /// - an excluded event that every included person has, such as
+    ///   `order_placed within 30d` included and `order_placed within 90d`
+    ///   excluded.
     ///
-    /// The finding points at the later condition; a second label points at
-    /// the one it contradicts.
+    /// How it decides: conditions are grouped by attribute, and each
+    /// attribute is checked on its own. A person's attribute is either
+    /// missing or has one value. Values mean what they say: `5`, `5.0` and
+    /// `"5"` are the same number, `Gold` and `gold` the same text,
+    /// `2027-01-01` and `2027-01-01T09:00` the same day. `ne` and `not_in`
+    /// also hold when the attribute is missing; `eq`, `in`, the ranges,
+    /// `exists` and `contains` need a value. Numbers can fall anywhere
+    /// between (`gt 3` with `lt 4` is fine), dates are whole days
+    /// (`gt 2027-01-01` with `lt 2027-01-02` leaves no day). An attribute
+    /// compared only with `true` and `false` has just those two values, so
+    /// `exists` with `ne true` and `ne false` leaves nothing; any other
+    /// attribute can hold a value no condition names. An excluded event
+    /// removes everyone an included one keeps when it asks for less: the
+    /// same event, a window at least as long (no `within` = ever), a
+    /// `min_count` no higher, and only `where` filters the include has too.
+    ///
+    /// Conditions on different attributes never contradict each other:
+    /// "opted in, minus the suppressed" (include `preferences.offers eq true`,
+    /// exclude `unsubscribed eq true`) is not a contradiction. When
+    /// preflight cannot be sure (values of different kinds on one
+    /// attribute, a condition it cannot read, `contains` next to number or
+    /// date comparisons) it assumes someone is left.
+    ///
+    /// The finding points at the condition that leaves the segment empty
+    /// (the later one); labels point at the conditions it contradicts.
     ///
     /// ## Why is this bad?
     /// An empty segment makes the campaign silently send to nobody, and
@@ -36,7 +59,15 @@ declare_rule! {
     ///   - attribute: age
     ///     op: lt
     ///     value: 30
+    ///   - event: order_placed
+    ///     within: 30d
+    /// exclude:
+    ///   - event: order_placed
+    ///     within: 90d
     /// ```
+    /// No age is above 40 and below 30, and everyone who ordered in the
+    /// last 30 days also ordered in the last 90, so the exclusion removes
+    /// them all.
     ///
     /// ## Use instead
     /// ```yaml
@@ -47,9 +78,19 @@ declare_rule! {
     ///   - attribute: age
     ///     op: lt
     ///     value: 40
+    ///   - event: order_placed
+    ///     within: 30d
+    /// exclude:
+    ///   - event: order_placed
+    ///     within: 7d
+    ///   - attribute: unsubscribed
+    ///     op: eq
+    ///     value: true
     /// ```
     /// All include conditions must hold together; to reach either group,
-    /// make two campaigns or use `in`.
+    /// make two campaigns or use `in`. Exclude only part of the people the
+    /// includes keep: here, those who ordered this week, and the
+    /// unsubscribed.
     ///
     /// ## Configuration
     /// None.
@@ -62,176 +103,8 @@ declare_rule! {
     }
 }
 
-/// What one attribute condition allows, in a form that can be compared.
-#[derive(Debug, Clone)]
-enum Allows {
-    /// Only these values.
-    OneOf(Vec<String>),
-    /// Any value but these.
-    NoneOf(Vec<String>),
-    /// A range of numbers (or of dates, as day numbers): (low, low_open, high, high_open).
-    Range(Option<(f64, bool)>, Option<(f64, bool)>),
-    /// Any value, as long as there is one.
-    Exists,
-    /// No value.
-    Missing,
-    /// Something preflight cannot compare (`contains`, a broken condition).
-    Unknown,
-}
-
-/// A number, or a date as its day number, so `gt 2027-01-01` compares.
-fn number(s: &str) -> Option<f64> {
-    if let Ok(x) = s.trim().parse::<f64>() {
-        return x.is_finite().then_some(x);
-    }
-    let d = s.trim().get(..10)?.parse::<NaiveDate>().ok()?;
-    Some(d.num_days_from_ce() as f64)
-}
-
-fn allows(c: &Condition) -> Allows {
-    let ConditionKind::Attribute { op: Some(op), .. } = &c.kind else {
-        return Allows::Unknown;
-    };
-    let values: Vec<String> = c
-        .values()
-        .iter()
-        .map(|v| v.value.trim().to_string())
-        .collect();
-    let one = || values.first().and_then(|v| number(v));
-    match op.value {
-        Op::Exists => Allows::Exists,
-        Op::NotExists => Allows::Missing,
-        Op::Eq | Op::In if !values.is_empty() => Allows::OneOf(values),
-        Op::Ne | Op::NotIn if !values.is_empty() => Allows::NoneOf(values),
-        Op::Gt => one().map_or(Allows::Unknown, |x| Allows::Range(Some((x, true)), None)),
-        Op::Gte => one().map_or(Allows::Unknown, |x| Allows::Range(Some((x, false)), None)),
-        Op::Lt => one().map_or(Allows::Unknown, |x| Allows::Range(None, Some((x, true)))),
-        Op::Lte => one().map_or(Allows::Unknown, |x| Allows::Range(None, Some((x, false)))),
-        _ => Allows::Unknown,
-    }
-}
-
-/// Whether a value passes a range.
-fn in_range(x: f64, lo: Option<(f64, bool)>, hi: Option<(f64, bool)>) -> bool {
-    let above = lo.is_none_or(|(l, open)| if open { x > l } else { x >= l });
-    let below = hi.is_none_or(|(h, open)| if open { x < h } else { x <= h });
-    above && below
-}
-
-/// Whether two include conditions on the same attribute can both hold.
-fn compatible(a: &Allows, b: &Allows) -> bool {
-    use Allows::*;
-    match (a, b) {
-        (Unknown, _) | (_, Unknown) => true,
-        (Missing, Missing) => true,
-        (Missing, NoneOf(_)) | (NoneOf(_), Missing) => true,
-        (Missing, _) | (_, Missing) => false,
-        (OneOf(x), OneOf(y)) => x.iter().any(|v| y.contains(v)),
-        (OneOf(x), NoneOf(y)) | (NoneOf(y), OneOf(x)) => x.iter().any(|v| !y.contains(v)),
-        (OneOf(x), Range(lo, hi)) | (Range(lo, hi), OneOf(x)) => x
-            .iter()
-            .any(|v| number(v).is_none_or(|n| in_range(n, *lo, *hi))),
-        (Range(l1, h1), Range(l2, h2)) => {
-            // The tighter of each bound.
-            let lo = tighter(*l1, *l2, true);
-            let hi = tighter(*h1, *h2, false);
-            match (lo, hi) {
-                (Some((l, lo_open)), Some((h, hi_open))) => {
-                    l < h || (l == h && !lo_open && !hi_open)
-                }
-                _ => true,
-            }
-        }
-        _ => true,
-    }
-}
-
-fn tighter(a: Option<(f64, bool)>, b: Option<(f64, bool)>, low: bool) -> Option<(f64, bool)> {
-    match (a, b) {
-        (None, x) | (x, None) => x,
-        (Some(x), Some(y)) => {
-            let pick_x = if x.0 == y.0 {
-                x.1 // the open bound is tighter
-            } else if low {
-                x.0 > y.0
-            } else {
-                x.0 < y.0
-            };
-            Some(if pick_x { x } else { y })
-        }
-    }
-}
-
-/// Whether everyone the include condition allows is removed by the
-/// exclude condition.
-fn excluded_entirely(inc: &Condition, exc: &Condition) -> bool {
-    if same(inc, exc) {
-        return true;
-    }
-    match (allows(inc), allows(exc)) {
-        (Allows::Unknown, _) | (_, Allows::Unknown) => false,
-        (Allows::Missing, _) => false,
-        (_, Allows::Exists) => true,
-        (Allows::OneOf(x), Allows::OneOf(y)) => x.iter().all(|v| y.contains(v)),
-        _ => false,
-    }
-}
-
-/// Two conditions written the same way (values compared as sets).
-fn same(a: &Condition, b: &Condition) -> bool {
-    let sorted = |c: &Condition| {
-        let mut v: Vec<String> = c
-            .values()
-            .iter()
-            .map(|v| v.value.trim().to_string())
-            .collect();
-        v.sort();
-        v
-    };
-    match (&a.kind, &b.kind) {
-        (
-            ConditionKind::Attribute {
-                name: n1, op: o1, ..
-            },
-            ConditionKind::Attribute {
-                name: n2, op: o2, ..
-            },
-        ) => {
-            n1.value == n2.value
-                && o1.map(|o| o.value) == o2.map(|o| o.value)
-                && o1.is_some()
-                && sorted(a) == sorted(b)
-        }
-        (
-            ConditionKind::Event {
-                name: n1,
-                within: w1,
-                min_count: m1,
-                filters: f1,
-            },
-            ConditionKind::Event {
-                name: n2,
-                within: w2,
-                min_count: m2,
-                filters: f2,
-            },
-        ) => {
-            fn keys(f: &[(Spanned<&str>, &Node)]) -> Vec<String> {
-                let mut k: Vec<String> = f.iter().map(|(k, _)| k.value.to_string()).collect();
-                k.sort();
-                k
-            }
-            n1.value == n2.value
-                && w1.map(|w| w.value) == w2.map(|w| w.value)
-                && m1.map_or(1, |m| m.value) == m2.map_or(1, |m| m.value)
-                && keys(f1) == keys(f2)
-                && sorted(a) == sorted(b)
-        }
-        _ => false,
-    }
-}
-
-/// The condition as people read it: `age gt 40`, `tier in [gold, silver]`.
+/// The condition as people read it: `age gt 40`, `tier in [gold, silver]`,
+/// `order_placed within 30d min_count 2 where {category: running}`.
 pub fn describe(c: &Condition) -> String {
     match &c.kind {
         ConditionKind::Attribute { name, op, .. } => {
@@ -240,10 +113,58 @@ pub fn describe(c: &Condition) -> String {
             match op.map(|o| o.value) {
                 Some(Op::Exists) | Some(Op::NotExists) => format!("{} {op_name}", name.value),
                 _ if vals.len() == 1 => format!("{} {op_name} {}", name.value, vals[0]),
-                _ => format!("{} {op_name} [{}]", name.value, vals.join(", ")),
+                _ => format!("{} {op_name} [{}]", name.value, shorten(&vals)),
             }
         }
-        ConditionKind::Event { name, .. } => format!("event {}", name.value),
+        ConditionKind::Event {
+            name,
+            within,
+            min_count,
+            filters,
+        } => {
+            let mut s = name.value.to_string();
+            if let Some(w) = within {
+                s += &format!(" within {}", w.value);
+            }
+            if let Some(m) = min_count {
+                s += &format!(" min_count {}", m.value);
+            }
+            if !filters.is_empty() {
+                let shown: Vec<String> = filters
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", k.value, filter_text(v)))
+                    .collect();
+                s += &format!(" where {{{}}}", shown.join(", "));
+            }
+            s
+        }
+    }
+}
+
+/// The most values of a list a message shows.
+const SHOWN_VALUES: usize = 6;
+
+/// A list of values, the first few of a long one: `a, b, c, … (12 more)`.
+fn shorten(vals: &[&str]) -> String {
+    if vals.len() <= SHOWN_VALUES {
+        return vals.join(", ");
+    }
+    let shown = SHOWN_VALUES - 1;
+    format!(
+        "{}, … ({} more)",
+        vals[..shown].join(", "),
+        vals.len() - shown
+    )
+}
+
+fn filter_text(v: &Node) -> String {
+    match (v.as_str(), v.as_seq()) {
+        (Some(s), _) => s.to_string(),
+        (None, Some(items)) => {
+            let items: Vec<&str> = items.iter().filter_map(Node::as_str).collect();
+            format!("[{}]", shorten(&items))
+        }
+        _ => "…".to_string(),
     }
 }
 
@@ -275,54 +196,106 @@ fn focus(c: &Condition) -> Span {
 }
 
 const HELP_EMPTY: &str = "the segment would be empty: the campaign would send to nobody, or on some platforms fall back to everyone";
+const HELP_INCLUDES: &str =
+    "Every include condition must hold at once: fix the values, or split the campaign in two";
+const HELP_EXCLUDE: &str = "Remove the exclusion, or change it to remove only part of the group";
+
+/// The condition in a sentence: `` `tier eq gold` ``, or
+/// ``excluding `tier eq gold` `` for an exclude.
+fn phrase(l: &Literal) -> String {
+    let d = describe(l.condition);
+    if l.holds {
+        format!("`{d}`")
+    } else {
+        format!("excluding `{d}`")
+    }
+}
+
+fn side(l: &Literal) -> &'static str {
+    if l.holds {
+        "included here"
+    } else {
+        "excluded here"
+    }
+}
+
+/// The message, the help, and the label of each other condition.
+fn explain(
+    found: &Contradiction,
+    at: &Literal,
+    others: &[&Literal],
+) -> (String, &'static str, Vec<String>) {
+    let includes_only = at.holds && others.iter().all(|o| o.holds);
+    let help = if includes_only {
+        HELP_INCLUDES
+    } else {
+        HELP_EXCLUDE
+    };
+    let mut labels: Vec<String> = others.iter().map(|o| side(o).to_string()).collect();
+    let what = match (others, found.complete) {
+        // (Not expected: every condition alone lets someone in.)
+        ([], true) if at.holds => format!("`{}` can never hold", describe(at.condition)),
+        ([], true) => format!("excluding `{}` removes everyone", describe(at.condition)),
+        ([o], true) if includes_only => {
+            labels = vec!["this condition contradicts it".to_string()];
+            format!(
+                "`{}` and `{}` cannot both hold",
+                describe(o.condition),
+                describe(at.condition)
+            )
+        }
+        ([o], true) if found.both_sides => {
+            let inc = if at.holds { at } else { o };
+            format!(
+                "`{}` is both included and excluded",
+                describe(inc.condition)
+            )
+        }
+        ([o], true) if at.holds != o.holds => {
+            let (inc, exc) = if at.holds { (at, *o) } else { (*o, at) };
+            format!(
+                "excluding `{}` removes everyone that `{}` includes",
+                describe(exc.condition),
+                describe(inc.condition)
+            )
+        }
+        ([o], true) => format!(
+            "excluding both `{}` and `{}` removes everyone",
+            describe(o.condition),
+            describe(at.condition)
+        ),
+        // Three or more conditions (or more than are named).
+        _ => {
+            let mut items: Vec<String> = others.iter().map(|o| phrase(o)).collect();
+            if !found.complete {
+                items.push("and others".to_string());
+            }
+            format!(
+                "{} leaves no value that the other conditions on `{}` allow ({})",
+                phrase(at),
+                at.condition.name().value,
+                items.join(", ")
+            )
+        }
+    };
+    (what, help, labels)
+}
 
 pub fn check(ctx: &mut Ctx) {
     let c = ctx.campaign;
-    let include = c.include();
-    'pairs: for (j, later) in include.iter().enumerate() {
-        let ConditionKind::Attribute { name, .. } = &later.kind else {
-            continue;
-        };
-        for earlier in &include[..j] {
-            if earlier.name().value != name.value
-                || !matches!(earlier.kind, ConditionKind::Attribute { .. })
-            {
-                continue;
-            }
-            if !compatible(&allows(earlier), &allows(later)) {
-                ctx.report(
-                    &SEGMENT_CONTRADICTION,
-                    focus(later),
-                    format!(
-                        "`{}` and `{}` cannot both hold, so no one is in this segment",
-                        describe(earlier),
-                        describe(later)
-                    ),
-                    format!("{HELP_EMPTY}. Every include condition must hold at once: fix the values, or split the campaign in two"),
-                )
-                .related(focus(earlier), "this condition contradicts it");
-                continue 'pairs;
-            }
-        }
-    }
-    for exc in c.exclude() {
-        if let Some(inc) = include.iter().find(|inc| excluded_entirely(inc, exc)) {
-            let what = if same(inc, exc) {
-                format!("`{}` is both included and excluded", describe(inc))
-            } else {
-                format!(
-                    "excluding `{}` removes everyone that `{}` includes",
-                    describe(exc),
-                    describe(inc)
-                )
-            };
-            ctx.report(
-                &SEGMENT_CONTRADICTION,
-                focus(exc),
-                format!("{what}, so no one is in this segment"),
-                format!("{HELP_EMPTY}. Remove the exclusion, or change it to remove only part of the group"),
-            )
-            .related(focus(inc), "included here");
+    let lits = audience_solver::literals(c.include(), c.exclude(), ctx.text);
+    for found in audience_solver::solve(&lits) {
+        let at = &lits[found.at];
+        let others: Vec<&Literal> = found.others.iter().map(|&i| &lits[i]).collect();
+        let (what, help, labels) = explain(&found, at, &others);
+        let finding = ctx.report(
+            &SEGMENT_CONTRADICTION,
+            focus(at.condition),
+            format!("{what}, so no one is in this segment"),
+            format!("{HELP_EMPTY}. {help}"),
+        );
+        for (o, label) in others.iter().zip(labels) {
+            finding.related(focus(o.condition), label);
         }
     }
 }
@@ -426,5 +399,238 @@ mod tests {
             &attr("tier", "eq", "gold"),
         );
         assert_clean(&yaml, RULE);
+    }
+
+    fn bare(name: &str, op: &str) -> String {
+        format!("    - attribute: {name}\n      op: {op}\n")
+    }
+
+    fn event(name: &str, extra: &str) -> String {
+        format!("    - event: {name}\n{extra}")
+    }
+
+    fn messages(yaml: &str) -> Vec<String> {
+        hits(yaml, RULE)
+            .into_iter()
+            .map(|(_, f)| f.message)
+            .collect()
+    }
+
+    #[test]
+    fn opted_in_minus_suppressed_is_clean() {
+        let yaml = with_exclude(
+            &attr("preferences.offers", "eq", "true"),
+            &attr("unsubscribed", "eq", "true"),
+        );
+        assert_clean(&yaml, RULE);
+        // Different attributes with the same value, on either side.
+        let yaml = with_exclude(&attr("tier", "eq", "gold"), &attr("region", "eq", "gold"));
+        assert_clean(&yaml, RULE);
+        assert_clean(
+            &with_exclude(
+                &attr("tier", "eq", "gold"),
+                "    - attribute: region\n      op: exists\n",
+            ),
+            RULE,
+        );
+    }
+
+    #[test]
+    fn more_failing_cases() {
+        // A boolean attribute has only two values.
+        let yaml = with_include(
+            &(bare("flag", "exists") + &attr("flag", "ne", "true") + &attr("flag", "ne", "false")),
+        );
+        let f = assert_fires(&yaml, RULE, "false");
+        assert_eq!(
+            f[0].message,
+            "`flag ne false` leaves no value that the other conditions on `flag` allow (`flag exists`, `flag ne true`), so no one is in this segment."
+        );
+        assert_eq!(f[0].related.len(), 2);
+        // No whole day between the two dates.
+        let yaml = with_include(
+            &(attr("joined", "gt", "2027-01-01") + &attr("joined", "lt", "2027-01-02")),
+        );
+        let f = assert_fires(&yaml, RULE, "2027-01-02");
+        assert!(
+            f[0].message.contains("cannot both hold"),
+            "{}",
+            f[0].message
+        );
+        // Values compared by what they mean.
+        let yaml = with_exclude(&attr("score", "eq", "5"), &attr("score", "eq", "'5.0'"));
+        let f = assert_fires(&yaml, RULE, "'5.0'");
+        assert!(
+            f[0].message.contains("both included and excluded"),
+            "{}",
+            f[0].message
+        );
+        // A required text that contains an excluded one.
+        let yaml = with_exclude(
+            &attr("tags", "contains", "vip-gold"),
+            &attr("tags", "contains", "VIP"),
+        );
+        let f = assert_fires(&yaml, RULE, "VIP");
+        assert_eq!(
+            f[0].message,
+            "Excluding `tags contains VIP` removes everyone that `tags contains vip-gold` includes, so no one is in this segment."
+        );
+        assert_eq!(f[0].related.len(), 1);
+        assert!(f[0].help.contains("Remove the exclusion"), "{}", f[0].help);
+        // A range excluded around the only value included.
+        let yaml = with_exclude(&attr("age", "in", "[31, 35]"), &attr("age", "gt", "30"));
+        assert_fires(&yaml, RULE, "30");
+        // Two excludes that together remove everyone.
+        let yaml = with_exclude(
+            "",
+            &(bare("phone", "exists") + &bare("phone", "not_exists")),
+        );
+        let f = assert_fires(&yaml, RULE, "not_exists");
+        assert!(
+            f[0].message.starts_with("Excluding both"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn one_finding_per_attribute() {
+        let yaml = with_include(
+            &(attr("tier", "eq", "gold")
+                + &attr("tier", "eq", "silver")
+                + &attr("tier", "eq", "bronze")),
+        );
+        let m = messages(&yaml);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert!(
+            m[0].contains("`tier eq gold` and `tier eq silver`"),
+            "{m:?}"
+        );
+        let yaml = with_include(
+            &(attr("tier", "eq", "gold")
+                + &attr("tier", "eq", "silver")
+                + &attr("age", "gt", "40")
+                + &attr("age", "lt", "30")),
+        );
+        assert_eq!(messages(&yaml).len(), 2);
+    }
+
+    #[test]
+    fn more_passing_cases() {
+        for conds in [
+            // A real gap between numbers.
+            attr("score", "gt", "3") + &attr("score", "lt", "4"),
+            // A whole day between dates.
+            attr("joined", "gt", "2027-01-01") + &attr("joined", "lt", "2027-01-03"),
+            // Mixed types: not sure, so clean.
+            attr("age", "gt", "30") + &attr("age", "eq", "thirty"),
+            attr("tier", "eq", "5") + &attr("tier", "eq", "gold"),
+            attr("flag", "eq", "true") + &attr("flag", "eq", "'false'"),
+            // Contains next to a range: not sure.
+            attr("age", "contains", "3") + &attr("age", "gt", "40") + &attr("age", "lt", "30"),
+            // An open domain always has another value.
+            bare("tier", "exists") + &attr("tier", "ne", "gold") + &attr("tier", "ne", "silver"),
+            // A broken condition is left out.
+            bare("age", "gt") + &attr("age", "lt", "30"),
+        ] {
+            assert_clean(&with_include(&conds), RULE);
+        }
+        // Contains: the excluded text is not inside the required one.
+        assert_clean(
+            &with_exclude(
+                &attr("tags", "contains", "vip"),
+                &attr("tags", "contains", "vip-gold"),
+            ),
+            RULE,
+        );
+        // `ne` holds when the attribute is missing.
+        assert_clean(
+            &with_exclude(
+                &attr("tier", "ne", "gold"),
+                "    - attribute: tier\n      op: exists\n",
+            ),
+            RULE,
+        );
+    }
+
+    #[test]
+    fn events_implied_by_an_exclude() {
+        let inc = event("cart_viewed", "      within: 30d\n");
+        let f = assert_fires(
+            &with_exclude(&inc, &event("cart_viewed", "      within: 90d\n")),
+            RULE,
+            "cart_viewed",
+        );
+        assert_eq!(
+            f[0].message,
+            "Excluding `cart_viewed within 90d` removes everyone that `cart_viewed within 30d` includes, so no one is in this segment."
+        );
+        assert_eq!(f[0].related.len(), 1);
+        // The BASE event: within 90d, min_count 2, where {category: running}.
+        let f = assert_fires(
+            &with_exclude(
+                "",
+                &event("order_placed", "      where: {category: running}\n"),
+            ),
+            RULE,
+            "order_placed",
+        );
+        assert!(
+            f[0].message.contains("removes everyone"),
+            "{}",
+            f[0].message
+        );
+        let same = event(
+            "order_placed",
+            "      within: 90d\n      min_count: 2\n      where: {category: running}\n",
+        );
+        let f = assert_fires(&with_exclude("", &same), RULE, "order_placed");
+        assert!(
+            f[0].message.contains("both included and excluded"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn events_not_implied_by_an_exclude() {
+        for exc in [
+            // The include's window is longer (BASE: within 90d).
+            event("order_placed", "      within: 30d\n"),
+            // The exclude has more filters.
+            event(
+                "order_placed",
+                "      where: {category: running, region: US}\n",
+            ),
+            // The exclude needs more orders (BASE: min_count 2).
+            event("order_placed", "      min_count: 3\n"),
+            // Another event.
+            event("order_refunded", ""),
+            // An unreadable window is not taken as "ever".
+            event("order_placed", "      within: 3 months\n"),
+        ] {
+            assert_clean(&with_exclude("", &exc), RULE);
+        }
+    }
+
+    #[test]
+    fn twenty_thousand_conditions() {
+        // 19,999 `ne` and one `in` whose values they all exclude.
+        let values: Vec<String> = (0..19_999).map(|i| format!("v{i}")).collect();
+        let mut conds: String = values.iter().map(|v| attr("tier", "ne", v)).collect();
+        conds += &attr("tier", "in", &format!("[{}]", values.join(", ")));
+        let f = hits(&with_include(&conds), RULE);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].1
+                .message
+                .starts_with("`tier in [v0, v1, v2, v3, v4, … (19994 more)]` leaves no value")
+                && f[0].1.message.contains("and others"),
+            "{}",
+            &f[0].1.message[..200]
+        );
+        // The same, with one value left.
+        let conds = conds.replace("[v0, ", "[v0, spare, ");
+        assert_clean(&with_include(&conds), RULE);
     }
 }
