@@ -29,7 +29,6 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::ffi::OsStr;
 use std::fs::{FileType, Metadata};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -62,6 +61,10 @@ pub struct Unreadable {
 pub struct Skipped {
     pub path: String,
     pub reason: String,
+    /// A file with a campaign's extension that was not read (a link out of
+    /// the folder, a special file): it may be meant as a campaign, so the
+    /// summary counts it.
+    pub maybe_campaign: bool,
 }
 
 /// What [`discover`] found.
@@ -251,21 +254,13 @@ fn read_small(path: &Path, follow: bool) -> Result<Option<Vec<u8>>, String> {
     if meta.len() > IGNORE_FILE_LIMIT {
         return Err(too_large());
     }
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    // What was opened, in case it changed since it was looked at.
-    match file.metadata() {
-        Ok(m) if m.is_file() => {}
-        Ok(m) => return Err(not_regular(&m.file_type())),
-        Err(e) => return Err(e.to_string()),
+    // Opened without waiting and checked again, in case it changed since
+    // it was looked at.
+    match crate::reading::read_limited(path, IGNORE_FILE_LIMIT) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(crate::reading::ReadError::TooLarge(_)) => Err(too_large()),
+        Err(e) => Err(e.to_string()),
     }
-    let mut bytes = Vec::new();
-    file.take(IGNORE_FILE_LIMIT + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > IGNORE_FILE_LIMIT {
-        return Err(too_large());
-    }
-    Ok(Some(bytes))
 }
 
 /// A matcher for the rules in `text`, relative to `folder`; each rule
@@ -376,7 +371,20 @@ struct Walker {
 
 impl Walker {
     fn skip(&mut self, path: String, reason: String) {
-        self.found.skipped.push(Skipped { path, reason });
+        self.found.skipped.push(Skipped {
+            path,
+            reason,
+            maybe_campaign: false,
+        });
+    }
+
+    /// Skips a file that may be meant as a campaign file (see [`Skipped`]).
+    fn skip_doubtful(&mut self, path: &Path, reason: String) {
+        self.found.skipped.push(Skipped {
+            path: display(path),
+            reason,
+            maybe_campaign: is_collected(path),
+        });
     }
 
     fn unreadable(&mut self, file: String, error: String) {
@@ -672,7 +680,11 @@ impl Walker {
                     "a symbolic link to {}, outside the folder being checked; it was not followed",
                     display(&canonical)
                 );
-                self.skip(display(&path), reason);
+                if is_dir {
+                    self.skip(display(&path), reason);
+                } else {
+                    self.skip_doubtful(&path, reason);
+                }
                 continue;
             }
             if let Some(sys) = system_folder(&canonical) {
@@ -719,7 +731,7 @@ impl Walker {
                     "{}, not a regular file; it was not read",
                     kind(&meta.file_type())
                 );
-                self.skip(display(&path), reason);
+                self.skip_doubtful(&path, reason);
             }
         }
         subfolders

@@ -45,6 +45,9 @@ pub struct Options {
     /// Keep the text of files with findings in the report (the pretty
     /// output shows source lines; the others need only positions).
     pub keep_text: bool,
+    /// The file the report will be written to, when it exists already: a
+    /// run that would check it stops instead (`--output-file c.yaml .`).
+    pub report_file: Option<crate::discover::FileId>,
 }
 
 impl Options {
@@ -59,6 +62,7 @@ impl Options {
             skip_non_campaigns: false,
             threads: 0,
             keep_text: true,
+            report_file: None,
         }
     }
 
@@ -74,6 +78,7 @@ impl Options {
             skip_non_campaigns: self.skip_non_campaigns,
             threads: self.threads,
             keep_text: self.keep_text,
+            report_file: self.report_file.clone(),
         }
     }
 

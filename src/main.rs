@@ -307,6 +307,10 @@ fn check(args: CheckArgs) -> ExitCode {
     opts.threads = args.threads;
     // Only the pretty output shows source lines.
     opts.keep_text = matches!(args.format, Format::Pretty);
+    opts.report_file = args.output_file.as_deref().and_then(|p| {
+        let meta = std::fs::metadata(p).ok()?;
+        preflight::discover::FileId::of(p, &meta).ok()
+    });
     let mode = args.config.mode();
     if args.paths.is_empty() || args.paths.iter().any(|p| p.is_dir()) {
         return_freed_memory_promptly();
@@ -405,7 +409,11 @@ fn check(args: CheckArgs) -> ExitCode {
             }
         }
         for s in &report.skipped_paths {
-            eprintln!("preflight: skipped {}: {}", s.path, s.reason);
+            warn(format_args!(
+                "preflight: skipped {}: {}",
+                escape_controls(&s.path),
+                escape_controls(&s.reason)
+            ));
         }
     }
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();

@@ -23,6 +23,8 @@ pub enum RunError {
     NoSuchPath(String),
     /// A configuration or pack that cannot be used.
     Config(Box<ConfigError>),
+    /// The report file (`--output-file`) is one of the files to check.
+    ReportIsInput(String),
 }
 
 impl std::fmt::Display for RunError {
@@ -30,6 +32,10 @@ impl std::fmt::Display for RunError {
         match self {
             RunError::NoSuchPath(p) => write!(f, "{p}: no such file or folder"),
             RunError::Config(e) => write!(f, "{e}"),
+            RunError::ReportIsInput(p) => write!(
+                f,
+                "the report file is also a file to check ({p}); choose another --output-file, so that a campaign is never overwritten by its report"
+            ),
         }
     }
 }
@@ -82,6 +88,7 @@ impl Report {
             .iter()
             .filter(|f| f.looks_like_campaign && f.status != FileStatus::Checked)
             .count()
+            + self.skipped_paths.iter().filter(|s| s.maybe_campaign).count()
     }
 
     pub fn suppressed(&self) -> usize {
@@ -246,6 +253,11 @@ pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<
         mut unreadable,
         skipped: skipped_paths,
     } = crate::discover::discover(paths)?;
+    if let Some(report) = &opts.report_file {
+        if let Some(input) = inputs.iter().find(|i| &i.id == report) {
+            return Err(RunError::ReportIsInput(input.display.clone()));
+        }
+    }
     let mut configs = Configs::new(opts, mode)?;
     let mut jobs = Vec::with_capacity(inputs.len());
     for input in inputs {
