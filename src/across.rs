@@ -16,6 +16,7 @@ use crate::rules::RuleMeta;
 use crate::settings::Settings;
 use crate::source::{LineCol, LineIndex, Span};
 use crate::template;
+use crate::work;
 
 /// A place in a file, with its line and column already worked out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +94,17 @@ impl Fingerprint {
 
     pub fn same_campaign(&self, other: &Fingerprint) -> bool {
         self.file == other.file && self.anchor == other.anchor
+    }
+
+    /// A key that two fingerprints share exactly when they are the
+    /// [same campaign](Fingerprint::same_campaign), for hashing.
+    pub fn campaign_key(&self) -> (&str, Span, [usize; 4]) {
+        let a = &self.anchor;
+        (
+            &self.file,
+            a.span,
+            [a.start.line, a.start.column, a.end.line, a.end.column],
+        )
     }
 }
 
@@ -371,35 +383,73 @@ impl Cross {
     }
 }
 
-/// Groups of items joined pairwise (union-find), each sorted, in order of
-/// their first member; single items are left out.
-pub fn groups(n: usize, pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<Vec<usize>> {
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn root(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
+/// Items joined pairwise (union-find with path halving; a root is always the
+/// smallest index of its set).
+#[derive(Debug, Clone)]
+pub struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    pub fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn root(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            work::add(1);
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
         }
         x
     }
-    for (a, b) in pairs {
-        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+
+    /// Whether `a` and `b` are already joined.
+    pub fn joined(&mut self, a: usize, b: usize) -> bool {
+        self.root(a) == self.root(b)
+    }
+
+    /// Joins `a` and `b`.
+    pub fn join(&mut self, a: usize, b: usize) {
+        work::add(1);
+        let (ra, rb) = (self.root(a), self.root(b));
         if ra != rb {
-            parent[ra.max(rb)] = ra.min(rb);
+            self.parent[ra.max(rb)] = ra.min(rb);
         }
     }
-    let mut out: Vec<Vec<usize>> = Vec::new();
-    let mut index_of_root = std::collections::HashMap::new();
-    for i in 0..n {
-        let r = root(&mut parent, i);
-        let slot = *index_of_root.entry(r).or_insert_with(|| {
-            out.push(Vec::new());
-            out.len() - 1
-        });
-        out[slot].push(i);
+
+    /// The sets, each sorted, in order of their first member; single items
+    /// are left out.
+    pub fn groups(mut self) -> Vec<Vec<usize>> {
+        let n = self.parent.len();
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        // The set of each root, by the root's index (a root is the smallest
+        // member of its set, so it is met first).
+        let mut slot_of_root = vec![usize::MAX; n];
+        for i in 0..n {
+            work::add(1);
+            let r = self.root(i);
+            if slot_of_root[r] == usize::MAX {
+                slot_of_root[r] = out.len();
+                out.push(Vec::new());
+            }
+            out[slot_of_root[r]].push(i);
+        }
+        out.retain(|g| g.len() > 1);
+        out
     }
-    out.retain(|g| g.len() > 1);
-    out
+}
+
+/// Groups of items joined pairwise (union-find), each sorted, in order of
+/// their first member; single items are left out.
+pub fn groups(n: usize, pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<Vec<usize>> {
+    let mut sets = UnionFind::new(n);
+    for (a, b) in pairs {
+        sets.join(a, b);
+    }
+    sets.groups()
 }
 
 /// In a large group, the other members a finding names: all of them in the
@@ -407,7 +457,8 @@ pub fn groups(n: usize, pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<
 /// first), so that the output grows linearly with the group.
 pub const NAMED_OTHERS: usize = 8;
 
-/// The others to name in one finding of a group, and how many are left out.
+/// The others to name in one finding of a group, and how many are left out,
+/// from a list already built.
 pub fn limit_others<T>(mut others: Vec<T>, is_first: bool) -> (Vec<T>, usize) {
     if is_first || others.len() <= NAMED_OTHERS {
         return (others, 0);
@@ -415,6 +466,42 @@ pub fn limit_others<T>(mut others: Vec<T>, is_first: bool) -> (Vec<T>, usize) {
     let hidden = others.len() - NAMED_OTHERS;
     others.truncate(NAMED_OTHERS);
     (others, hidden)
+}
+
+/// The others to name in one finding of a group, built at the size they are
+/// shown: the members that `is_other` accepts (`total` of them in all), in
+/// order; all of them in the group's first finding, at most
+/// [`NAMED_OTHERS`] in the others. Returns them with how many are left out,
+/// as [`limit_others`] would for the full list, but looks only at the
+/// members it names (and those it skips before them).
+pub fn name_others<T: Copy>(
+    members: &[T],
+    total: usize,
+    is_first: bool,
+    mut is_other: impl FnMut(T) -> bool,
+) -> (Vec<T>, usize) {
+    let shown = if is_first {
+        total
+    } else {
+        total.min(NAMED_OTHERS)
+    };
+    let mut out = Vec::with_capacity(shown);
+    for &m in members {
+        if out.len() == shown {
+            break;
+        }
+        work::add(1);
+        if is_other(m) {
+            out.push(m);
+        }
+    }
+    debug_assert_eq!(
+        out.len(),
+        shown,
+        "`total` counts the members `is_other` accepts"
+    );
+    let hidden = total - out.len();
+    (out, hidden)
 }
 
 /// "a, b and c", or "a, b and 12 more (the finding on x names them all)".
@@ -460,6 +547,70 @@ pub fn check(prints: &[Fingerprint], settings: &Settings) -> Vec<Placed> {
         .collect()
 }
 
+/// Fingerprints made by hand, and small random numbers, for the tests of
+/// the rules across campaigns.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A place on `line` of a file, `len` characters long.
+    pub fn place(line: usize, len: usize) -> Place {
+        Place {
+            span: Span::new(line * 100, line * 100 + len),
+            start: LineCol { line, column: 3 },
+            end: LineCol {
+                line,
+                column: 3 + len,
+            },
+        }
+    }
+
+    /// A fingerprint with only a file and an id (on line 1); the rest is
+    /// for the test to fill in.
+    pub fn print(file: &str, id: &str) -> Fingerprint {
+        Fingerprint {
+            file: file.to_string(),
+            campaign: Some(id.to_string()),
+            anchor: place(1, id.len()),
+            texts: Vec::new(),
+            segment: None,
+            audience: None,
+            channels: Vec::new(),
+            send_at: None,
+            last_send: None,
+            frequency: None,
+            opt_out_prompts: Vec::new(),
+            acknowledged: Vec::new(),
+        }
+    }
+
+    /// `2027-04-10T09:00:00` plus `minutes`.
+    pub fn at(minutes: i64) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2027, 4, 10)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .expect("valid")
+            + chrono::Duration::minutes(minutes)
+    }
+
+    /// Small deterministic random numbers (xorshift).
+    pub struct Rng(pub u64);
+
+    impl Rng {
+        /// A number in `0..n`.
+        pub fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    /// Findings printed whole, to compare two versions of a rule.
+    pub fn shown(out: &[Cross]) -> Vec<String> {
+        out.iter().map(|c| format!("{c:?}")).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -503,5 +654,48 @@ mod tests {
     fn groups_join_pairs() {
         assert_eq!(groups(5, [(3, 1), (1, 4)]), vec![vec![1, 3, 4]]);
         assert!(groups(3, []).is_empty());
+    }
+
+    #[test]
+    fn naming_others_as_shown_is_limiting_the_full_list() {
+        for n in [
+            1,
+            2,
+            5,
+            NAMED_OTHERS,
+            NAMED_OTHERS + 1,
+            NAMED_OTHERS + 2,
+            30,
+        ] {
+            let members: Vec<usize> = (0..n).collect();
+            for &m in &members {
+                for first in [true, false] {
+                    let full: Vec<usize> = members.iter().copied().filter(|&o| o != m).collect();
+                    assert_eq!(
+                        name_others(&members, n - 1, first, |o| o != m),
+                        limit_others(full, first),
+                        "{n} members, at {m}, first: {first}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn grouping_is_linear() {
+        let steps = |n: usize| {
+            let pairs: Vec<(usize, usize)> = (1..n)
+                .map(|k| if k % 2 == 0 { (k - 1, k) } else { (k, 0) })
+                .collect();
+            let (g, steps) = work::count(|| groups(n, pairs));
+            assert_eq!(g.len(), 1);
+            assert_eq!(g[0].len(), n);
+            steps
+        };
+        let (small, large) = (steps(2_000), steps(4_000));
+        assert!(
+            work::at_most_doubled(small, large, 16),
+            "{small} then {large}"
+        );
     }
 }

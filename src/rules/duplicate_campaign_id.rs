@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use crate::across::{and_more, limit_others, Cross, Fingerprint};
+use crate::across::{and_more, name_others, Cross, Fingerprint};
 use crate::settings::Settings;
 
 declare_rule! {
@@ -45,8 +45,8 @@ pub fn check(prints: &[Fingerprint], _settings: &Settings, out: &mut Vec<Cross>)
     for (id, members) in groups {
         let first = prints[members[0]].name_at(&prints[members[0]].anchor);
         for &m in &members {
-            let others: Vec<usize> = members.iter().copied().filter(|&o| o != m).collect();
-            let (others, hidden) = limit_others(others, m == members[0]);
+            let (others, hidden) =
+                name_others(&members, members.len() - 1, m == members[0], |o| o != m);
             let names: Vec<String> = others
                 .iter()
                 .map(|&o| format!("{}:{}", prints[o].file, prints[o].anchor.start.line))
@@ -71,7 +71,104 @@ pub fn check(prints: &[Fingerprint], _settings: &Settings, out: &mut Vec<Cross>)
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
+    use crate::across::testing::{place, print, shown, Rng};
+    use crate::across::{and_more, limit_others, Cross, Fingerprint};
     use crate::rules::testing::{lint_many, BASE};
+    use crate::settings::Settings;
+    use crate::work;
+
+    /// The version this replaced, which listed every other member for
+    /// every finding; kept to check that the output is unchanged.
+    fn before(prints: &[Fingerprint], _settings: &Settings, out: &mut Vec<Cross>) {
+        let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, p) in prints.iter().enumerate() {
+            if let Some(id) = &p.campaign {
+                by_id.entry(id.as_str()).or_default().push(i);
+            }
+        }
+        let mut groups: Vec<(&str, Vec<usize>)> =
+            by_id.into_iter().filter(|(_, v)| v.len() > 1).collect();
+        groups.sort_by_key(|(_, v)| v[0]);
+        for (id, members) in groups {
+            let first = prints[members[0]].name_at(&prints[members[0]].anchor);
+            for &m in &members {
+                let others: Vec<usize> = members.iter().copied().filter(|&o| o != m).collect();
+                let (others, hidden) = limit_others(others, m == members[0]);
+                let names: Vec<String> = others
+                    .iter()
+                    .map(|&o| format!("{}:{}", prints[o].file, prints[o].anchor.start.line))
+                    .collect();
+                out.push(Cross {
+                    rule: &super::DUPLICATE_CAMPAIGN_ID,
+                    at: m,
+                    place: prints[m].anchor,
+                    message: format!(
+                        "The campaign id `{id}` is also used at {}: ids must be unique, or campaigns overwrite each other when published and their results mix",
+                        and_more(&names, hidden, &first)
+                    ),
+                    help: "Give each campaign its own id, such as by adding the date or the purpose (`-reminder`)".into(),
+                    related: others
+                        .iter()
+                        .map(|&o| (o, prints[o].anchor, "the same id".to_string()))
+                        .collect(),
+                });
+            }
+        }
+    }
+
+    #[test]
+    fn the_findings_are_those_of_the_full_lists() {
+        let mut rng = Rng(0x5eed_0704);
+        for _ in 0..500 {
+            let prints: Vec<Fingerprint> = (0..2 + rng.below(30) as usize)
+                .map(|k| {
+                    let mut p = print(&format!("f{k}.yaml"), &format!("c{}", rng.below(4)));
+                    p.anchor = place(1 + rng.below(5) as usize, 2);
+                    p
+                })
+                .collect();
+            let (mut old, mut new) = (Vec::new(), Vec::new());
+            before(&prints, &Settings::default(), &mut old);
+            super::check(&prints, &Settings::default(), &mut new);
+            assert_eq!(shown(&new), shown(&old));
+        }
+    }
+
+    #[test]
+    fn many_copies_of_one_id_take_linear_steps() {
+        let run = |n: usize| {
+            let prints: Vec<Fingerprint> = (0..n)
+                .map(|k| print(&format!("f{k}.yaml"), "spring"))
+                .collect();
+            let mut out = Vec::new();
+            let ((), steps) = work::count(|| super::check(&prints, &Settings::default(), &mut out));
+            (out, steps)
+        };
+        let (small, small_steps) = run(2_000);
+        let (large, large_steps) = run(4_000);
+        assert!(
+            work::at_most_doubled(small_steps, large_steps, 64),
+            "{small_steps} then {large_steps}"
+        );
+        for (out, n) in [(&small, 2_000), (&large, 4_000)] {
+            assert_eq!(out.len(), n);
+            assert!(
+                out[0].message.starts_with(
+                    "The campaign id `spring` is also used at f1.yaml:1, f2.yaml:1, f3.yaml:1"
+                ),
+                "{}",
+                &out[0].message[..200]
+            );
+            assert_eq!(out[0].related.len(), n - 1);
+            assert!(out[1].message.starts_with(&format!(
+                "The campaign id `spring` is also used at f0.yaml:1, f2.yaml:1, f3.yaml:1, f4.yaml:1, f5.yaml:1, f6.yaml:1, f7.yaml:1, f8.yaml:1 and {} more campaigns (the finding on `spring` (f0.yaml:1) names them all): ids must be unique",
+                n - 9
+            )), "{}", out[1].message);
+            assert_eq!(out[1].related.len(), 8);
+        }
+    }
 
     #[test]
     fn both_places_are_shown() {
