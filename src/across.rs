@@ -275,8 +275,14 @@ pub fn fingerprint(
         // Each occasion's mention nearest to an opt-out wording.
         let mut best: Vec<(usize, usize, std::ops::Range<usize>)> = Vec::new();
         for m in checks.occasions.find_all(&w.text) {
-            let d = asks
-                .iter()
+            // The nearest opt-out wording, by binary search (`asks` is in
+            // text order): a long body with many of both stays linear.
+            let i = asks.partition_point(|&a| a < m.range.start);
+            crate::work::add(asks.len().max(1).ilog2() as usize + 1);
+            let d = [i.checked_sub(1), Some(i)]
+                .into_iter()
+                .flatten()
+                .filter_map(|k| asks.get(k))
                 .map(|&a| a.abs_diff(m.range.start))
                 .min()
                 .unwrap_or(usize::MAX);

@@ -88,7 +88,11 @@ impl Report {
             .iter()
             .filter(|f| f.looks_like_campaign && f.status != FileStatus::Checked)
             .count()
-            + self.skipped_paths.iter().filter(|s| s.maybe_campaign).count()
+            + self
+                .skipped_paths
+                .iter()
+                .filter(|s| s.maybe_campaign)
+                .count()
     }
 
     pub fn suppressed(&self) -> usize {

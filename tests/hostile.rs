@@ -820,7 +820,10 @@ fn the_report_never_overwrites_an_input_and_is_replaced_whole() {
     let (code, _, err) = run(dir.path(), &["check", "--output-file", "c.yaml", "."]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("also a file to check (c.yaml)"), "{err}");
-    assert_eq!(std::fs::read_to_string(dir.path().join("c.yaml")).unwrap(), base());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("c.yaml")).unwrap(),
+        base()
+    );
     // Written through a temporary file: a report that cannot be written
     // leaves the previous one whole, and nothing is left behind.
     write(dir.path(), "report.txt", "previous report\n");
