@@ -221,12 +221,51 @@ fn ignore_comments_silence_and_are_audited() {
 }
 
 #[test]
+fn sarif_output_has_the_shape_code_scanning_reads() {
+    let out =
+        stdout(preflight(&repo()).args(["check", "examples", "--format", "sarif", "--now", NOW]));
+    let sarif: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(sarif["$schema"]
+        .as_str()
+        .unwrap()
+        .contains("sarif-schema-2.1.0"));
+    let run = &sarif["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.len() > 40);
+    for rule in rules {
+        assert!(rule["id"].as_str().unwrap().starts_with("PF"), "{rule}");
+        assert!(!rule["shortDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .is_empty());
+        let level = rule["defaultConfiguration"]["level"].as_str().unwrap();
+        assert!(["error", "warning", "note"].contains(&level), "{level}");
+    }
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1);
+        assert!(region["startColumn"].as_u64().unwrap() >= 1);
+        assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+    }
+    // Cross-campaign results carry related locations.
+    assert!(results.iter().any(|r| r["relatedLocations"].is_array()));
+}
+
+/// The official schema is not in the repository: `scripts/shared-checks.sh`
+/// runs this with `SARIF_SCHEMA` naming the schema in the shared folder beside the repository.
+#[test]
+#[ignore = "needs the official SARIF schema (SARIF_SCHEMA=path); run by scripts/shared-checks.sh"]
 fn sarif_output_validates_against_the_official_schema() {
-    let schema_path = repo().join("../shared/schemas/sarif-2.1.0.json");
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(&schema_path).expect("../shared/schemas/sarif-2.1.0.json"),
-    )
-    .unwrap();
+    let schema_path =
+        std::env::var("SARIF_SCHEMA").expect("SARIF_SCHEMA names the official SARIF 2.1.0 schema");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&schema_path).expect("the schema")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let out =
         stdout(preflight(&repo()).args(["check", "examples", "--format", "sarif", "--now", NOW]));
@@ -236,20 +275,6 @@ fn sarif_output_validates_against_the_official_schema() {
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    let run = &sarif["runs"][0];
-    assert_eq!(sarif["version"], "2.1.0");
-    assert!(run["tool"]["driver"]["rules"].as_array().unwrap().len() > 40);
-    let results = run["results"].as_array().unwrap();
-    assert!(!results.is_empty());
-    let r = &results[0];
-    assert!(
-        r["locations"][0]["physicalLocation"]["region"]["startLine"]
-            .as_u64()
-            .unwrap()
-            >= 1
-    );
-    // Cross-campaign results carry related locations.
-    assert!(results.iter().any(|r| r["relatedLocations"].is_array()));
     // A broken SARIF (a level SARIF does not know) fails the same validator.
     let mut broken = sarif.clone();
     broken["runs"][0]["results"][0]["level"] = "fatal".into();
