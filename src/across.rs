@@ -265,7 +265,7 @@ pub fn fingerprint(
     for w in crate::wording::copy(c) {
         let asks: Vec<usize> = checks
             .opt_out_prompts
-            .find_all(&w.text)
+            .find_all(&w.search)
             .into_iter()
             .map(|m| m.range.start)
             .collect();
@@ -274,7 +274,7 @@ pub fn fingerprint(
         }
         // Each occasion's mention nearest to an opt-out wording.
         let mut best: Vec<(usize, usize, std::ops::Range<usize>)> = Vec::new();
-        for m in checks.occasions.find_all(&w.text) {
+        for m in checks.occasions.find_all(&w.search) {
             // The nearest opt-out wording, by binary search (`asks` is in
             // text order): a long body with many of both stays linear.
             let i = asks.partition_point(|&a| a < m.range.start);

@@ -12,6 +12,7 @@ use crate::rules::duplicate_key::DUPLICATE_KEY;
 use crate::rules::invalid_campaign::INVALID_CAMPAIGN;
 use crate::rules::unknown_field::UNKNOWN_FIELD;
 use crate::rules::RuleMeta;
+use crate::searchable::Searchable;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
 use crate::template::{tokens, visible_text, Token, Visible};
@@ -162,7 +163,8 @@ impl<'a> Condition<'a> {
         &self,
         checks: &'c crate::checks::Checks,
     ) -> Option<&'c crate::checks::Entry> {
-        let words = crate::checks::words_of_name(self.name().value);
+        // Attribute names are identifiers: every language's words apply.
+        let words = Searchable::name(self.name().value, crate::language::Langs::ALL);
         checks
             .dimensions
             .first_entry(&words)
@@ -318,18 +320,31 @@ pub struct CopyField<'a> {
     /// when the campaign is loaded (many rules read the same copy).
     visible: Visible<'a>,
     tokens: Vec<Token<'a>>,
+    /// The visible text for the vocabularies, in the field's language
+    /// (set by [`Campaign::assign_languages`]).
+    pub search: Searchable<'a>,
 }
 
 impl<'a> CopyField<'a> {
     pub fn new(channel: Channel, field: &'static str, node: &'a Node) -> Self {
         let text = node.as_str().unwrap_or("");
+        let visible = visible_text(text);
         CopyField {
             channel,
             field,
             node,
-            visible: visible_text(text),
+            search: Searchable::new(
+                visible.text.clone(),
+                crate::language::Langs::of(crate::language::Lang::En),
+            ),
+            visible,
             tokens: tokens(text),
         }
+    }
+
+    /// The languages of the field's copy.
+    pub fn langs(&self) -> crate::language::Langs {
+        self.search.langs
     }
 
     pub fn text(&self) -> &'a str {
@@ -381,6 +396,12 @@ pub struct Campaign<'a> {
     pub name: Option<&'a Node>,
     pub channels: Vec<Spanned<Channel>>,
     pub region: Option<Spanned<&'a str>>,
+    /// `language:` as written (a BCP 47 tag such as `es-MX`).
+    pub language: Option<Spanned<&'a str>>,
+    /// The languages whose vocabularies apply to names (segments,
+    /// attributes, events): the copy's, and English, the usual language of
+    /// identifiers. Set by [`Campaign::assign_languages`].
+    pub name_langs: crate::language::Langs,
     pub schedule_key: Option<Span>,
     pub schedule: Schedule,
     pub audience: Option<Audience<'a>>,
@@ -423,6 +444,70 @@ impl<'a> Campaign<'a> {
         self.schedule.ends_at.is_some() || self.retargeting.is_some() || self.channels.len() > 1
     }
 
+    /// Decides the language of each copy field: the campaign's `language:`,
+    /// else `default` (the configuration's), else what the field's own text
+    /// reliably is, else what the campaign's copy as a whole reliably is,
+    /// else English together with the languages of the campaign's region
+    /// (a short subject says too little to tell, and a region alone never
+    /// decides: Canada, Switzerland, Belgium and the US speak several).
+    pub fn assign_languages(&mut self, default: Option<&str>) {
+        use crate::language::{detect, Detected, Lang, Langs};
+        let declared = self.language.map(|l| l.value).or(default);
+        let fixed: Option<Langs> = declared.map(|tag| match Lang::from_tag(tag) {
+            Some(l) => Langs::of(l),
+            // A language preflight has no vocabulary for: only the checks
+            // that do not depend on words run.
+            None => Langs::NONE,
+        });
+        let fallback = || {
+            let whole: String = self
+                .copy
+                .iter()
+                .map(|f| f.visible().text.as_ref())
+                .collect::<Vec<_>>()
+                .join("\n");
+            match detect(&whole) {
+                Detected::Lang(l) => Langs::of(l),
+                // A text in a language preflight has no words for, or one
+                // too short to tell: English (harmless on text with no
+                // English in it) and the region's languages.
+                Detected::Other | Detected::Unsure => {
+                    let region = self.region.map(|r| r.value).unwrap_or("");
+                    crate::language::languages_of_region(region)
+                        .into_iter()
+                        .fold(Langs::of(Lang::En), Langs::with)
+                }
+            }
+        };
+        let mut campaign_langs: Option<Langs> = None;
+        let mut assigned = Vec::with_capacity(self.copy.len());
+        for f in &self.copy {
+            let langs = match fixed {
+                Some(l) => l,
+                None => match detect(&f.visible().text) {
+                    Detected::Lang(l) => Langs::of(l),
+                    Detected::Other | Detected::Unsure => {
+                        *campaign_langs.get_or_insert_with(fallback)
+                    }
+                },
+            };
+            assigned.push(langs);
+        }
+        let mut names = Langs::of(Lang::En);
+        for (f, langs) in self.copy.iter_mut().zip(assigned) {
+            f.search.langs = langs;
+            for l in langs.iter() {
+                names = names.with(l);
+            }
+        }
+        if let Some(l) = fixed {
+            for x in l.iter() {
+                names = names.with(x);
+            }
+        }
+        self.name_langs = names;
+    }
+
     pub fn include(&self) -> &[Condition<'a>] {
         self.audience
             .as_ref()
@@ -456,6 +541,7 @@ const TOP_KEYS: &[&str] = &[
     "name",
     "channels",
     "region",
+    "language",
     "schedule",
     "audience",
     "data_sources",
@@ -775,6 +861,19 @@ impl<'p> Loader<'p> {
                             "the campaign has no channels",
                             "list where it is sent, such as `channels: [email]`",
                         );
+                    }
+                }
+                "language" => {
+                    if let Some(l) = self.text(v, "language") {
+                        if crate::language::is_language_tag(l.value) {
+                            c.language = Some(l);
+                        } else {
+                            self.invalid(
+                                l.span,
+                                format!("`{}` is not a language tag", l.value),
+                                "write a language code such as `en`, `es`, `fr`, `de`, `it`, `pt` or `nl`, optionally with a region (`es-MX`, `pt-BR`)",
+                            );
+                        }
                     }
                 }
                 "region" => {
@@ -1331,7 +1430,9 @@ pub fn sentence(mut s: String) -> String {
 
 /// Loads one campaign document, adding every structural problem to `problems`.
 pub fn load<'a>(root: &'a Node, problems: &mut Vec<Problem>) -> Campaign<'a> {
-    Loader { problems }.campaign(root)
+    let mut c = Loader { problems }.campaign(root);
+    c.assign_languages(None);
+    c
 }
 
 #[cfg(test)]

@@ -7,72 +7,21 @@
 //! one pass; only those entries' own regexes then locate the matches.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use crate::diagnostic::Severity;
+use crate::language::{Lang, Langs};
+use crate::searchable::Searchable;
 use crate::source::Span;
 use crate::yaml::{self, Node};
 
-/// The packs shipped inside the binary: (file name, text).
-pub const BUILTIN_PACKS: &[(&str, &str)] = &[
-    (
-        "checks/occasions.yaml",
-        include_str!("../checks/occasions.yaml"),
-    ),
-    ("checks/topics.yaml", include_str!("../checks/topics.yaml")),
-    (
-        "checks/special-categories.yaml",
-        include_str!("../checks/special-categories.yaml"),
-    ),
-    ("checks/tokens.yaml", include_str!("../checks/tokens.yaml")),
-    (
-        "checks/system-tokens.yaml",
-        include_str!("../checks/system-tokens.yaml"),
-    ),
-    (
-        "checks/phrases.yaml",
-        include_str!("../checks/phrases.yaml"),
-    ),
-    (
-        "checks/dimensions.yaml",
-        include_str!("../checks/dimensions.yaml"),
-    ),
-    (
-        "checks/opt-outs.yaml",
-        include_str!("../checks/opt-outs.yaml"),
-    ),
-    (
-        "checks/life-stages.yaml",
-        include_str!("../checks/life-stages.yaml"),
-    ),
-    (
-        "checks/seasonal.yaml",
-        include_str!("../checks/seasonal.yaml"),
-    ),
-    (
-        "checks/opt-out-prompts.yaml",
-        include_str!("../checks/opt-out-prompts.yaml"),
-    ),
-    (
-        "checks/compliance.yaml",
-        include_str!("../checks/compliance.yaml"),
-    ),
-    (
-        "checks/consent.yaml",
-        include_str!("../checks/consent.yaml"),
-    ),
-    (
-        "checks/ad-policy.yaml",
-        include_str!("../checks/ad-policy.yaml"),
-    ),
-    (
-        "checks/personal-attributes.yaml",
-        include_str!("../checks/personal-attributes.yaml"),
-    ),
-];
+// The packs shipped inside the binary: every pack under `checks/`, listed
+// by `build.rs` (`BUILTIN_PACKS: &[(file name, text)]`).
+include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
 
 /// What a pack's entries are used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,10 +41,14 @@ pub enum Kind {
     Consent,
     AdPolicy,
     PersonalAttribute,
+    /// Phrases that contain a word of another kind but mean something else.
+    Exception,
+    /// How copy addresses its reader (second person, congratulations).
+    ReaderAddress,
 }
 
 impl Kind {
-    const NAMES: [(&'static str, Kind); 15] = [
+    pub const NAMES: [(&'static str, Kind); 17] = [
         ("occasion", Kind::Occasion),
         ("topic", Kind::Topic),
         ("special-category", Kind::SpecialCategory),
@@ -111,13 +64,29 @@ impl Kind {
         ("consent", Kind::Consent),
         ("ad-policy", Kind::AdPolicy),
         ("personal-attribute", Kind::PersonalAttribute),
+        ("exception", Kind::Exception),
+        ("reader-address", Kind::ReaderAddress),
     ];
+
+    pub fn name(self) -> &'static str {
+        Kind::NAMES
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("")
+    }
+
+    fn bit(self) -> u32 {
+        1 << (self as u32)
+    }
 }
 
 /// One vocabulary entry.
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub id: String,
+    /// The language of the pack it came from; `None`: every language.
+    pub lang: Option<Lang>,
     pub category: String,
     /// How to name the entry in a message (defaults to the category).
     pub label: Option<String>,
@@ -126,14 +95,25 @@ pub struct Entry {
     pub keys: Option<Regex>,
     /// For token classes: the finding's severity in body copy.
     pub severity: Option<Severity>,
+    /// Case-insensitive regular expressions, matched as whole words.
     pub patterns: Vec<String>,
+    /// Words and phrases matched in every inflected form (by their stems in
+    /// the pack's language): `separation` also finds `separated`.
+    pub words: Vec<String>,
     /// Phrases that contain a match but mean something else ("baby blue").
     pub except: Option<Regex>,
+    /// For exceptions: the kinds they apply to (none listed: every kind).
+    pub applies_to: Vec<Kind>,
 }
 
 impl Entry {
     pub fn display(&self) -> &str {
         self.label.as_deref().unwrap_or(&self.category)
+    }
+
+    /// Whether the entry applies to a text in `langs`.
+    pub fn applies(&self, langs: Langs) -> bool {
+        self.lang.is_none_or(|l| langs.contains(l))
     }
 }
 
@@ -142,23 +122,6 @@ impl Entry {
 pub struct Match {
     pub entry: usize,
     pub range: Range<usize>,
-}
-
-/// The compiled entries of one kind.
-#[derive(Debug)]
-pub struct Lexicon {
-    pub entries: Vec<Entry>,
-    /// Every entry's widened pattern in one set, compiled on first use
-    /// (a run that never needs this kind never pays for it).
-    set: OnceLock<RegexSet>,
-    widened: Vec<String>,
-    /// Each entry's own regex, compiled the first time the set says it
-    /// occurs (most runs need only a few of them).
-    each: Vec<OnceLock<Regex>>,
-    sources: Vec<String>,
-    /// The same regexes for ASCII text, where Unicode classes and word
-    /// boundaries mean the same as ASCII ones and cost far less to compile.
-    each_ascii: Vec<OnceLock<Regex>>,
 }
 
 /// An entry's patterns as one alternation.
@@ -201,53 +164,138 @@ fn every_form_compiles(patterns: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// The candidate set for one set of languages: the widened patterns of
+/// the entries that apply, and which entry each belongs to.
+#[derive(Debug)]
+struct LangSet {
+    set: Option<RegexSet>,
+    entries: Vec<usize>,
+}
+
+/// One phrase of a word entry: the entry, and the stem keys of its words.
+type Phrase = (usize, Box<[u64]>);
+
+/// The word entries of one language, by the stem of their first word.
+#[derive(Debug, Default)]
+struct WordIndex {
+    by_first: HashMap<u64, Vec<Phrase>>,
+}
+
+/// The compiled entries of one kind.
+#[derive(Debug)]
+pub struct Lexicon {
+    pub kind: Kind,
+    pub entries: Vec<Entry>,
+    /// The candidate set of each set of languages (by [`Langs::bits`]),
+    /// compiled on first use: a run that never needs a kind, or a
+    /// language, never pays for it.
+    sets: Vec<OnceLock<LangSet>>,
+    /// Each entry's widened alternation; `None` for entries of words only.
+    widened: Vec<Option<String>>,
+    /// Each entry's own regex, compiled the first time the set says it
+    /// occurs (most runs need only a few of them).
+    each: Vec<OnceLock<Regex>>,
+    sources: Vec<String>,
+    /// The same regexes for ASCII text, where Unicode classes and word
+    /// boundaries mean the same as ASCII ones and cost far less to compile.
+    each_ascii: Vec<OnceLock<Regex>>,
+    /// The word entries of each language.
+    words: Vec<WordIndex>,
+    /// The exception phrases, which hide matches of this kind.
+    exceptions: Option<Arc<Lexicon>>,
+}
+
 impl Lexicon {
-    fn build(entries: Vec<Entry>) -> Result<Lexicon, String> {
+    fn build(kind: Kind, entries: Vec<Entry>, exceptions: Option<Arc<Lexicon>>) -> Lexicon {
         let alternations: Vec<String> = entries.iter().map(|e| alternation(&e.patterns)).collect();
         // The set finds candidate entries in one pass. It has no word
         // boundaries: Unicode `\b` makes the regex engines fall back to their
         // slowest matcher on any non-ASCII text (a curly quote, an emoji), and
         // leaving it out only widens the set. Each candidate is then confirmed
         // by its own regex, which does check whole words.
-        let widened = alternations
+        let widened = entries
             .iter()
-            .map(|a| format!("(?:{})", widened(a)))
+            .zip(&alternations)
+            .map(|(e, a)| (!e.patterns.is_empty()).then(|| format!("(?:{})", widened(a))))
             .collect();
         let each = alternations.iter().map(|_| OnceLock::new()).collect();
         let each_ascii = alternations.iter().map(|_| OnceLock::new()).collect();
         let sources = alternations.iter().map(|alts| whole_words(alts)).collect();
-        Ok(Lexicon {
+        let mut words: Vec<WordIndex> = Lang::ALL.iter().map(|_| WordIndex::default()).collect();
+        for (i, e) in entries.iter().enumerate() {
+            for lang in Lang::ALL {
+                if !e.applies(Langs::of(lang)) || e.words.is_empty() {
+                    continue;
+                }
+                let stemmer = crate::searchable::stemmer(lang);
+                for phrase in &e.words {
+                    let keys = stemmer.keys(phrase);
+                    if let Some(first) = keys.first() {
+                        words[lang.index()]
+                            .by_first
+                            .entry(*first)
+                            .or_default()
+                            .push((i, keys.into_boxed_slice()));
+                    }
+                }
+            }
+        }
+        Lexicon {
+            kind,
             entries,
-            set: OnceLock::new(),
+            sets: (0..=Langs::ALL.bits()).map(|_| OnceLock::new()).collect(),
             widened,
             each,
             sources,
             each_ascii,
+            words,
+            exceptions,
+        }
+    }
+
+    /// The candidate set for `langs`, compiled on first use.
+    fn set_for(&self, langs: Langs) -> &LangSet {
+        self.sets[langs.bits()].get_or_init(|| {
+            Self::compile_set(&self.widened, |i| self.entries[i].applies(langs))
+                .expect("checked when the packs were compiled")
         })
     }
 
-    /// The candidate set, compiled on first use.
-    fn set(&self) -> &RegexSet {
-        self.set.get_or_init(|| {
-            Self::compile_set(&self.widened).expect("checked when the packs were compiled")
-        })
+    fn compile_set(
+        widened: &[Option<String>],
+        wanted: impl Fn(usize) -> bool,
+    ) -> Result<LangSet, String> {
+        let (entries, patterns): (Vec<usize>, Vec<&str>) = widened
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| w.is_some() && wanted(*i))
+            .map(|(i, w)| (i, w.as_deref().unwrap_or("")))
+            .unzip();
+        let set = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                RegexSetBuilder::new(patterns)
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| e.to_string())?,
+            )
+        };
+        Ok(LangSet { set, entries })
     }
 
-    fn compile_set(widened: &[String]) -> Result<RegexSet, String> {
-        RegexSetBuilder::new(widened)
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| e.to_string())
-    }
-
-    /// Compiles the set now, reporting a pattern that does not compile
-    /// (for packs from a configuration, which are checked before the run).
+    /// Compiles the set of every language now, reporting a pattern that
+    /// does not compile (for packs from a configuration, which are checked
+    /// before the run). The sets of fewer languages hold fewer patterns.
     fn validate(&self) -> Result<(), String> {
-        let set = Self::compile_set(&self.widened)?;
-        let _ = self.set.set(set);
-        // Each entry's regex is compiled on first use, for ASCII text in its
-        // ASCII form: check that form here too, so a pack never fails mid-run.
+        let all = Self::compile_set(&self.widened, |_| true)?;
+        let _ = self.sets[Langs::ALL.bits()].set(all);
+        // Each entry's regex is compiled on first use: check both its forms
+        // here too, so a pack never fails mid-run.
         for (entry, source) in self.entries.iter().zip(&self.sources) {
+            if entry.patterns.is_empty() {
+                continue;
+            }
             for form in [source.clone(), for_ascii(source)] {
                 RegexBuilder::new(&form)
                     .case_insensitive(true)
@@ -258,21 +306,103 @@ impl Lexicon {
         Ok(())
     }
 
-    /// Every whole-word match of every entry, in text order (then entry order).
-    /// A match must not be glued to letters, digits or `_` on either side, so
-    /// "expecting" does not match inside "unexpecting".
-    pub fn find_all(&self, text: &str) -> Vec<Match> {
+    /// Every whole-word match of every entry that applies to the text's
+    /// languages, in text order (then entry order), outside the exception
+    /// phrases. A match must not be glued to letters, digits or `_` on either
+    /// side, so "expecting" does not match inside "unexpecting".
+    pub fn find_all(&self, t: &Searchable) -> Vec<Match> {
+        let text: &str = &t.text;
         let mut out = Vec::new();
-        for entry in self.set().matches(text).iter() {
-            self.entry_matches(entry, text, &mut out);
+        let ls = self.set_for(t.langs);
+        if let Some(set) = &ls.set {
+            for i in set.matches(text).iter() {
+                self.entry_matches(ls.entries[i], text, &mut out);
+            }
         }
-        out.sort_by_key(|m| (m.range.start, m.entry));
+        for lang in t.langs.iter() {
+            let index = &self.words[lang.index()];
+            if index.by_first.is_empty() {
+                continue;
+            }
+            let keys = t.keys(lang);
+            let words = t.words();
+            let mut excepts: HashMap<usize, Vec<Range<usize>>> = HashMap::new();
+            for (i, key) in keys.iter().enumerate() {
+                let Some(candidates) = index.by_first.get(key) else {
+                    continue;
+                };
+                for (entry, seq) in candidates {
+                    if !keys[i..].starts_with(seq) {
+                        continue;
+                    }
+                    let range = words[i].range.start..words[i + seq.len() - 1].range.end;
+                    let except = excepts
+                        .entry(*entry)
+                        .or_insert_with(|| self.except_ranges(*entry, text));
+                    if !except
+                        .iter()
+                        .any(|e| e.start <= range.start && range.end <= e.end)
+                    {
+                        out.push(Match {
+                            entry: *entry,
+                            range,
+                        });
+                    }
+                }
+            }
+        }
+        if !out.is_empty() {
+            if let Some(ex) = &self.exceptions {
+                let spans = t.exceptions(|t| ex.exception_spans(t));
+                if !spans.is_empty() {
+                    let bit = self.kind.bit();
+                    out.retain(|m| {
+                        !spans.iter().any(|(r, kinds)| {
+                            kinds & bit != 0 && r.start <= m.range.start && m.range.end <= r.end
+                        })
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|m| (m.range.start, m.entry, m.range.end));
+        out.dedup();
         out
     }
 
-    /// Adds the whole-word matches of one entry (outside its `except`
-    /// phrases) to `out`, in text order.
+    /// For the exception lexicon: each exception phrase's range in the text,
+    /// with the kinds it hides.
+    fn exception_spans(&self, t: &Searchable) -> Vec<(Range<usize>, u32)> {
+        let mut out: Vec<(Range<usize>, u32)> = self
+            .find_all(t)
+            .into_iter()
+            .map(|m| {
+                let e = &self.entries[m.entry];
+                let kinds = if e.applies_to.is_empty() {
+                    u32::MAX
+                } else {
+                    e.applies_to.iter().fold(0, |k, x| k | x.bit())
+                };
+                (m.range, kinds)
+            })
+            .collect();
+        out.sort_by_key(|(r, _)| r.start);
+        out
+    }
+
+    /// The ranges of an entry's `except` phrases in `text`.
+    fn except_ranges(&self, entry: usize, text: &str) -> Vec<Range<usize>> {
+        match &self.entries[entry].except {
+            Some(re) => re.find_iter(text).map(|m| m.range()).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Adds the whole-word matches of one entry's patterns (outside its
+    /// `except` phrases) to `out`, in text order.
     fn entry_matches(&self, entry: usize, text: &str, out: &mut Vec<Match>) {
+        if self.entries[entry].patterns.is_empty() {
+            return;
+        }
         let ascii = text.is_ascii();
         let cell = if ascii {
             &self.each_ascii[entry]
@@ -296,10 +426,7 @@ impl Lexicon {
             if m.start() == m.end() {
                 continue;
             }
-            let except = except.get_or_insert_with(|| match &self.entries[entry].except {
-                Some(re) => re.find_iter(text).map(|m| m.range()).collect(),
-                None => Vec::new(),
-            });
+            let except = except.get_or_insert_with(|| self.except_ranges(entry, text));
             if except
                 .iter()
                 .any(|e| e.start <= m.start() && m.end() <= e.end)
@@ -314,9 +441,9 @@ impl Lexicon {
     }
 
     /// The first entry (in pack order) with a whole-word match in `text`.
-    pub fn first_entry(&self, text: &str) -> Option<(usize, Range<usize>)> {
+    pub fn first_entry(&self, t: &Searchable) -> Option<(usize, Range<usize>)> {
         let mut best: Option<Match> = None;
-        for m in self.find_all(text) {
+        for m in self.find_all(t) {
             if best.as_ref().is_none_or(|b| m.entry < b.entry) {
                 best = Some(m);
             }
@@ -324,27 +451,30 @@ impl Lexicon {
         best.map(|m| (m.entry, m.range))
     }
 
-    pub fn is_match(&self, text: &str) -> bool {
-        let mut out = Vec::new();
-        self.set().matches(text).iter().any(|entry| {
-            self.entry_matches(entry, text, &mut out);
-            !out.is_empty()
-        })
+    pub fn is_match(&self, t: &Searchable) -> bool {
+        !self.find_all(t).is_empty()
     }
 
-    /// Whether the entry with this id has a whole-word match in `text`.
-    pub fn matches_entry(&self, text: &str, id: &str) -> bool {
-        let Some(entry) = self.entries.iter().position(|e| e.id == id) else {
-            return false;
-        };
-        let mut out = Vec::new();
-        self.entry_matches(entry, text, &mut out);
-        !out.is_empty()
+    /// Whether an entry with this id (in any of the text's languages) has a
+    /// whole-word match in `text`.
+    pub fn matches_entry(&self, t: &Searchable, id: &str) -> bool {
+        self.find_all(t)
+            .iter()
+            .any(|m| self.entries[m.entry].id == id)
     }
 
-    /// The entry with this id.
+    /// The first entry with this id (the English or language-neutral one).
     pub fn by_id(&self, id: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// The languages this kind has entries for (besides entries for every
+    /// language), for `explain`.
+    pub fn languages(&self) -> Vec<Lang> {
+        let mut out: Vec<Lang> = self.entries.iter().filter_map(|e| e.lang).collect();
+        out.sort();
+        out.dedup();
+        out
     }
 }
 
@@ -446,6 +576,8 @@ pub struct Checks {
     pub consent: Lexicon,
     pub ad_policy: Lexicon,
     pub personal_attributes: Lexicon,
+    pub exceptions: Arc<Lexicon>,
+    pub reader_address: Lexicon,
 }
 
 /// A problem in a pack file, with its location in that file.
@@ -461,6 +593,8 @@ pub struct PackError {
 pub struct Pack {
     pub name: String,
     pub kind: Kind,
+    /// `language:`; `None`: the entries apply to every language.
+    pub language: Option<Lang>,
     pub entries: Vec<Entry>,
 }
 
@@ -495,10 +629,21 @@ fn read_pack(file: &str, text: &str, validate: bool) -> Result<Pack, PackError> 
     })?;
     let mut name = None;
     let mut kind = None;
+    let mut language = None;
     let mut entries_node = None;
     for e in map {
         match e.key.as_str() {
             Some("pack") => name = e.value.as_str().map(str::to_string),
+            Some("language") => {
+                let tag = e.value.as_str().unwrap_or("");
+                language = Some(Lang::from_tag(tag).ok_or_else(|| {
+                    let codes: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+                    err(
+                        e.value.span,
+                        format!("`{tag}` is not a language preflight has vocabularies for; write one of {}", codes.join(", ")),
+                    )
+                })?);
+            }
             Some("kind") => {
                 let k = e.value.as_str().unwrap_or("");
                 kind = Some(
@@ -519,7 +664,8 @@ fn read_pack(file: &str, text: &str, validate: bool) -> Result<Pack, PackError> 
             _ => {
                 return Err(err(
                     e.key.span,
-                    "unknown key; a pack has `pack`, `kind` and `entries`".into(),
+                    "unknown key; a pack has `pack`, `kind`, `entries` and optionally `language`"
+                        .into(),
                 ))
             }
         }
@@ -531,11 +677,26 @@ fn read_pack(file: &str, text: &str, validate: bool) -> Result<Pack, PackError> 
         .ok_or_else(|| err(root.span, "the pack has no `entries:` list".into()))?;
     let mut entries = Vec::with_capacity(items.len());
     for item in items {
-        entries.push(parse_entry(item, &err, validate)?);
+        let mut entry = parse_entry(item, &err, validate)?;
+        // An English or every-language entry is the one others take their
+        // category and message from: it must give them.
+        if matches!(language, None | Some(Lang::En)) {
+            for (what, value) in [("category", &entry.category), ("message", &entry.message)] {
+                if value.is_empty() {
+                    return Err(err(
+                        item.span,
+                        format!("entry `{}` has no `{what}`", entry.id),
+                    ));
+                }
+            }
+        }
+        entry.lang = language;
+        entries.push(entry);
     }
     Ok(Pack {
         name,
         kind,
+        language,
         entries,
     })
 }
@@ -557,7 +718,16 @@ fn parse_entry(
     for e in map {
         let k = e.key.as_str().unwrap_or("");
         if ![
-            "id", "category", "label", "message", "keys", "severity", "patterns", "except",
+            "id",
+            "category",
+            "label",
+            "message",
+            "keys",
+            "severity",
+            "patterns",
+            "words",
+            "except",
+            "applies_to",
         ]
         .contains(&k)
         {
@@ -565,10 +735,10 @@ fn parse_entry(
         }
     }
     let id = text("id").ok_or_else(|| err(item.span, "the entry has no `id`".into()))?;
-    let category = text("category")
-        .ok_or_else(|| err(item.span, format!("entry `{id}` has no `category`")))?;
-    let message =
-        text("message").ok_or_else(|| err(item.span, format!("entry `{id}` has no `message`")))?;
+    // An entry of a language pack may leave these to the entry of the same
+    // id in preflight's English packs (checked when the packs are compiled).
+    let category = text("category").unwrap_or_default();
+    let message = text("message").unwrap_or_default();
     let compile = |node: &Node, p: &str| -> Result<Regex, PackError> {
         let re = RegexBuilder::new(p)
             .case_insensitive(true)
@@ -597,17 +767,49 @@ fn parse_entry(
         }),
         None => None,
     };
-    let pnode = map
-        .iter()
-        .find(|e| e.key.as_str() == Some("patterns"))
-        .map(|e| &e.value)
-        .ok_or_else(|| err(item.span, format!("entry `{id}` has no `patterns`")))?;
-    let pitems = pnode.as_seq().filter(|s| !s.is_empty()).ok_or_else(|| {
-        err(
-            pnode.span,
-            format!("entry `{id}` needs a non-empty list of patterns"),
-        )
-    })?;
+    let list = |key: &str| {
+        map.iter()
+            .find(|e| e.key.as_str() == Some(key))
+            .map(|e| &e.value)
+    };
+    let (pnode, wnode) = (list("patterns"), list("words"));
+    if pnode.is_none() && wnode.is_none() {
+        return Err(err(
+            item.span,
+            format!("entry `{id}` has no `patterns` or `words`"),
+        ));
+    }
+    let mut words = Vec::new();
+    if let Some(wnode) = wnode {
+        let items = wnode.as_seq().filter(|s| !s.is_empty()).ok_or_else(|| {
+            err(
+                wnode.span,
+                format!("entry `{id}`: `words` is a non-empty list of words and phrases"),
+            )
+        })?;
+        for w in items {
+            let s = w
+                .as_str()
+                .ok_or_else(|| err(w.span, "a word is text".into()))?;
+            if crate::language::words(s).is_empty() {
+                return Err(err(
+                    w.span,
+                    "this has no word in it (only spaces or punctuation)".into(),
+                ));
+            }
+            words.push(s.to_string());
+        }
+    }
+    let empty: &[Node] = &[];
+    let pitems = match pnode {
+        None => empty,
+        Some(pnode) => pnode.as_seq().filter(|s| !s.is_empty()).ok_or_else(|| {
+            err(
+                pnode.span,
+                format!("entry `{id}` needs a non-empty list of patterns"),
+            )
+        })?,
+    };
     let mut patterns = Vec::new();
     for p in pitems {
         let s = p
@@ -620,10 +822,22 @@ fn parse_entry(
         }
         patterns.push(s.to_string());
     }
-    if validate {
+    if let (true, Some(pnode)) = (validate, pnode) {
         // The entry's patterns are also matched together, as one regex.
         every_form_compiles(&patterns)
             .map_err(|m| err(pnode.span, format!("{m} (with the entry's other patterns)")))?;
+    }
+    let mut applies_to = Vec::new();
+    if let Some(anode) = list("applies_to") {
+        for a in anode.as_seq().unwrap_or(std::slice::from_ref(anode)) {
+            let name = a.as_str().unwrap_or("");
+            let kind = Kind::NAMES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, k)| *k);
+            applies_to
+                .push(kind.ok_or_else(|| err(a.span, format!("`{name}` is not a pack kind")))?);
+        }
     }
     let except = match map.iter().find(|e| e.key.as_str() == Some("except")) {
         None => None,
@@ -649,25 +863,31 @@ fn parse_entry(
     };
     Ok(Entry {
         id,
+        lang: None,
         category,
         label: text("label"),
         message,
         keys,
         severity,
         patterns,
+        words,
         except,
+        applies_to,
     })
 }
 
 impl Checks {
-    /// Compiles packs into lexicons; ids must be unique across all packs.
+    /// Compiles packs into lexicons. An id is unique within a kind and a
+    /// language; an entry of a language pack that gives no `category` or
+    /// `message` takes them (with `label`, `keys` and `severity`) from the
+    /// entry of the same id that applies to every language or to English.
     pub fn compile(packs: Vec<Pack>) -> Result<Checks, String> {
         let mut by_kind: Vec<(Kind, Vec<Entry>)> =
             Kind::NAMES.iter().map(|(_, k)| (*k, Vec::new())).collect();
         let mut ids = std::collections::HashSet::new();
         for pack in packs {
             for e in pack.entries {
-                if !ids.insert((pack.kind as u8, e.id.clone())) {
+                if !ids.insert((pack.kind as u8, e.lang, e.id.clone())) {
                     return Err(format!(
                         "pack `{}`: entry id `{}` is used twice",
                         pack.name, e.id
@@ -681,27 +901,62 @@ impl Checks {
                     .push(e);
             }
         }
-        let mut take = |k: Kind| -> Result<Lexicon, String> {
-            let entries =
-                std::mem::take(&mut by_kind.iter_mut().find(|(x, _)| *x == k).expect("kind").1);
-            Lexicon::build(entries)
+        for (kind, entries) in &mut by_kind {
+            let base: HashMap<String, Entry> = entries
+                .iter()
+                .filter(|e| matches!(e.lang, None | Some(Lang::En)) && !e.category.is_empty())
+                .map(|e| (e.id.clone(), e.clone()))
+                .collect();
+            for e in entries.iter_mut() {
+                if !e.category.is_empty() && !e.message.is_empty() {
+                    continue;
+                }
+                let Some(b) = base.get(&e.id) else {
+                    let missing = if e.category.is_empty() {
+                        "category"
+                    } else {
+                        "message"
+                    };
+                    return Err(format!(
+                        "{} entry `{}` has no `{missing}`, and no English entry of that id gives one",
+                        kind.name(),
+                        e.id
+                    ));
+                };
+                if e.category.is_empty() {
+                    e.category = b.category.clone();
+                }
+                if e.message.is_empty() {
+                    e.message = b.message.clone();
+                }
+                e.label = e.label.take().or_else(|| b.label.clone());
+                e.keys = e.keys.take().or_else(|| b.keys.clone());
+                e.severity = e.severity.or(b.severity);
+            }
+        }
+        let mut take = |k: Kind| -> Vec<Entry> {
+            std::mem::take(&mut by_kind.iter_mut().find(|(x, _)| *x == k).expect("kind").1)
         };
+        let exceptions = Arc::new(Lexicon::build(Kind::Exception, take(Kind::Exception), None));
+        let mut lex = |k: Kind| Lexicon::build(k, take(k), Some(exceptions.clone()));
         Ok(Checks {
-            occasions: take(Kind::Occasion)?,
-            topics: take(Kind::Topic)?,
-            special_categories: take(Kind::SpecialCategory)?,
-            token_classes: take(Kind::TokenClass)?,
-            system_tokens: take(Kind::SystemToken)?,
-            phrases: take(Kind::Phrase)?,
-            dimensions: take(Kind::Dimension)?,
-            opt_outs: take(Kind::OptOut)?,
-            life_stages: take(Kind::LifeStage)?,
-            seasonal: take(Kind::Seasonal)?,
-            opt_out_prompts: take(Kind::OptOutPrompt)?,
-            compliance: take(Kind::Compliance)?,
-            consent: take(Kind::Consent)?,
-            ad_policy: take(Kind::AdPolicy)?,
-            personal_attributes: take(Kind::PersonalAttribute)?,
+            occasions: lex(Kind::Occasion),
+            topics: lex(Kind::Topic),
+            special_categories: lex(Kind::SpecialCategory),
+            token_classes: lex(Kind::TokenClass),
+            system_tokens: lex(Kind::SystemToken),
+            phrases: lex(Kind::Phrase),
+            dimensions: lex(Kind::Dimension),
+            opt_outs: lex(Kind::OptOut),
+            life_stages: lex(Kind::LifeStage),
+            seasonal: lex(Kind::Seasonal),
+            opt_out_prompts: lex(Kind::OptOutPrompt),
+            compliance: lex(Kind::Compliance),
+            consent: lex(Kind::Consent),
+            ad_policy: lex(Kind::AdPolicy),
+            personal_attributes: lex(Kind::PersonalAttribute),
+            reader_address: lex(Kind::ReaderAddress),
+            exceptions,
         })
     }
 
@@ -724,6 +979,8 @@ impl Checks {
             &self.consent,
             &self.ad_policy,
             &self.personal_attributes,
+            &self.exceptions,
+            &self.reader_address,
         ] {
             lex.validate()?;
         }
@@ -791,7 +1048,8 @@ mod tests {
             "recruiting now",
         ];
         for (file, text) in BUILTIN_PACKS {
-            let lex = Lexicon::build(parse_pack(file, text).unwrap().entries).unwrap();
+            let pack = parse_pack(file, text).unwrap();
+            let lex = Lexicon::build(pack.kind, pack.entries, None);
             for (i, source) in lex.sources.iter().enumerate() {
                 let unicode = RegexBuilder::new(source)
                     .case_insensitive(true)
@@ -932,16 +1190,20 @@ mod tests {
         assert_eq!(&text[e.span.range()], "'\\w{900}'", "{e:?}");
     }
 
+    fn en(t: &str) -> Searchable<'_> {
+        Searchable::new(t, Langs::of(Lang::En))
+    }
+
     #[test]
     fn matching_respects_word_boundaries_and_case() {
         let c = Checks::builtin();
         let topics = &c.topics;
-        assert!(topics.is_match("Congratulations on your PREGNANCY"));
-        assert!(!topics.is_match("An unexpecting guest"));
-        assert!(!topics.is_match("Book a babysitter tonight"));
-        assert!(!topics.is_match("New in baby blue and baby pink"));
-        assert!(topics.is_match("baby blue for the baby"));
-        assert!(topics.is_match("Gifts for the new baby"));
+        assert!(topics.is_match(&en("Congratulations on your PREGNANCY")));
+        assert!(!topics.is_match(&en("An unexpecting guest")));
+        assert!(!topics.is_match(&en("Book a babysitter tonight")));
+        assert!(!topics.is_match(&en("New in baby blue and baby pink")));
+        assert!(topics.is_match(&en("baby blue for the baby")));
+        assert!(topics.is_match(&en("Gifts for the new baby")));
         let occ = &c.occasions;
         for s in [
             "Happy Father's Day",
@@ -950,16 +1212,19 @@ mod tests {
             "#FathersDay",
             "fathers-day-buyers",
         ] {
-            assert!(occ.is_match(&words_of_name(s)) || occ.is_match(s), "{s}");
+            assert!(
+                occ.is_match(&Searchable::name(s, Langs::ALL)) || occ.is_match(&en(s)),
+                "{s}"
+            );
         }
-        assert!(!occ.is_match("our forefathers daydreamed"));
+        assert!(!occ.is_match(&en("our forefathers daydreamed")));
     }
 
     #[test]
     fn first_entry_follows_pack_order() {
         let d = &Checks::builtin().dimensions;
         let dim = |n: &str| {
-            d.first_entry(&words_of_name(n))
+            d.first_entry(&Searchable::name(n, Langs::ALL))
                 .map(|(i, _)| d.entries[i].id.clone())
         };
         assert_eq!(dim("email_opened").as_deref(), Some("engagement"));
@@ -969,5 +1234,56 @@ mod tests {
         assert_eq!(dim("profile.country").as_deref(), Some("geographic"));
         assert_eq!(dim("preferences.occasions").as_deref(), Some("preference"));
         assert_eq!(dim("mystery_flag"), None);
+    }
+
+    #[test]
+    fn words_match_their_inflections_in_their_language_only() {
+        let pack = |lang: &str| {
+            format!("pack: t\nkind: topic\nlanguage: {lang}\nentries:\n  - id: separation\n    category: separation\n    message: M.\n    words: [separation, trying for a baby]\n")
+        };
+        let checks = Checks::compile(vec![parse_pack("en.yaml", &pack("en")).unwrap()]).unwrap();
+        let t = &checks.topics;
+        for s in [
+            "Recently separated?",
+            "Separating is hard",
+            "Trying for a baby?",
+            "We tried for a baby",
+        ] {
+            assert!(t.is_match(&en(s)), "{s}");
+        }
+        assert!(!t.is_match(&en("Try a baby carrot for a change")));
+        // Not in a text of another language.
+        assert!(!t.is_match(&Searchable::new("Recently separated?", Langs::of(Lang::Fr))));
+        // A language pack's entry may take its category and message from
+        // the English entry of the same id.
+        let fr = "pack: t-fr\nkind: topic\nlanguage: fr\nentries:\n  - id: separation\n    words: [séparation, divorce]\n";
+        let checks = Checks::compile(vec![
+            parse_pack("en.yaml", &pack("en")).unwrap(),
+            parse_pack("fr.yaml", fr).unwrap(),
+        ])
+        .unwrap();
+        let t = &checks.topics;
+        let fr_text = Searchable::new("Vous êtes séparés ?", Langs::of(Lang::Fr));
+        let (i, _) = t.first_entry(&fr_text).expect("séparés matches séparation");
+        assert_eq!(t.entries[i].category, "separation");
+        assert_eq!(t.entries[i].message, "M.");
+        // Without an English entry to take them from, it is an error.
+        let lone = fr.replace("id: separation", "id: other");
+        let e = Checks::compile(vec![parse_pack("fr.yaml", &lone).unwrap()]).unwrap_err();
+        assert!(e.contains("no `category`"), "{e}");
+    }
+
+    #[test]
+    fn exceptions_hide_matches_of_the_kinds_they_name() {
+        let topics = "pack: t\nkind: topic\nlanguage: en\nentries:\n  - id: pregnancy\n    category: pregnancy\n    message: M.\n    words: [baby]\n";
+        let ex = "pack: x\nkind: exception\nlanguage: en\nentries:\n  - id: foods\n    category: foods\n    message: Foods.\n    applies_to: [topic]\n    words: [baby carrots, baby back ribs]\n";
+        let checks = Checks::compile(vec![
+            parse_pack("t.yaml", topics).unwrap(),
+            parse_pack("x.yaml", ex).unwrap(),
+        ])
+        .unwrap();
+        let t = &checks.topics;
+        assert!(!t.is_match(&en("Roasted baby carrots and baby back ribs tonight")));
+        assert!(t.is_match(&en("Baby carrots for the baby")));
     }
 }

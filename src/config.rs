@@ -45,13 +45,15 @@ enum Found {
 pub const FILE_NAMES: [&str; 2] = ["preflight.yaml", ".preflight.yaml"];
 
 const TOP_KEYS: &[&str] = &["rules", "packs", "include", "exclude", "defaults"];
-const DEFAULT_KEYS: &[&str] = &["region", "sender"];
+const DEFAULT_KEYS: &[&str] = &["region", "language", "sender"];
 const LEVELS: &[&str] = &["off", "advice", "warning", "error"];
 
 /// Values a campaign may omit, filled in from the configuration.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Defaults {
     pub region: Option<String>,
+    /// The language of copy whose campaign does not say (`language:`).
+    pub language: Option<String>,
     pub sender_address: Option<String>,
 }
 
@@ -505,6 +507,13 @@ fn read_defaults(n: &Node, cfg: &mut Config, err: &Err) -> Result<(), ConfigErro
                 }
                 cfg.defaults.region = Some(r.to_string());
             }
+            "language" => {
+                let l = e.value.as_str().unwrap_or("");
+                if !crate::language::is_language_tag(l) {
+                    return Err(err(e.value.span, format!("`{l}` is not a language tag"), "write a language code such as `en`, `es`, `fr`, `de`, `it`, `pt` or `nl`, optionally with a region (`es-MX`)".into()));
+                }
+                cfg.defaults.language = Some(l.to_string());
+            }
             "sender" => {
                 let addr = e.value.get("postal_address").and_then(|a| a.value.as_str());
                 match addr {
@@ -586,6 +595,7 @@ pub fn starter() -> String {
          # Values a campaign may omit.\n\
          # defaults:\n\
          #   region: US\n\
+         #   language: en          # the copy's language when a campaign does not say (default: detected)\n\
          #   sender: {postal_address: \"Your Company, 1 Main Street, Springfield, IL 62701\"}\n",
     );
     s

@@ -313,6 +313,9 @@ pub fn check_file(
                 campaign.region = Some(Spanned::new(r.as_str(), campaign.anchor()));
             }
         }
+        if campaign.language.is_none() && opts.defaults.language.is_some() {
+            campaign.assign_languages(opts.defaults.language.as_deref());
+        }
         if campaign.sender_address.is_none() {
             if let Some(a) = &opts.defaults.sender_address {
                 campaign.sender_address = Some(Spanned::new(a.as_str(), campaign.anchor()));

@@ -23,6 +23,7 @@ fn field(place: &str, key: &str) -> (Value, &'static str) {
         ("campaign", "campaign") => (json!({"type": "string", "pattern": "^[a-z0-9_-]+$"}), "The campaign id: a slug of lowercase letters, digits, - and _ (required)."),
         ("campaign", "name") => (text(), "The human name of the campaign."),
         ("campaign", "channels") => (json!({"type": "array", "items": {"enum": Channel::ALL.map(Channel::as_str)}}), "Where the campaign is sent: email, sms, push, ad, web (required)."),
+        ("campaign", "language") => (json!({"type": "string", "pattern": "^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$"}), "The language of the copy (en, es, fr, de, it, pt, nl, optionally with a region: es-MX); decides which vocabularies apply. Without it, the configuration's default, else the language detected in the copy."),
         ("campaign", "region") => (json!({"type": "string", "pattern": "^[A-Z]{2}(-[A-Z0-9]{2,3})?$"}), "The recipients' country (ISO 3166, such as US) or subdivision (US-FL); seasons, occasion dates and SMS quiet hours follow it."),
         ("campaign", "schedule") => (json!({"$ref": "#/$defs/schedule"}), "When the campaign sends (required: send_at)."),
         ("campaign", "audience") => (json!({"$ref": "#/$defs/audience"}), "Who the campaign reaches: segment, sizes and conditions."),

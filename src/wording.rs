@@ -4,7 +4,8 @@
 use std::borrow::Cow;
 
 use crate::campaign::{Campaign, CopyField};
-use crate::checks::{words_of_name, Lexicon, Match};
+use crate::checks::{Lexicon, Match};
+use crate::searchable::Searchable;
 use crate::template::Visible;
 use crate::yaml::Node;
 
@@ -14,7 +15,8 @@ pub struct Wording<'a> {
     pub node: &'a Node,
     /// `email subject`, `campaign name`, `segment name`…
     pub what: String,
-    pub text: Cow<'a, str>,
+    /// The text, in its languages, for the vocabularies.
+    pub search: Cow<'a, Searchable<'a>>,
     visible: Option<&'a Visible<'a>>,
     /// The copy field, when this is copy.
     pub copy: Option<&'a CopyField<'a>>,
@@ -29,7 +31,7 @@ pub fn copy<'a>(c: &'a Campaign<'a>) -> Vec<Wording<'a>> {
             Wording {
                 node: f.node,
                 what: f.label(),
-                text: Cow::Borrowed(&visible.text),
+                search: Cow::Borrowed(&f.search),
                 visible: Some(visible),
                 copy: Some(f),
             }
@@ -38,11 +40,18 @@ pub fn copy<'a>(c: &'a Campaign<'a>) -> Vec<Wording<'a>> {
 }
 
 impl Wording<'_> {
-    /// The first match of each entry of `lex` in this text, in text order.
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.search.text
+    }
+
+    /// The first match of each entry of `lex` in this text, in text order
+    /// (entries of one id in several languages count as one).
     pub fn first_match_per_entry(&self, lex: &Lexicon) -> Vec<Match> {
         let mut out: Vec<Match> = Vec::new();
-        for m in lex.find_all(&self.text) {
-            if !out.iter().any(|o| o.entry == m.entry) {
+        for m in lex.find_all(&self.search) {
+            let id = &lex.entries[m.entry].id;
+            if !out.iter().any(|o| lex.entries[o.entry].id == *id) {
                 out.push(m);
             }
         }
@@ -65,7 +74,7 @@ pub fn copy_and_names<'a>(c: &'a Campaign<'a>) -> Vec<Wording<'a>> {
         out.push(Wording {
             node: n,
             what: "campaign name".into(),
-            text: Cow::Borrowed(n.as_str().unwrap_or("")),
+            search: Cow::Owned(Searchable::new(n.as_str().unwrap_or(""), c.name_langs)),
             visible: None,
             copy: None,
         });
@@ -74,7 +83,7 @@ pub fn copy_and_names<'a>(c: &'a Campaign<'a>) -> Vec<Wording<'a>> {
         out.push(Wording {
             node: seg,
             what: "segment name".into(),
-            text: Cow::Owned(words_of_name(seg.as_str().unwrap_or(""))),
+            search: Cow::Owned(Searchable::name(seg.as_str().unwrap_or(""), c.name_langs)),
             visible: None,
             copy: None,
         });

@@ -39,7 +39,7 @@ pub fn check(ctx: &mut Ctx) {
     let lex = &ctx.checks.phrases;
     for w in copy(ctx.campaign) {
         for m in w.first_match_per_entry(lex) {
-            let phrase = excerpt(&w.text[m.range.clone()]);
+            let phrase = excerpt(&w.text()[m.range.clone()]);
             let why = lex.entries[m.entry].message.clone();
             let span = ctx.locate(w.node, w.value_range(m.range));
             ctx.report(

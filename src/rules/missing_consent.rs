@@ -1,5 +1,6 @@
-use crate::checks::words_of_name;
 use crate::context::Ctx;
+use crate::language::Langs;
+use crate::searchable::Searchable;
 
 declare_rule! {
     /// ## What it does
@@ -46,7 +47,7 @@ pub fn check(ctx: &mut Ctx) {
         let given = c
             .consent
             .iter()
-            .any(|p| lex.matches_entry(&words_of_name(p.value), &entry.id));
+            .any(|p| lex.matches_entry(&Searchable::name(p.value, Langs::ALL), &entry.id));
         if given {
             continue;
         }

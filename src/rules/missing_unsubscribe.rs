@@ -1,6 +1,7 @@
 use crate::campaign::{Campaign, Channel, CopyField};
-use crate::checks::words_of_name;
 use crate::context::Ctx;
+use crate::language::Langs;
+use crate::searchable::Searchable;
 use crate::source::Span;
 
 declare_rule! {
@@ -60,13 +61,17 @@ pub fn email_key(c: &Campaign) -> Option<Span> {
 /// Whether a piece of copy says `entry` of the compliance pack, in its
 /// visible words or in a token's name.
 pub fn says(ctx: &Ctx, field: &CopyField, entry: &str) -> bool {
+    // What the law requires may be written in any language: a Spanish
+    // campaign's footer is often in English, and the reverse.
     let lex = &ctx.checks.compliance;
-    lex.matches_entry(&field.visible().text, entry)
-        || field
-            .tokens()
-            .iter()
-            .any(|t| lex.matches_entry(&words_of_name(t.name), entry))
-        || lex.matches_entry(&words_of_name(field.text()), entry)
+    lex.matches_entry(
+        &Searchable::new(field.visible().text.as_ref(), Langs::ALL),
+        entry,
+    ) || field
+        .tokens()
+        .iter()
+        .any(|t| lex.matches_entry(&Searchable::name(t.name, Langs::ALL), entry))
+        || lex.matches_entry(&Searchable::name(field.text(), Langs::ALL), entry)
 }
 
 pub fn check(ctx: &mut Ctx) {

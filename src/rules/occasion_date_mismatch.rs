@@ -87,10 +87,10 @@ pub fn check(ctx: &mut Ctx) {
     // The first mention of each occasion in the copy.
     let mut seen: Vec<(usize, Span, String)> = Vec::new();
     for w in copy(c) {
-        for m in lex.find_all(&w.text) {
+        for m in lex.find_all(&w.search) {
             if !seen.iter().any(|(e, _, _)| *e == m.entry) {
                 let span = ctx.locate(w.node, w.value_range(m.range.clone()));
-                seen.push((m.entry, span, excerpt(&w.text[m.range.clone()])));
+                seen.push((m.entry, span, excerpt(&w.text()[m.range.clone()])));
             }
         }
     }

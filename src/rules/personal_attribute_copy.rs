@@ -49,7 +49,7 @@ pub fn check(ctx: &mut Ctx) {
                 format!(
                     "The {} says “{}” to the reader. {}",
                     w.what,
-                    excerpt(&w.text[m.range.clone()]),
+                    excerpt(&w.text()[m.range.clone()]),
                     e.message
                 ),
                 "Describe the offer, not the reader: say what it does and for whom in general terms (“help with money worries”, not “are you in debt?”)",

@@ -1,6 +1,7 @@
-use crate::checks::words_of_name;
 use crate::context::Ctx;
 use crate::diagnostic::Severity;
+use crate::language::Langs;
+use crate::searchable::Searchable;
 
 declare_rule! {
     /// ## What it does
@@ -47,10 +48,16 @@ pub fn check(ctx: &mut Ctx) {
     let checks = ctx.checks;
     for field in &ctx.campaign.copy {
         for t in field.tokens() {
-            if checks.system_tokens.is_match(t.name) {
+            if checks
+                .system_tokens
+                .is_match(&Searchable::new(t.name, Langs::ALL))
+            {
                 continue;
             }
-            let Some((entry, _)) = checks.token_classes.first_entry(&words_of_name(t.name)) else {
+            let Some((entry, _)) = checks
+                .token_classes
+                .first_entry(&Searchable::name(t.name, Langs::ALL))
+            else {
                 continue;
             };
             let e = &checks.token_classes.entries[entry];

@@ -98,11 +98,11 @@ pub fn check(ctx: &mut Ctx) {
         None => {
             let lex = &ctx.checks.seasonal;
             let Some((entry, span, quoted)) = copy(c).into_iter().find_map(|w| {
-                let m = lex.find_all(&w.text).into_iter().next()?;
+                let m = lex.find_all(&w.search).into_iter().next()?;
                 Some((
                     m.entry,
                     ctx.locate(w.node, w.value_range(m.range.clone())),
-                    excerpt(&w.text[m.range]),
+                    excerpt(&w.text()[m.range]),
                 ))
             }) else {
                 return;

@@ -1,6 +1,8 @@
 use crate::campaign::{Campaign, Op};
 use crate::checks::{words_of_name, Checks, Entry};
 use crate::context::Ctx;
+use crate::language::Langs;
+use crate::searchable::Searchable;
 use crate::wording::{copy_and_names, excerpt};
 
 declare_rule! {
@@ -70,9 +72,9 @@ pub fn check(ctx: &mut Ctx) {
     // The first mention of each occasion, in file order.
     let mut firsts: Vec<(usize, crate::source::Span, String)> = Vec::new();
     for w in copy_and_names(c) {
-        for m in lex.find_all(&w.text) {
+        for m in lex.find_all(&w.search) {
             let span = ctx.locate(w.node, w.value_range(m.range.clone()));
-            let quoted = excerpt(&w.text[m.range.clone()]);
+            let quoted = excerpt(&w.text()[m.range.clone()]);
             match firsts.iter_mut().find(|(e, _, _)| *e == m.entry) {
                 Some(f) if f.1 <= span => {}
                 Some(f) => *f = (m.entry, span, quoted),
@@ -116,8 +118,9 @@ fn respects_opt_out(c: &Campaign, checks: &Checks, occasion: &Entry) -> bool {
         }
         t
     };
-    let names_occasion =
-        |text: &str| keys.is_match(text) || opt.matches_entry(text, "any-occasion");
+    let names_occasion = |text: &str| {
+        keys.is_match(text) || opt.matches_entry(&Searchable::new(text, Langs::ALL), "any-occasion")
+    };
     let excluded = c.exclude().iter().any(|cond| {
         let name = words_of_name(cond.name().value);
         let inverted = cond.op() == Some(Op::Eq)
@@ -125,11 +128,14 @@ fn respects_opt_out(c: &Campaign, checks: &Checks, occasion: &Entry) -> bool {
                 .values()
                 .iter()
                 .any(|v| v.value.eq_ignore_ascii_case("false"));
-        opt.matches_entry(&name, "opt-out") && names_occasion(&about(cond)) && !inverted
+        opt.matches_entry(&Searchable::new(name, Langs::ALL), "opt-out")
+            && names_occasion(&about(cond))
+            && !inverted
     });
     let chosen = c.include().iter().any(|cond| {
         let name = words_of_name(cond.name().value);
-        opt.matches_entry(&name, "preference") && keys.is_match(&about(cond))
+        opt.matches_entry(&Searchable::new(name, Langs::ALL), "preference")
+            && keys.is_match(&about(cond))
     });
     excluded || chosen
 }

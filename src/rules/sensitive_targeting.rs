@@ -1,6 +1,7 @@
 use crate::campaign::{ConditionKind, Op, Spanned};
 use crate::checks::words_of_name;
 use crate::context::Ctx;
+use crate::searchable::Searchable;
 use crate::source::Span;
 
 declare_rule! {
@@ -76,7 +77,7 @@ pub fn check(ctx: &mut Ctx) {
     let lex = &ctx.checks.special_categories;
     let mut reported: Vec<Span> = Vec::new();
     for (what, item) in looked_at {
-        let Some((entry, _)) = lex.first_entry(&words_of_name(item.value)) else {
+        let Some((entry, _)) = lex.first_entry(&Searchable::name(item.value, c.name_langs)) else {
             continue;
         };
         if reported.contains(&item.span) {

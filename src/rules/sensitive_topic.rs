@@ -48,7 +48,7 @@ pub fn check(ctx: &mut Ctx) {
     for w in copy(ctx.campaign) {
         for m in w.first_match_per_entry(lex) {
             let e = &lex.entries[m.entry];
-            let word = excerpt(&w.text[m.range.clone()]);
+            let word = excerpt(&w.text()[m.range.clone()]);
             let span = ctx.locate(w.node, w.value_range(m.range));
             ctx.report(
                 &SENSITIVE_TOPIC,

@@ -1,6 +1,6 @@
 use crate::campaign::{ConditionKind, Spanned};
-use crate::checks::words_of_name;
 use crate::context::Ctx;
+use crate::searchable::Searchable;
 use crate::source::Span;
 
 declare_rule! {
@@ -73,7 +73,7 @@ pub fn check(ctx: &mut Ctx) {
         .segment
         .and_then(|n| n.as_str().map(|s| Spanned::new(s, n.span)))
     {
-        if let Some((entry, _)) = lex.first_entry(&words_of_name(seg.value)) {
+        if let Some((entry, _)) = lex.first_entry(&Searchable::name(seg.value, c.name_langs)) {
             claim = Some((entry, seg.span, seg.value.to_string()));
         }
     }
@@ -87,7 +87,7 @@ pub fn check(ctx: &mut Ctx) {
             let mut names = vec![cond.name()];
             names.extend(cond.values());
             if let Some((e, at)) = names.iter().find_map(|n| {
-                lex.first_entry(&words_of_name(n.value))
+                lex.first_entry(&Searchable::name(n.value, c.name_langs))
                     .map(|(e, _)| (e, n))
             }) {
                 claim = Some((e, at.span, at.value.to_string()));
@@ -103,11 +103,11 @@ pub fn check(ctx: &mut Ctx) {
         cond.dimension(ctx.checks)
             .is_some_and(|d| d.id == "preference")
             || (matches!(cond.kind, ConditionKind::Attribute { .. })
-                && (lex.is_match(&words_of_name(cond.name().value))
+                && (lex.is_match(&Searchable::name(cond.name().value, c.name_langs))
                     || cond
                         .values()
                         .iter()
-                        .any(|v| lex.is_match(&words_of_name(v.value)))))
+                        .any(|v| lex.is_match(&Searchable::name(v.value, c.name_langs)))))
     });
     if declared || events.len() != 1 {
         return;

@@ -1,6 +1,6 @@
 use crate::campaign::{Channel, ConditionKind};
-use crate::checks::words_of_name;
 use crate::context::Ctx;
+use crate::searchable::Searchable;
 use crate::source::Span;
 use crate::wording::{copy, excerpt};
 
@@ -60,13 +60,13 @@ pub fn check(ctx: &mut Ctx) {
         })
         .find_map(|w| {
             let m = lex
-                .find_all(&w.text)
+                .find_all(&w.search)
                 .into_iter()
                 .find(|m| lex.entries[m.entry].category == "ad-category")?;
             Some((
                 m.entry,
                 ctx.locate(w.node, w.value_range(m.range.clone())),
-                excerpt(&w.text[m.range]),
+                excerpt(&w.text()[m.range]),
             ))
         });
     let Some((entry, topic_span, quoted)) = topic else {
@@ -78,7 +78,7 @@ pub fn check(ctx: &mut Ctx) {
         let ConditionKind::Attribute { name, .. } = &cond.kind else {
             continue;
         };
-        let words = words_of_name(name.value);
+        let words = Searchable::name(name.value, c.name_langs);
         if let Some(m) = lex
             .find_all(&words)
             .into_iter()

@@ -4,6 +4,8 @@ use regex::Regex;
 
 use crate::context::Ctx;
 use crate::diagnostic::Severity;
+use crate::language::Langs;
+use crate::searchable::Searchable;
 use crate::template::{Fallback, Syntax, Token};
 use crate::wording::excerpt;
 
@@ -71,7 +73,11 @@ pub fn check(ctx: &mut Ctx) {
         let text = field.text();
         let greeting_end = greeting_line_end(text);
         for t in field.tokens() {
-            if t.has_fallback() || checks.system_tokens.is_match(t.name) {
+            if t.has_fallback()
+                || checks
+                    .system_tokens
+                    .is_match(&Searchable::new(t.name, Langs::ALL))
+            {
                 continue;
             }
             let greeting = greeting_end.is_some_and(|end| t.range.start < end);

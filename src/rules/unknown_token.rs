@@ -1,5 +1,7 @@
 use crate::context::Ctx;
+use crate::language::Langs;
 use crate::rules::unverified_data::provided;
+use crate::searchable::Searchable;
 use crate::suggest::did_you_mean;
 
 declare_rule! {
@@ -65,7 +67,10 @@ pub fn check(ctx: &mut Ctx) {
     let mut seen: Vec<&str> = Vec::new();
     for field in &c.copy {
         for t in field.tokens() {
-            if ctx.checks.system_tokens.is_match(t.name)
+            if ctx
+                .checks
+                .system_tokens
+                .is_match(&Searchable::new(t.name, Langs::ALL))
                 || provided(c, t.name)
                 || seen.contains(&t.name)
             {

@@ -1,0 +1,356 @@
+//! The languages preflight has vocabularies for, how a text's language is
+//! decided, and how words are reduced to a form that matches their
+//! inflections (Snowball stemming, per language).
+
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A language with its own vocabulary packs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lang {
+    En,
+    Es,
+    Fr,
+    De,
+    It,
+    Pt,
+    Nl,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 7] = [
+        Lang::En,
+        Lang::Es,
+        Lang::Fr,
+        Lang::De,
+        Lang::It,
+        Lang::Pt,
+        Lang::Nl,
+    ];
+
+    /// The ISO 639-1 code: `en`, `es`…
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+            Lang::Fr => "fr",
+            Lang::De => "de",
+            Lang::It => "it",
+            Lang::Pt => "pt",
+            Lang::Nl => "nl",
+        }
+    }
+
+    /// The language's name in English.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Es => "Spanish",
+            Lang::Fr => "French",
+            Lang::De => "German",
+            Lang::It => "Italian",
+            Lang::Pt => "Portuguese",
+            Lang::Nl => "Dutch",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// A language tag as written in a campaign or configuration: `es`,
+    /// `es-MX`, `pt_BR`, `fr-CA` (the primary subtag decides).
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    fn stemmer(self) -> rust_stemmers::Algorithm {
+        use rust_stemmers::Algorithm::*;
+        match self {
+            Lang::En => English,
+            Lang::Es => Spanish,
+            Lang::Fr => French,
+            Lang::De => German,
+            Lang::It => Italian,
+            Lang::Pt => Portuguese,
+            Lang::Nl => Dutch,
+        }
+    }
+}
+
+/// The languages spoken in a country (ISO 3166 code, or a subdivision
+/// such as `CA-QC`), as far as preflight has vocabularies for them; used
+/// only when a text is too short to tell its language.
+pub fn languages_of_region(region: &str) -> Vec<Lang> {
+    let country = region.split('-').next().unwrap_or("");
+    use Lang::*;
+    match (country, region) {
+        (_, "CA-QC") => vec![Fr],
+        (
+            "ES" | "MX" | "AR" | "CO" | "CL" | "PE" | "VE" | "EC" | "GT" | "CU" | "BO" | "DO"
+            | "HN" | "PY" | "SV" | "NI" | "CR" | "PA" | "UY" | "PR",
+            _,
+        ) => vec![Es],
+        ("FR" | "MC" | "LU", _) => vec![Fr],
+        ("DE" | "AT" | "LI", _) => vec![De],
+        ("IT" | "SM" | "VA", _) => vec![It],
+        ("PT" | "BR" | "AO" | "MZ", _) => vec![Pt],
+        ("NL" | "SR", _) => vec![Nl],
+        ("BE", _) => vec![Nl, Fr, De],
+        ("CH", _) => vec![De, Fr, It],
+        ("CA", _) => vec![En, Fr],
+        ("US", _) => vec![En, Es],
+        _ => vec![],
+    }
+}
+
+/// Whether a tag names a language (`ja`, `zh-Hant` included) in BCP 47 shape.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split(['-', '_']);
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// A set of languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Langs(u8);
+
+impl Langs {
+    pub const NONE: Langs = Langs(0);
+    pub const ALL: Langs = Langs((1 << Lang::ALL.len()) - 1);
+
+    pub fn of(lang: Lang) -> Langs {
+        Langs(1 << lang.index())
+    }
+
+    pub fn with(self, lang: Lang) -> Langs {
+        Langs(self.0 | (1 << lang.index()))
+    }
+
+    pub fn contains(self, lang: Lang) -> bool {
+        self.0 & (1 << lang.index()) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The set as a small number, for indexing per-set caches.
+    pub fn bits(self) -> usize {
+        self.0 as usize
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Lang> {
+        Lang::ALL.into_iter().filter(move |l| self.contains(*l))
+    }
+}
+
+fn from_whatlang(l: whatlang::Lang) -> Option<Lang> {
+    Some(match l {
+        whatlang::Lang::Eng => Lang::En,
+        whatlang::Lang::Spa => Lang::Es,
+        whatlang::Lang::Fra => Lang::Fr,
+        whatlang::Lang::Deu => Lang::De,
+        whatlang::Lang::Ita => Lang::It,
+        whatlang::Lang::Por => Lang::Pt,
+        whatlang::Lang::Nld => Lang::Nl,
+        _ => return None,
+    })
+}
+
+/// What detection says about a text's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detected {
+    /// One of preflight's languages, reliably.
+    Lang(Lang),
+    /// Reliably a language preflight has no vocabulary for.
+    Other,
+    /// Too short or too mixed to tell.
+    Unsure,
+}
+
+/// Detects the language of copy (markup already blanked). Latin-script
+/// languages are told apart by their letter patterns (whatlang's trigram
+/// model), which needs a sentence or two: short texts are `Unsure`. A text
+/// reliably in a language preflight has no vocabulary for is `Other`.
+pub fn detect(text: &str) -> Detected {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 24 {
+        return Detected::Unsure;
+    }
+    if let Some(info) = whatlang::detect(text) {
+        if info.is_reliable() && from_whatlang(info.lang()).is_none() {
+            return Detected::Other;
+        }
+    }
+    let ours = whatlang::Detector::with_allowlist(
+        Lang::ALL.iter().filter_map(|l| to_whatlang(*l)).collect(),
+    );
+    match ours.detect(text) {
+        Some(info) if info.is_reliable() || (info.confidence() >= 0.5 && letters >= 40) => {
+            from_whatlang(info.lang()).map_or(Detected::Unsure, Detected::Lang)
+        }
+        _ => Detected::Unsure,
+    }
+}
+
+fn to_whatlang(l: Lang) -> Option<whatlang::Lang> {
+    Some(match l {
+        Lang::En => whatlang::Lang::Eng,
+        Lang::Es => whatlang::Lang::Spa,
+        Lang::Fr => whatlang::Lang::Fra,
+        Lang::De => whatlang::Lang::Deu,
+        Lang::It => whatlang::Lang::Ita,
+        Lang::Pt => whatlang::Lang::Por,
+        Lang::Nl => whatlang::Lang::Nld,
+    })
+}
+
+/// One word of a text: its bytes and its lowercased letters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub range: Range<usize>,
+    pub lower: String,
+}
+
+/// The words of a text: runs of letters and digits. Apostrophes and hyphens
+/// end a word (`l'enfant` is `l` and `enfant`, `mother-of-pearl` three
+/// words), so text and vocabulary are cut the same way.
+pub fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(s) = start.take() {
+            out.push(Word {
+                range: s..i,
+                lower: text[s..i].to_lowercase(),
+            });
+        }
+    }
+    if let Some(s) = start {
+        out.push(Word {
+            range: s..text.len(),
+            lower: text[s..].to_lowercase(),
+        });
+    }
+    crate::work::add(text.len() / 8);
+    out
+}
+
+/// Reduces lowercased words to keys that equal each other for the
+/// inflections of one word (`separated`, `separating`, `separation`):
+/// Snowball stemming in the word's language, then accents dropped, so that
+/// `bebé` and `bebe` meet.
+pub struct Stemmer {
+    inner: rust_stemmers::Stemmer,
+}
+
+impl Stemmer {
+    pub fn new(lang: Lang) -> Stemmer {
+        Stemmer {
+            inner: rust_stemmers::Stemmer::create(lang.stemmer()),
+        }
+    }
+
+    /// The key of one lowercased word.
+    pub fn key(&self, lower: &str) -> u64 {
+        let stem = self.inner.stem(lower);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for c in stem.nfd().filter(|c| !is_combining(*c)) {
+            c.hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// The keys of a phrase's words.
+    pub fn keys(&self, phrase: &str) -> Vec<u64> {
+        words(phrase).iter().map(|w| self.key(&w.lower)).collect()
+    }
+}
+
+/// A combining mark (the accent of a decomposed `é`).
+fn is_combining(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags() {
+        assert_eq!(Lang::from_tag("es-MX"), Some(Lang::Es));
+        assert_eq!(Lang::from_tag("pt_BR"), Some(Lang::Pt));
+        assert_eq!(Lang::from_tag("FR"), Some(Lang::Fr));
+        assert_eq!(Lang::from_tag("ja"), None);
+        assert!(is_language_tag("ja") && is_language_tag("zh-Hant") && !is_language_tag("x"));
+    }
+
+    #[test]
+    fn sets() {
+        let s = Langs::of(Lang::Fr).with(Lang::En);
+        assert!(s.contains(Lang::En) && s.contains(Lang::Fr) && !s.contains(Lang::De));
+        assert_eq!(s.iter().collect::<Vec<_>>(), [Lang::En, Lang::Fr]);
+        assert_eq!(Langs::ALL.iter().count(), 7);
+    }
+
+    #[test]
+    fn words_are_cut_at_apostrophes_and_hyphens() {
+        let w: Vec<String> = words("L'enfant, mother-of-pearl; Father’s Day 2027!")
+            .into_iter()
+            .map(|w| w.lower)
+            .collect();
+        assert_eq!(
+            w,
+            ["l", "enfant", "mother", "of", "pearl", "father", "s", "day", "2027"]
+        );
+    }
+
+    #[test]
+    fn inflections_meet_and_accents_fold() {
+        let en = Stemmer::new(Lang::En);
+        let k = en.key("separated");
+        assert_eq!(en.key("separating"), k);
+        assert_eq!(en.key("separation"), k);
+        assert_ne!(en.key("separate"), en.key("pregnant"));
+        let es = Stemmer::new(Lang::Es);
+        assert_eq!(es.key("bebé"), es.key("bebe"));
+        assert_eq!(es.key("embarazada"), es.key("embarazadas"));
+        let de = Stemmer::new(Lang::De);
+        assert_eq!(de.key("scheidung"), de.key("scheidungen"));
+    }
+
+    #[test]
+    fn detection_needs_enough_text() {
+        assert_eq!(detect("Hola"), Detected::Unsure);
+        assert_eq!(
+            detect("Nos alegra anunciar que nuestra nueva colección de primavera ya está disponible en todas las tiendas."),
+            Detected::Lang(Lang::Es)
+        );
+        assert_eq!(
+            detect("Nous sommes heureux de vous présenter notre nouvelle collection de printemps, disponible dès aujourd'hui."),
+            Detected::Lang(Lang::Fr)
+        );
+        assert_eq!(
+            detect("Our spring running range has landed, with the Trail 2 in six new colours for every runner."),
+            Detected::Lang(Lang::En)
+        );
+        assert_eq!(
+            detect("Wir freuen uns, Ihnen unsere neue Frühjahrskollektion vorzustellen."),
+            Detected::Lang(Lang::De)
+        );
+        assert_eq!(
+            detect("新しい春のコレクションが入荷しました。ぜひ店舗でご覧ください。お待ちしております。"),
+            Detected::Other
+        );
+    }
+}
