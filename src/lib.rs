@@ -20,6 +20,7 @@ pub mod language;
 pub mod lint;
 pub mod parallel;
 pub mod quiet_hours;
+pub mod reader;
 pub mod reading;
 pub mod render;
 pub mod rules;

@@ -1,4 +1,5 @@
 use crate::context::Ctx;
+use crate::reader::{is_short_question, sentence, Marks};
 use crate::wording::{copy, excerpt};
 
 declare_rule! {
@@ -6,8 +7,14 @@ declare_rule! {
     /// Reports copy that asserts or implies something personal about the
     /// reader: a question about a condition ("Are you struggling with
     /// debt?"), a profiling phrase ("people like you who just turned 62"),
-    /// or their identity ("other Jewish singles near you"). The phrases are
-    /// in `checks/personal-attributes.yaml`.
+    /// or their identity ("other Jewish singles near you"). Short questions
+    /// that leave out the "are you" say the same ("Recently separated?",
+    /// "Trying for a baby?", "Behind on rent?"), wherever they stand in a
+    /// sentence: a question of at most eight words with no other subject
+    /// (no "he", "she", "they") that names the reader's situation is
+    /// reported too. The phrases are in `checks/personal-attributes.yaml`
+    /// and `checks/<language>/personal-attributes.yaml` (the `situation`
+    /// entry holds the situations, matched in every inflected form).
     ///
     /// ## Why is this bad?
     /// Meta's advertising standards reject ads that assert or imply a
@@ -40,8 +47,35 @@ declare_rule! {
 pub fn check(ctx: &mut Ctx) {
     let lex = &ctx.checks.personal_attributes;
     for w in copy(ctx.campaign) {
-        for m in w.first_match_per_entry(lex) {
+        let all = lex.find_all(&w.search);
+        if all.is_empty() {
+            continue;
+        }
+        let mut marks = None;
+        let mut seen: Vec<&str> = Vec::new();
+        for m in all {
             let e = &lex.entries[m.entry];
+            if seen.contains(&e.id.as_str()) {
+                continue;
+            }
+            // A situation is an assertion only in a short question.
+            if e.id == "situation" {
+                let marks = marks.get_or_insert_with(|| Marks::of(&w.search, ctx.checks));
+                let s = sentence(w.text(), &m.range);
+                if !is_short_question(w.text(), &s, marks) {
+                    continue;
+                }
+                let question = excerpt(w.text()[s].trim());
+                let span = ctx.locate(w.node, w.value_range(m.range.clone()));
+                ctx.report(
+                    &PERSONAL_ATTRIBUTE_COPY,
+                    span,
+                    format!("The {} asks the reader “{question}”. {}", w.what, e.message),
+                    "Describe the offer, not the reader: say what it does and for whom in general terms (“support for life after a break-up”, not “recently separated?”)",
+                );
+                seen.push(&e.id);
+                continue;
+            }
             let span = ctx.locate(w.node, w.value_range(m.range.clone()));
             ctx.report(
                 &PERSONAL_ATTRIBUTE_COPY,
@@ -54,6 +88,7 @@ pub fn check(ctx: &mut Ctx) {
                 ),
                 "Describe the offer, not the reader: say what it does and for whom in general terms (“help with money worries”, not “are you in debt?”)",
             );
+            seen.push(&e.id);
         }
     }
 }
@@ -73,6 +108,34 @@ mod tests {
         ] {
             let yaml = BASE.replace("New season, new shoes", text);
             assert_fires(&yaml, RULE, at);
+        }
+    }
+
+    #[test]
+    fn short_questions_about_the_readers_situation() {
+        for (text, at) in [
+            ("Recently separated? We can help.", "Recently separated"),
+            (
+                "New in town and trying for a baby? Read on.",
+                "trying for a baby",
+            ),
+            ("Behind on rent? Talk to us.", "Behind on rent"),
+            ("Feeling lonely this winter?", "Feeling lonely"),
+            ("Just laid off? Our courses are free.", "laid off"),
+        ] {
+            let yaml = BASE.replace("Our spring running range has landed.", text);
+            let f = assert_fires(&yaml, RULE, at);
+            assert!(f[0].message.contains("asks the reader"), "{}", f[0].message);
+        }
+        // Not a short question to the reader: a statement, a question about
+        // someone else, a long question.
+        for text in [
+            "We were behind on rent once, and we remember it.",
+            "Was she pregnant when the shelter found her?",
+            "Did you know that runners who are trying for a baby should keep training at an easy pace most days?",
+        ] {
+            let yaml = BASE.replace("Our spring running range has landed.", text);
+            assert_clean(&yaml, RULE);
         }
     }
 
