@@ -417,6 +417,21 @@ pub struct Campaign<'a> {
     pub content_keys: Vec<Spanned<Channel>>,
     /// Every copy field, in file order.
     pub copy: Vec<CopyField<'a>>,
+    /// What the data sources provide, by name (built on first use, so that
+    /// thousands of conditions and sources cost one pass).
+    provides_index: std::cell::OnceCell<ProvidesIndex>,
+}
+
+/// The data sources' `provides` and `coverage`, by name. (Owned names: a
+/// cell of borrowed ones would tie the campaign's lifetime down.)
+#[derive(Debug, Default)]
+struct ProvidesIndex {
+    /// Each name (a trailing `.*` removed) and the first source giving it.
+    by_name: std::collections::HashMap<Box<str>, usize>,
+    /// Each name written exactly, and the first source giving it.
+    exact: std::collections::HashMap<Box<str>, usize>,
+    /// Each attribute's coverage: (source, place in its `coverage`).
+    coverage: std::collections::HashMap<Box<str>, (usize, usize)>,
 }
 
 impl<'a> Campaign<'a> {
@@ -436,7 +451,46 @@ impl<'a> Campaign<'a> {
     /// The data source that lists `name` (an attribute, event or token) in
     /// `provides`, if any.
     pub fn source_of(&self, name: &str) -> Option<&DataSource<'a>> {
-        self.data_sources.iter().find(|d| d.provides(name))
+        let i = *self.provides_index().exact.get(name)?;
+        self.data_sources.get(i)
+    }
+
+    fn provides_index(&self) -> &ProvidesIndex {
+        self.provides_index.get_or_init(|| {
+            let mut ix = ProvidesIndex::default();
+            for (i, d) in self.data_sources.iter().enumerate() {
+                for p in &d.provides {
+                    ix.exact.entry(p.value.into()).or_insert(i);
+                    let name = p.value.strip_suffix(".*").unwrap_or(p.value);
+                    ix.by_name.entry(name.into()).or_insert(i);
+                }
+                for (k, (n, _)) in d.coverage.iter().enumerate() {
+                    ix.coverage.entry(n.value.into()).or_insert((i, k));
+                }
+            }
+            ix
+        })
+    }
+
+    /// Whether a data source provides `name`, itself or as a field of
+    /// something it provides (`profile` provides `profile.city`).
+    pub fn provides(&self, name: &str) -> bool {
+        let ix = self.provides_index();
+        crate::work::add(1);
+        if ix.by_name.contains_key(name) {
+            return true;
+        }
+        name.match_indices('.')
+            .any(|(i, _)| ix.by_name.contains_key(&name[..i]))
+    }
+
+    /// The coverage a data source states for an attribute: the source's
+    /// name and the share.
+    pub fn coverage_of(&self, name: &str) -> Option<(&'a str, Spanned<f64>)> {
+        let (i, k) = *self.provides_index().coverage.get(name)?;
+        let ds = &self.data_sources[i];
+        let source = ds.name.map(|n| n.value).unwrap_or("its source");
+        Some((source, ds.coverage[k].1))
     }
 
     /// Whether one person can get more than one message from this campaign.
@@ -1204,8 +1258,10 @@ impl<'p> Loader<'p> {
         if let Some(node) = coverage {
             self.coverage(node, &mut ds);
             if !ds.provides.is_empty() {
+                let provided: std::collections::HashSet<&str> =
+                    ds.provides.iter().map(|p| p.value).collect();
                 for (name, _) in &ds.coverage {
-                    if !ds.provides(name.value) {
+                    if !provided.contains(name.value) {
                         self.invalid(
                             name.span,
                             format!(

@@ -286,10 +286,7 @@ impl Config {
             }
         }
         if !packs.is_empty() {
-            let mut all: Vec<crate::checks::Pack> = crate::checks::BUILTIN_PACKS
-                .iter()
-                .map(|(f, t)| parse_pack(f, t).expect("built-in packs are valid"))
-                .collect();
+            let mut all: Vec<crate::checks::Pack> = crate::checks::builtin_packs();
             let spans: Vec<Span> = packs.iter().map(|(_, s)| *s).collect();
             all.extend(packs.into_iter().map(|(p, _)| p));
             let checks = Checks::compile(all).map_err(|m| {

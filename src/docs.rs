@@ -34,7 +34,7 @@ pub fn rules_table_with(config: &Config) -> String {
     let name_w = RULES.iter().map(|r| r.meta.name.len()).max().unwrap_or(4);
     let mut out = format!(
         "Configuration: {}\n{:<6} {:<name_w$} {:<8} {}\n",
-        file.display(),
+        crate::excerpt::escape_controls(&file.display().to_string()),
         "CODE",
         "NAME",
         "SEVERITY",
@@ -72,7 +72,10 @@ pub fn explain_with(rule: &RuleMeta, config: &Config) -> String {
             Some(s) => s.as_str(),
             None => "off",
         };
-        out.push_str(&format!("\nIn force under {}: {level}\n", file.display()));
+        out.push_str(&format!(
+            "\nIn force under {}: {level}\n",
+            crate::excerpt::escape_controls(&file.display().to_string())
+        ));
     }
     out
 }

@@ -336,6 +336,13 @@ pub fn check_file(
             .collect();
         pending.extend(run_rules(text, &campaign, checks, opts));
         let pending = crate::aliases::fold(pending, &doc.aliases);
+        // The campaign's acknowledgements by rule: the first entry of each.
+        let mut acks: std::collections::HashMap<&str, Option<&str>> = Default::default();
+        for a in &campaign.acknowledge {
+            if let Some(r) = a.rule {
+                acks.entry(r.code).or_insert(a.reason);
+            }
+        }
         for p in pending {
             let level = match opts.level_of(p.rule) {
                 Some(None) => continue,
@@ -360,7 +367,7 @@ pub fn check_file(
             if !p.rule.acknowledgeable() {
                 continue;
             }
-            let by = match acknowledgement(&campaign, p.rule) {
+            let by = match acks.get(p.rule.code).copied().flatten() {
                 Some(reason) => Some(SilencedBy::Acknowledge(reason.to_string())),
                 None => {
                     let at = out.findings.last().map_or(0, |f| f.span.start);
@@ -376,14 +383,6 @@ pub fn check_file(
     }
     out.finish(text);
     out
-}
-
-/// The reason of the campaign's `acknowledge` entry for a rule, if any.
-fn acknowledgement<'c>(c: &Campaign<'c>, rule: &RuleMeta) -> Option<&'c str> {
-    c.acknowledge
-        .iter()
-        .find(|a| a.rule.is_some_and(|r| std::ptr::eq(r, rule)))
-        .and_then(|a| a.reason)
 }
 
 /// Runs every rule that checks a loaded campaign.
@@ -433,23 +432,17 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// A file over the size limit, refused without reading it.
-pub fn too_large(path: &str, size: u64, limit: u64, opts: &Options) -> FileOutcome {
+pub fn too_large(path: &str, over: crate::reading::Oversize, opts: &Options) -> FileOutcome {
     let mut out = FileOutcome::empty(path, opts);
     out.push_raw(
         "",
         None,
         &INVALID_CAMPAIGN,
         Span::new(0, 0),
-        {
-            let (a, b) = (size_phrase(size), size_phrase(limit));
-            // "1 KB, over the 1 KB limit" says nothing: give the bytes.
-            let (a, b) = if a == b {
-                (format!("{size} bytes"), format!("{limit}-byte"))
-            } else {
-                (a, b)
-            };
-            format!("the file is {a}, over the {b} limit for a campaign file, so it was not read")
-        },
+        format!(
+            "the file is {} for a campaign file, so it was not read",
+            over.phrase()
+        ),
         "split it into smaller campaign files, or raise the limit with --max-file-size",
     );
     out.finish("");

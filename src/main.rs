@@ -190,7 +190,10 @@ fn main() -> ExitCode {
     // as `internal-error` in the output; say it in one line on stderr
     // instead of the default backtrace hint.
     std::panic::set_hook(Box::new(|info| {
-        warn(format_args!("preflight: internal error: {info}"));
+        warn(format_args!(
+            "preflight: internal error: {}",
+            escape_controls(&info.to_string())
+        ));
     }));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -355,13 +358,13 @@ fn check(args: CheckArgs) -> ExitCode {
         }
         let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
         if bytes.len() as u64 > opts.max_file_size {
+            // Read only one byte past the limit: its true size is unknown.
+            let over = preflight::reading::Oversize {
+                size: None,
+                limit: opts.max_file_size,
+            };
             let report = run::Report {
-                files: vec![preflight::lint::too_large(
-                    name,
-                    bytes.len() as u64,
-                    opts.max_file_size,
-                    &opts,
-                )],
+                files: vec![preflight::lint::too_large(name, over, &opts)],
                 unreadable: Vec::new(),
                 skipped_paths: Vec::new(),
             };

@@ -6,13 +6,44 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+/// A file over its limit: its size, or only that it is over (a device or a
+/// file that grew while it was read reports no true size).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Oversize {
+    pub size: Option<u64>,
+    pub limit: u64,
+}
+
+impl Oversize {
+    /// "3,019 bytes, over the 1,000-byte limit", or "more than the 1 MB limit".
+    pub fn phrase(&self) -> String {
+        let limit = if self.limit < 1_000 {
+            format!("{}-byte", self.limit)
+        } else {
+            crate::lint::size_phrase(self.limit)
+        };
+        match self.size {
+            None => format!("larger than the {limit} limit"),
+            Some(size) => {
+                let a = crate::lint::size_phrase(size);
+                // "1 KB, over the 1 KB limit" says nothing: give the bytes.
+                if a == crate::lint::size_phrase(self.limit) {
+                    format!("{size} bytes, over the {}-byte limit", self.limit)
+                } else {
+                    format!("{a}, over the {limit} limit")
+                }
+            }
+        }
+    }
+}
+
 /// Why a file was not read.
 #[derive(Debug)]
 pub enum ReadError {
     /// It is not a regular file; says what it is ("a named pipe (FIFO)").
     NotRegular(&'static str),
-    /// It is larger than the limit: its size (or a lower bound of it).
-    TooLarge(u64),
+    /// It is larger than the limit.
+    TooLarge(Oversize),
     Io(std::io::Error),
 }
 
@@ -23,7 +54,7 @@ impl std::fmt::Display for ReadError {
                 f,
                 "it is {what}, not a regular file; preflight reads only regular files"
             ),
-            ReadError::TooLarge(n) => write!(f, "it is larger than {n} bytes"),
+            ReadError::TooLarge(o) => write!(f, "it is {}", o.phrase()),
             ReadError::Io(e) => write!(f, "{e}"),
         }
     }
@@ -69,7 +100,10 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::NotRegular(what));
     }
     if meta.len() > limit {
-        return Err(ReadError::TooLarge(meta.len()));
+        return Err(ReadError::TooLarge(Oversize {
+            size: Some(meta.len()),
+            limit,
+        }));
     }
     let file = open_without_waiting(path).map_err(ReadError::Io)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
@@ -81,7 +115,8 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
     if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge(meta.len().max(bytes.len() as u64)));
+        // It grew past its stated size while being read.
+        return Err(ReadError::TooLarge(Oversize { size: None, limit }));
     }
     Ok(bytes)
 }
@@ -158,7 +193,13 @@ mod tests {
         let f = dir.path().join("c.yaml");
         std::fs::write(&f, "campaign: x\n").unwrap();
         assert_eq!(read_limited(&f, 100).unwrap(), b"campaign: x\n");
-        assert!(matches!(read_limited(&f, 5), Err(ReadError::TooLarge(12))));
+        match read_limited(&f, 5) {
+            Err(ReadError::TooLarge(o)) => {
+                assert_eq!(o.size, Some(12));
+                assert_eq!(o.phrase(), "12 bytes, over the 5-byte limit");
+            }
+            other => panic!("{other:?}"),
+        }
         assert!(matches!(
             read_limited(dir.path(), 100),
             Err(ReadError::NotRegular("a folder"))

@@ -707,9 +707,13 @@ struct SarifRegion {
 
 /// Escapes a workflow command's message (GitHub's rules for data).
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    // The log shows escape sequences as colours and cursor moves: show
+    // every other control character as an escape.
+    escape_controls(&s).into_owned()
 }
 
 /// Escapes a workflow command's property value (data rules plus `:` and `,`).

@@ -326,12 +326,9 @@ fn check_input(
             &applied.opts,
             applied.config.checks(),
         )),
-        Err(crate::reading::ReadError::TooLarge(size)) => Ok(crate::lint::too_large(
-            &input.display,
-            size,
-            limit,
-            &applied.opts,
-        )),
+        Err(crate::reading::ReadError::TooLarge(over)) => {
+            Ok(crate::lint::too_large(&input.display, over, &applied.opts))
+        }
         Err(e) => Err(Unreadable {
             file: input.display.clone(),
             error: e.to_string(),

@@ -42,6 +42,8 @@ pub struct Comment {
     /// The whole comment.
     pub place: Place,
     pub ignores: Vec<Ignore>,
+    /// The first ignore of each rule, by code (a comment may name many).
+    by_code: std::collections::HashMap<&'static str, usize>,
 }
 
 /// Every ignore comment in a file.
@@ -84,7 +86,14 @@ pub fn parse(text: &str, lines: &LineIndex) -> Vec<Comment> {
             }
             offset += part.len() + 1;
         }
+        let mut by_code = std::collections::HashMap::new();
+        for (i, ig) in ignores.iter().enumerate() {
+            if let Some(r) = ig.rule {
+                by_code.entry(r.code).or_insert(i);
+            }
+        }
         out.push(Comment {
+            by_code,
             target: if own_line {
                 at.start.line + 1
             } else {
@@ -104,17 +113,14 @@ pub fn parse(text: &str, lines: &LineIndex) -> Vec<Comment> {
 /// ones for `line` are found by binary search, not by a scan per finding.
 pub fn silence(comments: &mut [Comment], line: usize, rule: &RuleMeta) -> Option<String> {
     let first = comments.partition_point(|c| c.target < line);
+    crate::work::add(1);
     for c in comments[first..]
         .iter_mut()
         .take_while(|c| c.target == line)
         .filter(|c| c.reason.is_some())
     {
-        if let Some(i) = c
-            .ignores
-            .iter_mut()
-            .find(|i| i.rule.is_some_and(|r| std::ptr::eq(r, rule)))
-        {
-            i.used = true;
+        if let Some(&i) = c.by_code.get(rule.code) {
+            c.ignores[i].used = true;
             return c.reason.clone();
         }
     }

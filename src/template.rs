@@ -114,6 +114,9 @@ pub(crate) fn liquid_tags(text: &str) -> Vec<LiquidTag<'_>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
+    // An opener after the last closer of its kind can close nowhere:
+    // known without scanning the rest of the text from every such opener.
+    let (last_output, last_tag) = (text.rfind("}}"), text.rfind("%}"));
     while let Some(off) = text[from..].find('{') {
         let s = from + off;
         let close = match bytes.get(s + 1) {
@@ -128,15 +131,34 @@ pub(crate) fn liquid_tags(text: &str) -> Vec<LiquidTag<'_>> {
         if bytes.get(inner_start) == Some(&b'-') {
             inner_start += 1;
         }
-        let Some(c) = text[inner_start..].find(close).map(|i| inner_start + i) else {
+        let last = if close == "}}" { last_output } else { last_tag };
+        if last.is_none_or(|l| l < inner_start) {
+            from = s + 1;
+            continue;
+        }
+        let Some(mut c) = text[inner_start..].find(close).map(|i| inner_start + i) else {
+            crate::work::add(text.len() - inner_start);
             from = s + 1;
             continue;
         };
+        // Braze's attribute syntax nests braces: `{{${first_name}}}` closes
+        // its `${` before the tag's `}}`.
+        if close == "}}" {
+            let inner = &text[inner_start..c];
+            let open = inner.matches("${").count();
+            let closed = inner.matches('}').count();
+            let mut extra = open.saturating_sub(closed);
+            while extra > 0 && text.get(c + 2..c + 3) == Some("}") {
+                c += 1;
+                extra -= 1;
+            }
+        }
         let inner_end = if c > inner_start && bytes[c - 1] == b'-' {
             c - 1
         } else {
             c
         };
+        crate::work::add(c - s);
         let part = |start, end| Part { text, start, end };
         out.push(LiquidTag {
             whole: part(s, c + 2),
@@ -321,19 +343,37 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
     if !text.contains("{{") && !text.contains("{%") && !text.contains("*|") {
         return Vec::new();
     }
-    // Open `if` blocks: (name, in the else branch).
-    let mut open: Vec<(&str, bool)> = Vec::new();
+    // Open `if` blocks: (name, in the else branch), and how many blocks
+    // open and not in their else branch test each name (lowercased), so
+    // that each token is checked in constant time.
+    let mut open: Vec<(String, bool)> = Vec::new();
+    let mut guarding: std::collections::HashMap<String, usize> = Default::default();
     let mut out = Vec::new();
     for (_, piece) in pieces(text) {
         match piece {
-            Piece::Open(name, _, _) => open.push((name, false)),
+            Piece::Open(name, _, _) => {
+                let name = name.to_lowercase();
+                *guarding.entry(name.clone()).or_default() += 1;
+                open.push((name, false));
+            }
             Piece::Else => {
                 if let Some(top) = open.last_mut() {
-                    top.1 = true;
+                    if !top.1 {
+                        top.1 = true;
+                        if let Some(n) = guarding.get_mut(&top.0) {
+                            *n -= 1;
+                        }
+                    }
                 }
             }
             Piece::Close(_, _) => {
-                open.pop();
+                if let Some((name, in_else)) = open.pop() {
+                    if !in_else {
+                        if let Some(n) = guarding.get_mut(&name) {
+                            *n -= 1;
+                        }
+                    }
+                }
             }
             Piece::Other => {}
             Piece::Value {
@@ -343,10 +383,7 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
                 mut fallback,
                 syntax,
             } => {
-                if open
-                    .iter()
-                    .any(|(n, in_else)| !in_else && n.eq_ignore_ascii_case(name))
-                {
+                if guarding.get(&name.to_lowercase()).is_some_and(|n| *n > 0) {
                     fallback = Fallback::Guarded;
                 }
                 out.push(Token {
@@ -436,6 +473,8 @@ pub struct Visible<'t> {
     /// Each decoded character reference: (start in the result, its length
     /// there, its length in the source). Sorted; empty when none.
     shifts: Vec<(usize, usize, usize)>,
+    /// For each shift, how much longer the source is than the text before it.
+    deltas: Vec<isize>,
 }
 
 impl Visible<'_> {
@@ -445,18 +484,21 @@ impl Visible<'_> {
     }
 
     fn to_source(&self, o: usize, is_end: bool) -> usize {
-        let mut delta = 0isize;
-        for &(start, out_len, src_len) in &self.shifts {
-            if o <= start {
-                break;
-            }
-            if o < start + out_len {
-                let base = (start as isize + delta) as usize;
-                return if is_end { base + src_len } else { base };
-            }
-            delta += src_len as isize - out_len as isize;
+        // The shifts that start before `o`, found by binary search; the
+        // source is longer than the text by the sum of their differences.
+        let k = self.shifts.partition_point(|&(start, _, _)| start < o);
+        crate::work::add(self.shifts.len().max(1).ilog2() as usize + 1);
+        if k == 0 {
+            return o;
         }
-        (o as isize + delta) as usize
+        let (start, out_len, src_len) = self.shifts[k - 1];
+        let before = self.deltas[k - 1];
+        if o < start + out_len {
+            let base = (start as isize + before) as usize;
+            return if is_end { base + src_len } else { base };
+        }
+        let after = before + src_len as isize - out_len as isize;
+        (o as isize + after) as usize
     }
 }
 
@@ -515,6 +557,7 @@ pub fn visible_text(text: &str) -> Visible<'_> {
         return Visible {
             text: blanked,
             shifts: Vec::new(),
+            deltas: Vec::new(),
         };
     }
     let mut out = String::with_capacity(blanked.len());
@@ -534,12 +577,23 @@ pub fn visible_text(text: &str) -> Visible<'_> {
         return Visible {
             text: blanked,
             shifts,
+            deltas: Vec::new(),
         };
     }
     out.push_str(&blanked[last..]);
+    let mut delta = 0isize;
+    let deltas = shifts
+        .iter()
+        .map(|&(_, out_len, src_len)| {
+            let before = delta;
+            delta += src_len as isize - out_len as isize;
+            before
+        })
+        .collect();
     Visible {
         text: Cow::Owned(out),
         shifts,
+        deltas,
     }
 }
 

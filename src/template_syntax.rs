@@ -127,23 +127,40 @@ pub fn malformed(text: &str, filters: &[String]) -> Vec<Malformed> {
             });
         }
     }
-    // Blocks: every opener needs its closer, in order.
+    // Blocks: every opener needs its closer, in order. Each block word keeps
+    // the stack places of its open blocks, so a closer finds its opener at
+    // once however deep the stack is.
     let mut stack: Vec<(&str, Range<usize>)> = Vec::new();
+    let mut by_word: std::collections::HashMap<String, Vec<usize>> = Default::default();
     for (_, piece) in pieces(text) {
+        crate::work::add(1);
         match piece {
-            Piece::Open(_, block, range) => stack.push((block, range)),
+            Piece::Open(_, block, range) => {
+                by_word
+                    .entry(block.to_ascii_lowercase())
+                    .or_default()
+                    .push(stack.len());
+                stack.push((block, range));
+            }
             Piece::Close(block, range) => {
                 let word = block.split_whitespace().next().unwrap_or("");
                 let word = word.split(':').next().unwrap_or(word);
-                match stack
-                    .iter()
-                    .rposition(|(b, _)| b.eq_ignore_ascii_case(word))
+                match by_word
+                    .get(&word.to_ascii_lowercase())
+                    .and_then(|v| v.last().copied())
                 {
                     Some(i) => {
                         for (b, r) in stack.drain(i + 1..) {
+                            if let Some(v) = by_word.get_mut(&b.to_ascii_lowercase()) {
+                                v.pop();
+                            }
                             out.push(never_closed(text, b, r));
                         }
-                        stack.pop();
+                        if let Some((b, _)) = stack.pop() {
+                            if let Some(v) = by_word.get_mut(&b.to_ascii_lowercase()) {
+                                v.pop();
+                            }
+                        }
                     }
                     None => out.push(Malformed {
                         range: range.clone(),

@@ -535,6 +535,18 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
             }
             if anchor > 0 {
                 let (size, bytes) = node.size();
+                // The anchored value is kept as a copy for its aliases:
+                // nested anchors copy the same text again, so it counts.
+                alias_bytes += bytes;
+                if alias_bytes > budget.max_alias_bytes {
+                    return Err(over(
+                        format!(
+                            "the anchors (`&name`) and aliases (`*name`) in this file copy more than {} of text; nested anchors and aliases that repeat large values can grow without bound",
+                            crate::lint::size_phrase(budget.max_alias_bytes as u64)
+                        ),
+                        node.span,
+                    ));
+                }
                 anchors.insert(anchor, (node.clone(), size, bytes));
             }
             match stack.last_mut() {
@@ -681,6 +693,20 @@ mod tests {
         // A few repeats are fine.
         let t = format!("a: &big \"{big}\"\nb: *big\nc: *big\n");
         assert!(parse(&t, 0, Budget::default()).is_ok());
+    }
+
+    #[test]
+    fn nested_anchors_are_budgeted_as_copies() {
+        // Each nested anchor keeps its own copy of the same large value.
+        let mut t = String::from("name: ");
+        for i in 0..60 {
+            t.push_str(&format!("&a{i} ["));
+        }
+        t.push_str(&format!("\"{}\"", "x".repeat(1_000_000)));
+        t.push_str(&"]".repeat(60));
+        t.push('\n');
+        let e = parse(&t, 0, Budget::default()).unwrap_err();
+        assert!(e.limit && e.message.contains("anchors"), "{e:?}");
     }
 
     #[test]

@@ -177,7 +177,8 @@ fn busiest(
         } else if let Some(f) = prints[i].frequency {
             let per = f.per.minutes.max(1);
             (
-                f.cap * (limit.per.minutes.max(1) as u64).div_ceil(per as u64),
+                f.cap
+                    .saturating_mul((limit.per.minutes.max(1) as u64).div_ceil(per as u64)),
                 false,
             )
         } else {

@@ -55,14 +55,7 @@ fn percent(x: f64) -> String {
 pub fn check(ctx: &mut Ctx) {
     let c = ctx.campaign;
     let min = ctx.settings.min_coverage;
-    let coverage = |name: &str| {
-        c.data_sources.iter().find_map(|ds| {
-            ds.coverage
-                .iter()
-                .find(|(n, _)| n.value == name)
-                .map(|(_, share)| (ds.name.map(|n| n.value).unwrap_or("its source"), *share))
-        })
-    };
+    let coverage = |name: &str| c.coverage_of(name);
     for cond in c.include() {
         let ConditionKind::Attribute { name, .. } = &cond.kind else {
             continue;

@@ -133,11 +133,11 @@ fn greeting_line_end(text: &str) -> Option<usize> {
     let offset = text.len() - first.len();
     crate::work::add(offset);
     // Only the start of the line can greet: look no further than needed.
-    let head = &first[..first.len().min(64)];
-    let head = &head[..(0..=head.len())
+    let cut = (0..=first.len().min(64))
         .rev()
-        .find(|i| head.is_char_boundary(*i))
-        .unwrap_or(0)];
+        .find(|i| first.is_char_boundary(*i))
+        .unwrap_or(0);
+    let head = &first[..cut];
     if !GREETING.is_match(head) {
         return None;
     }
@@ -320,6 +320,15 @@ mod tests {
                 "provides: [order_placed, FNAME]",
             );
         assert_clean(&mc, RULE);
+    }
+
+    #[test]
+    fn a_greeting_cut_inside_a_character_is_read_whole() {
+        // A multi-byte character across byte 64 of the first line.
+        let body = format!("Hi {} é {{{{ first_name }}}}, news.", "a".repeat(59));
+        let yaml = BASE.replace("Hi {{ first_name | default: 'there' }},", &body);
+        let f = assert_fires(&yaml, RULE, "{{ first_name }}");
+        assert_eq!(f[0].severity, crate::diagnostic::Severity::Error);
     }
 
     #[test]

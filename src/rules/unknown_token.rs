@@ -64,7 +64,7 @@ pub fn check(ctx: &mut Ctx) {
         .flat_map(|d| &d.provides)
         .map(|p| p.value)
         .collect();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = Default::default();
     for field in &c.copy {
         for t in field.tokens() {
             if ctx
@@ -76,9 +76,14 @@ pub fn check(ctx: &mut Ctx) {
             {
                 continue;
             }
-            seen.push(t.name);
+            seen.insert(t.name);
             let span = ctx.locate(field.node, t.name_range.clone());
-            let help = match did_you_mean(t.name, provides.iter().chain(SYSTEM_NAMES).copied()) {
+            // Suggestions only for the first few unknown names (each compares
+            // with every provided name).
+            let suggestion = (seen.len() <= crate::suggest::SUGGESTIONS)
+                .then(|| did_you_mean(t.name, provides.iter().chain(SYSTEM_NAMES).copied()))
+                .flatten();
+            let help = match suggestion {
                 Some(s) => format!("Did you mean `{s}`? If not, add `{}` to the `provides:` list of the data source it comes from", t.name),
                 None => format!("Add `{}` to the `provides:` list of the data source it comes from, or fix the name", t.name),
             };

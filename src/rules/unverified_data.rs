@@ -52,13 +52,7 @@ declare_rule! {
 
 /// Whether some data source provides `name`.
 pub fn provided(c: &Campaign, name: &str) -> bool {
-    c.data_sources.iter().flat_map(|d| &d.provides).any(|p| {
-        let p = p.value.strip_suffix(".*").unwrap_or(p.value);
-        name == p
-            || name
-                .strip_prefix(p)
-                .is_some_and(|rest| rest.starts_with('.'))
-    })
+    c.provides(name)
 }
 
 pub fn check(ctx: &mut Ctx) {
@@ -79,13 +73,18 @@ pub fn check(ctx: &mut Ctx) {
         .flat_map(|d| &d.provides)
         .map(|p| p.value)
         .collect();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = Default::default();
     for (name, span, kind) in used {
         if seen.contains(&name) || provided(c, name) {
             continue;
         }
-        seen.push(name);
-        let help = match did_you_mean(name, all.iter().copied()) {
+        seen.insert(name);
+        // Suggestions compare a name with every provided one: only for the
+        // first few unknown names, so that thousands cost no more than a few.
+        let suggestion = (seen.len() <= crate::suggest::SUGGESTIONS)
+            .then(|| did_you_mean(name, all.iter().copied()))
+            .flatten();
+        let help = match suggestion {
             Some(s) => format!("Did you mean `{s}`? If not, add `{name}` to the `provides:` list of the data source it comes from."),
             None => format!("Add `{name}` to the `provides:` list of the data source it comes from, with that source's `refreshed_at`."),
         };
