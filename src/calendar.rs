@@ -143,6 +143,16 @@ pub fn age_phrase(age: chrono::Duration) -> String {
 }
 
 impl Duration {
+    /// "one day", "one week", "one hour", "5 days": a window as a span of time.
+    pub fn within_phrase(self) -> String {
+        match self.minutes {
+            1440 => "one day".into(),
+            60 => "one hour".into(),
+            10080 => "one week".into(),
+            _ => self.phrase(),
+        }
+    }
+
     /// "a day", "a week", "an hour", "in 5 days": how a rate's window is said.
     pub fn per_phrase(self) -> String {
         match self.minutes {

@@ -79,20 +79,47 @@ pub fn check(ctx: &mut Ctx) {
         if rate.per_day() <= limit.per_day() + 1e-9 {
             continue;
         }
-        // What the cap allows over the limit's own window.
-        let allowed = (rate.per_day() * limit.per.minutes as f64 / 1440.0).floor() as u64;
-        let cap_said = if per.value == limit.per {
-            String::new()
+        // What the cap allows over the limit's own window, said exactly:
+        // a cap over a longer window lets all its messages come at once (10
+        // a week can all arrive in one day), so it is never averaged down.
+        let (cap_m, limit_m) = (per.value.minutes.max(1), limit.per.minutes.max(1));
+        let allows = if cap_m == limit_m {
+            format!(
+                "up to {} {} {}",
+                cap.value,
+                noun(ch.value, cap.value),
+                limit.per.per_phrase()
+            )
+        } else if cap_m < limit_m && limit_m % cap_m == 0 {
+            let n = cap.value.saturating_mul((limit_m / cap_m) as u64);
+            format!(
+                "up to {n} {} {} (its cap is {})",
+                noun(ch.value, n),
+                limit.per.per_phrase(),
+                rate.phrase()
+            )
+        } else if cap_m > limit_m {
+            format!(
+                "all {} {} of its cap ({}) within {}",
+                cap.value,
+                noun(ch.value, cap.value),
+                rate.phrase(),
+                limit.per.within_phrase()
+            )
         } else {
-            format!(" (its cap is {})", rate.phrase())
+            format!(
+                "more than {} {} {} (its cap is {})",
+                limit.cap,
+                noun(ch.value, 2),
+                limit.per.per_phrase(),
+                rate.phrase()
+            )
         };
         ctx.report(
             &FREQUENCY_TOO_HIGH,
             cap.span,
             format!(
-                "This campaign may send one person up to {allowed} {} {}{cap_said}; keep {} to {} per person",
-                noun(ch.value, allowed),
-                limit.per.per_phrase(),
+                "This campaign may send one person {allows}; keep {} to {} per person",
                 noun(ch.value, 2),
                 limit.phrase()
             ),
@@ -147,6 +174,16 @@ mod tests {
         );
         assert!(f[0].message.contains("3 a week"), "{}", f[0].message);
         assert_fires(&capped("push", "1", "1h"), RULE, "1");
+        // A cap over a longer window is never averaged into a smaller
+        // figure: 10 a week can all come in one day.
+        let f = assert_fires(&capped("email", "10", "7d"), RULE, "10");
+        assert!(
+            f[0].message
+                .contains("all 10 emails of its cap (10 a week) within one day"),
+            "{}",
+            f[0].message
+        );
+        assert!(!f[0].message.contains("up to 1 email"), "{}", f[0].message);
     }
 
     #[test]

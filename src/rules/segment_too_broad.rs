@@ -66,12 +66,24 @@ pub fn check(ctx: &mut Ctx) {
         );
         return;
     };
+    // A condition that every member of the list meets by construction (an
+    // email address on an email list, a phone number on an SMS list)
+    // filters nobody, and neither does the place alone.
+    let by_construction = |cond: &crate::campaign::Condition| {
+        cond.op() == Some(crate::campaign::Op::Exists)
+            && cond.dimension(ctx.checks).is_some_and(|d| {
+                d.id.starts_with("contact-")
+                    && c.channels.iter().any(|ch| ch.value.as_str() == d.category)
+            })
+    };
     let targeted = aud
         .include
         .iter()
         .filter(|cond| {
-            cond.dimension(ctx.checks)
-                .is_none_or(|d| d.id != "geographic")
+            !by_construction(cond)
+                && cond
+                    .dimension(ctx.checks)
+                    .is_none_or(|d| d.id != "geographic")
         })
         .count();
     if targeted == 0 && !aud.include_broken {
@@ -85,10 +97,17 @@ pub fn check(ctx: &mut Ctx) {
                 .iter()
                 .map(|c| format!("`{}`", c.name().value))
                 .collect();
-            format!(
-                "The audience only filters by place ({}), so it still reaches everyone there.",
-                names.join(", ")
-            )
+            if aud.include.iter().any(by_construction) {
+                format!(
+                    "The audience's conditions ({}) hold for everyone on the list: everyone on a list has the address it sends to, so it still reaches everyone",
+                    names.join(", ")
+                )
+            } else {
+                format!(
+                    "The audience only filters by place ({}), so it still reaches everyone there.",
+                    names.join(", ")
+                )
+            }
         };
         ctx.report(
             &SEGMENT_TOO_BROAD,
@@ -140,6 +159,46 @@ mod tests {
     use crate::rules::testing::*;
 
     const RULE: &str = "segment-too-broad";
+
+    #[test]
+    fn an_address_every_member_has_filters_nobody() {
+        let only = |cond: &str, channels: &str| {
+            BASE.replace(
+                "    - attribute: preferences.interests\n      op: contains\n      value: running\n    - event: order_placed\n      within: 90d\n      min_count: 2\n      where: {category: running}\n",
+                cond,
+            )
+            .replace("channels: [email]", channels)
+        };
+        let f = assert_fires(
+            &only(
+                "    - attribute: profile.email\n      op: exists\n",
+                "channels: [email]",
+            ),
+            RULE,
+            "include",
+        );
+        assert!(
+            f[0].message.contains("hold for everyone"),
+            "{}",
+            f[0].message
+        );
+        assert_fires(
+            &only(
+                "    - attribute: phone_number\n      op: exists\n",
+                "channels: [sms]",
+            ),
+            RULE,
+            "include",
+        );
+        // A phone number on an email list does filter.
+        assert_clean(
+            &only(
+                "    - attribute: phone_number\n      op: exists\n",
+                "channels: [email]",
+            ),
+            RULE,
+        );
+    }
 
     #[test]
     fn passing() {

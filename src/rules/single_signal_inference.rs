@@ -12,10 +12,15 @@ declare_rule! {
     /// occurrence satisfies (`min_count` 1 or not set) and on no declared
     /// preference.
     ///
-    /// The segment is fine when the audience also has a declared-preference
-    /// condition (`preferences.*`, `interests`, a quiz or survey answer), an
-    /// attribute that records the life stage, a second event, or
-    /// `min_count: 2` or more.
+    /// The segment is fine when a second signal about **the same** life
+    /// stage supports it: a declared preference or a recorded attribute that
+    /// names it (`preferences.interests contains baby`,
+    /// `profile.life_stage eq new_parent`), a second event about it (another
+    /// purchase in that category), or `min_count: 2` or more. An engagement
+    /// event (an email opened, a click, an app session) is no evidence of a
+    /// life stage, and a signal about something else (a preference for
+    /// running, a visit to the shoe pages) does not support a claim about a
+    /// baby.
     ///
     /// ## Why is this bad?
     /// One baby gift for a friend is not a new parent. Guessing a life stage
@@ -98,29 +103,65 @@ pub fn check(ctx: &mut Ctx) {
     let Some((entry, claim_span, claim_text)) = claim else {
         return;
     };
-    // Declared preferences and recorded attributes are more than one signal.
+    let claimed = &lex.entries[entry].id;
+    let about_claim = |text: &str| {
+        lex.find_all(&Searchable::name(text, c.name_langs))
+            .iter()
+            .any(|m| lex.entries[m.entry].id == *claimed)
+    };
+    let names_claim = |cond: &crate::campaign::Condition| {
+        about_claim(cond.name().value) || cond.values().iter().any(|v| about_claim(v.value))
+    };
+    // A declared preference or a recorded attribute about the same life
+    // stage is a second signal. A declared preference whose subject preflight
+    // cannot place (`interests contains trail` for trail runners) is given
+    // the benefit of the doubt; one about another life stage (`interests
+    // contains running` for new parents) is not.
+    let about_other = |cond: &crate::campaign::Condition| {
+        cond.values().iter().any(|v| {
+            lex.find_all(&Searchable::name(v.value, c.name_langs))
+                .iter()
+                .any(|m| lex.entries[m.entry].id != *claimed)
+        })
+    };
     let declared = aud.include.iter().any(|cond| {
-        cond.dimension(ctx.checks)
-            .is_some_and(|d| d.id == "preference")
-            || (matches!(cond.kind, ConditionKind::Attribute { .. })
-                && (lex.is_match(&Searchable::name(cond.name().value, c.name_langs))
-                    || cond
-                        .values()
-                        .iter()
-                        .any(|v| lex.is_match(&Searchable::name(v.value, c.name_langs)))))
+        matches!(cond.kind, ConditionKind::Attribute { .. })
+            && (names_claim(cond)
+                || (cond
+                    .dimension(ctx.checks)
+                    .is_some_and(|d| d.id == "preference")
+                    && !about_other(cond)))
     });
-    if declared || events.len() != 1 {
+    if declared {
         return;
     }
+    // Behaviour, not engagement: an opened email says nothing of a life stage.
+    let behaviour: Vec<_> = events
+        .iter()
+        .filter(|cond| {
+            cond.dimension(ctx.checks)
+                .is_none_or(|d| d.id != "engagement")
+        })
+        .collect();
+    let occurrences = |cond: &crate::campaign::Condition| match &cond.kind {
+        ConditionKind::Event { min_count, .. } => min_count.map_or(1, |m| m.value),
+        _ => 0,
+    };
+    let about: Vec<_> = behaviour.iter().filter(|cond| names_claim(cond)).collect();
+    let signals: u64 = about.iter().map(|c| occurrences(c)).sum();
+    // The one event the claim rests on: the one about the life stage, or,
+    // when the claim is only the segment's name, its only behaviour.
+    let single = match (signals, about.first(), behaviour.as_slice()) {
+        (1, Some(cond), _) => ***cond,
+        (0, None, [only]) if occurrences(only) < 2 => **only,
+        _ => return,
+    };
     let ConditionKind::Event {
         name, min_count, ..
-    } = &events[0].kind
+    } = &single.kind
     else {
         return;
     };
-    if min_count.is_some_and(|m| m.value >= 2) {
-        return;
-    }
     let e = &lex.entries[entry];
     let at = min_count.map(|m| m.span).unwrap_or(name.span);
     let pending = ctx.report(
@@ -187,6 +228,34 @@ mod tests {
             RULE,
             "order_placed",
         );
+    }
+
+    #[test]
+    fn engagement_and_other_subjects_are_no_second_signal() {
+        // One baby purchase and an opened email: still one signal.
+        let engaged = single("new-parents", "{category: baby}", "").replace(
+            "data_sources:",
+            "    - event: email_opened\n      within: 30d\ndata_sources:",
+        );
+        assert_fires(&engaged, RULE, "order_placed");
+        // A preference about something else does not support it.
+        let running = single("new-parents", "{category: baby}", "").replace(
+            "  include:\n",
+            "  include:\n    - attribute: preferences.interests\n      op: contains\n      value: running\n",
+        );
+        assert_fires(&running, RULE, "order_placed");
+        // A second purchase about the same life stage does.
+        let two = single("new-parents", "{category: baby}", "").replace(
+            "data_sources:",
+            "    - event: product_viewed\n      within: 30d\n      where: {category: nursery}\ndata_sources:",
+        );
+        assert_clean(&two, RULE);
+        // As does a preference that names it.
+        let declared = single("new-parents", "{category: toys}", "").replace(
+            "  include:\n",
+            "  include:\n    - attribute: preferences.interests\n      op: contains\n      value: baby\n",
+        );
+        assert_clean(&declared, RULE);
     }
 
     #[test]
