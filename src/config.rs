@@ -44,7 +44,14 @@ enum Found {
 /// The names a configuration file may have, in order of preference.
 pub const FILE_NAMES: [&str; 2] = ["preflight.yaml", ".preflight.yaml"];
 
-const TOP_KEYS: &[&str] = &["rules", "packs", "include", "exclude", "defaults"];
+const TOP_KEYS: &[&str] = &[
+    "rules",
+    "packs",
+    "include",
+    "exclude",
+    "defaults",
+    "content_variables",
+];
 const DEFAULT_KEYS: &[&str] = &["region", "language", "sender"];
 const LEVELS: &[&str] = &["off", "advice", "warning", "error"];
 
@@ -273,6 +280,11 @@ impl Config {
                     }
                 }
                 "defaults" => read_defaults(&e.value, &mut cfg, &err)?,
+                "content_variables" => {
+                    for (name, _) in strings(&e.value, "content_variables", &err)? {
+                        cfg.settings.content_variables.push(name.to_string());
+                    }
+                }
                 _ => {
                     let hint = did_you_mean(key, TOP_KEYS.iter().copied())
                         .map(|s| format!("did you mean `{s}`? "))
@@ -588,6 +600,11 @@ pub fn starter() -> String {
          # Which files to check when walking folders (globs relative to this file).\n\
          # include: [\"campaigns/**\"]\n\
          # exclude: [\"campaigns/archive/**\"]\n\
+         \n\
+         # Tokens that are your content (an image, a button label, a banner\n\
+         # text passed as template data), not a person's data: they need no\n\
+         # fallback and no data source. A trailing * matches any ending.\n\
+         # content_variables: [hero_image, cta_label, \"promo_*\"]\n\
          \n\
          # Values a campaign may omit.\n\
          # defaults:\n\

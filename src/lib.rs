@@ -6,6 +6,7 @@
 
 pub mod across;
 pub mod aliases;
+pub mod ampscript;
 pub mod audience_solver;
 pub mod calendar;
 pub mod campaign;

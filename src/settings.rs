@@ -44,6 +44,10 @@ pub struct Settings {
     pub max_push_body: usize,
     /// `audience-below-platform-minimum.min_ad_audience`.
     pub min_ad_audience: u64,
+    /// Tokens that are the sender's content (an image, a button label),
+    /// not a person's data: `content_variables:` in the configuration. A
+    /// name may end with `*` (`hero_*`).
+    pub content_variables: Vec<String>,
 }
 
 impl Default for Settings {
@@ -67,6 +71,7 @@ impl Default for Settings {
             max_push_title: 50,
             max_push_body: 150,
             min_ad_audience: 100,
+            content_variables: Vec::new(),
         }
     }
 }

@@ -15,10 +15,44 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+/// The template language a token is written in (it decides how a
+/// fallback is written).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Syntax {
+    /// Liquid, Jinja, Django, Nunjucks, Handlebars: `| default: 'there'`.
     Liquid,
+    /// Braze's Liquid attributes: `{{${first_name}}}`,
+    /// `{{custom_attribute.${Loyalty Tier}}}`.
+    Braze,
     Mailchimp,
+    /// Salesforce Marketing Cloud AMPscript: `%%FirstName%%`, `%%=v(@x)=%%`.
+    Ampscript,
+    /// Mailjet: `[[var:firstname:"there"]]`, `{{var:firstname:"there"}}`.
+    Mailjet,
+    /// Handlebars helpers that take a fallback: Iterable's
+    /// `{{defaultIfEmpty firstName "there"}}`, Salesforce's
+    /// `{{isNullDefault tier "Basic"}}`.
+    HandlebarsHelper,
+    /// Mautic: `{contactfield=firstname|there}`.
+    Mautic,
+    /// SendGrid's `{{insert first_name "default=there"}}`.
+    SendgridInsert,
+}
+
+/// What a token stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A value about the person the message goes to (or one preflight
+    /// cannot place): it needs a fallback and a data source.
+    Person,
+    /// An item of a list the template loops over (`{{ p.name }}` inside
+    /// `{% for p in products %}`, `{{this.title}}` inside `{{#each}}`), or
+    /// a field of a section's object: the sender's data, filled for every
+    /// item shown.
+    Loop,
+    /// A variable the template sets itself (`{% assign greeting = … %}`,
+    /// AMPscript `SET @x = "…"`).
+    Assigned,
 }
 
 /// How a token behaves when the person's value is missing.
@@ -47,6 +81,7 @@ pub struct Token<'t> {
     pub name_range: Range<usize>,
     pub fallback: Fallback,
     pub syntax: Syntax,
+    pub role: Role,
 }
 
 impl Token<'_> {
@@ -185,6 +220,161 @@ static INSERT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 
+/// What a block binds for the tokens inside it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum Scope<'t> {
+    /// Nothing: names inside mean what they mean outside.
+    #[default]
+    None,
+    /// Loop variables (`p` in `{% for p in products %}`, `item` in
+    /// `{{#each items as |item|}}`).
+    Vars(Vec<&'t str>),
+    /// An implicit context (`{{#each items}}`, a Mustache section
+    /// `{{#details}}`): every bare name inside is a field of the item.
+    Implicit,
+}
+
+/// Braze's attribute syntax inside `{{ }}`: `${first_name}`,
+/// `custom_attribute.${Loyalty Tier}`.
+static BRAZE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:custom_attribute\.)?\$\{([^}]+)\}$").expect("valid"));
+/// Braze values that are not the person's: content blocks, the campaign's
+/// and Canvas's own properties, the trigger's event data.
+static BRAZE_NAMESPACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:content_blocks|campaign|canvas|event_properties|api_trigger_properties|canvas_entry_properties|context)\.\$\{[^}]*\}")
+        .expect("valid")
+});
+/// Handlebars helpers that take a fallback, Mailjet's `var:`/`data:`.
+static HELPER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(?:defaultIfEmpty|isNullDefault|default)\s+([A-Za-z_][A-Za-z0-9_.]*)\s+(?:"([^"]*)"|'([^']*)')\s*$"#)
+        .expect("valid")
+});
+static MAILJET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(?:var|data):([A-Za-z_][A-Za-z0-9_.]*)(?::(?:"([^"]*)"|'([^']*)'))?\s*$"#)
+        .expect("valid")
+});
+static MAILJET_BRACKETS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\[\[(?:var|data):([A-Za-z_][A-Za-z0-9_.]*)(?::(?:"([^"]*)"|'([^']*)'))?\]\]"#)
+        .expect("valid")
+});
+static MAUTIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\{contactfield=([A-Za-z_][A-Za-z0-9_]*)(?:\|([^}]*))?\}").expect("valid")
+});
+/// SendGrid's substitution tags: `<%asm_group_unsubscribe_raw_url%>`.
+static SENDGRID_TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<%\s*([A-Za-z_][A-Za-z0-9_]*)\s*%>").expect("valid"));
+
+/// A value token of a platform's own syntax: its name and fallback.
+pub(crate) struct PlatformValue<'t> {
+    name: &'t str,
+    name_range: Range<usize>,
+    fallback: Fallback,
+    syntax: Syntax,
+}
+
+impl<'t> PlatformValue<'t> {
+    fn into_piece(self, range: Range<usize>) -> Piece<'t> {
+        Piece::Value {
+            name: self.name,
+            name_range: self.name_range,
+            range,
+            fallback: self.fallback,
+            syntax: self.syntax,
+        }
+    }
+}
+
+/// A fallback from a captured group: written, or empty.
+fn fallback_of(g: Option<regex::Match>, at: usize) -> Fallback {
+    match g {
+        Some(d) if !d.as_str().trim().is_empty() => Fallback::Default(at + d.start()..at + d.end()),
+        Some(_) => Fallback::Empty,
+        None => Fallback::Missing,
+    }
+}
+
+/// The inside of `{{ }}` as a Handlebars fallback helper or a Mailjet
+/// variable; `at` is where `trimmed` starts in the text.
+fn platform_value(trimmed: &str, at: usize) -> Option<PlatformValue<'_>> {
+    for (re, syntax) in [
+        (&*HELPER, Syntax::HandlebarsHelper),
+        (&*MAILJET, Syntax::Mailjet),
+    ] {
+        if let Some(c) = re.captures(trimmed) {
+            let name = c.get(1).expect("name");
+            let fallback = match (c.get(2).or(c.get(3)), syntax) {
+                // A helper without its fallback argument does not parse.
+                (None, Syntax::HandlebarsHelper) => continue,
+                (g, _) => fallback_of(g, at),
+            };
+            return Some(PlatformValue {
+                name: name.as_str(),
+                name_range: at + name.start()..at + name.end(),
+                fallback,
+                syntax,
+            });
+        }
+    }
+    None
+}
+
+/// Tokens of the syntaxes that are not `{{ }}` or `*| |*`: Mailjet's
+/// `[[var:…]]`, Mautic's `{contactfield=…}`, SendGrid's `<%…%>` and
+/// Marketing Cloud's AMPscript.
+fn other_platforms<'t>(text: &'t str, out: &mut Vec<(Range<usize>, Piece<'t>)>) {
+    if text.contains("[[") {
+        for c in MAILJET_BRACKETS.captures_iter(text) {
+            let whole = c.get(0).expect("match");
+            let name = c.get(1).expect("name");
+            out.push((
+                whole.range(),
+                Piece::Value {
+                    name: name.as_str(),
+                    name_range: name.range(),
+                    range: whole.range(),
+                    fallback: fallback_of(c.get(2).or(c.get(3)), 0),
+                    syntax: Syntax::Mailjet,
+                },
+            ));
+        }
+    }
+    if text.contains("{contactfield=") {
+        for c in MAUTIC.captures_iter(text) {
+            let whole = c.get(0).expect("match");
+            let name = c.get(1).expect("name");
+            out.push((
+                whole.range(),
+                Piece::Value {
+                    name: name.as_str(),
+                    name_range: name.range(),
+                    range: whole.range(),
+                    fallback: fallback_of(c.get(2), 0),
+                    syntax: Syntax::Mautic,
+                },
+            ));
+        }
+    }
+    if text.contains("<%") {
+        for c in SENDGRID_TAG.captures_iter(text) {
+            let whole = c.get(0).expect("match");
+            let name = c.get(1).expect("name");
+            out.push((
+                whole.range(),
+                Piece::Value {
+                    name: name.as_str(),
+                    name_range: name.range(),
+                    range: whole.range(),
+                    fallback: Fallback::Missing,
+                    syntax: Syntax::Liquid,
+                },
+            ));
+        }
+    }
+    if text.contains("%%") {
+        crate::ampscript::pieces(text, out);
+    }
+}
+
 /// One tag or token found in the text, in order.
 pub(crate) enum Piece<'t> {
     Value {
@@ -194,8 +384,11 @@ pub(crate) enum Piece<'t> {
         fallback: Fallback,
         syntax: Syntax,
     },
-    /// A block opener: the name it tests (for `if`), its block word, its range.
-    Open(&'t str, &'t str, Range<usize>),
+    /// A block opener: the name it tests (for `if`), its block word, its
+    /// range, and the names it binds inside (a loop's variables).
+    Open(&'t str, &'t str, Range<usize>, Scope<'t>),
+    /// A template variable set by the template itself.
+    Assign(&'t str),
     Else,
     /// A block closer: its block word and range.
     Close(&'t str, Range<usize>),
@@ -219,7 +412,24 @@ pub(crate) fn pieces(text: &str) -> Vec<(Range<usize>, Piece<'_>)> {
                 } else {
                     ""
                 };
-                out.push((whole.range(), Piece::Open(name, block, whole.range())));
+                let scope = match block {
+                    "each" => match rest.split_once("as |") {
+                        Some((_, vars)) => Scope::Vars(
+                            vars.trim_end_matches(['|', ' '])
+                                .split_whitespace()
+                                .collect(),
+                        ),
+                        None => Scope::Implicit,
+                    },
+                    "if" | "unless" | "with" | "ifEquals" | "ifCond" => Scope::None,
+                    // A Mustache section over a list or an object.
+                    _ if NAME.is_match(block) => Scope::Implicit,
+                    _ => Scope::None,
+                };
+                out.push((
+                    whole.range(),
+                    Piece::Open(name, block, whole.range(), scope),
+                ));
                 continue;
             }
             if trimmed == "else" || trimmed.starts_with("else ") {
@@ -228,6 +438,14 @@ pub(crate) fn pieces(text: &str) -> Vec<(Range<usize>, Piece<'_>)> {
             }
             if let Some(rest) = trimmed.strip_prefix('/') {
                 out.push((whole.range(), Piece::Close(rest.trim(), whole.range())));
+                continue;
+            }
+            if let Some(v) = platform_value(trimmed, at) {
+                out.push((whole.range(), v.into_piece(whole.range())));
+                continue;
+            }
+            if BRAZE_NAMESPACE.is_match(trimmed) {
+                out.push((whole.range(), Piece::Other));
                 continue;
             }
             if let Some(ins) = INSERT.captures(trimmed) {
@@ -246,7 +464,7 @@ pub(crate) fn pieces(text: &str) -> Vec<(Range<usize>, Piece<'_>)> {
                         name_range: at + name.start()..at + name.end(),
                         range: whole.range(),
                         fallback,
-                        syntax: Syntax::Liquid,
+                        syntax: Syntax::SendgridInsert,
                     },
                 ));
                 continue;
@@ -255,7 +473,17 @@ pub(crate) fn pieces(text: &str) -> Vec<(Range<usize>, Piece<'_>)> {
                 Some(i) => (trimmed[..i].trim_end(), Some(&trimmed[i + 1..])),
                 None => (trimmed, None),
             };
-            if !NAME.is_match(expr) {
+            // Braze's attribute syntax: `${first_name}`, with the name
+            // inside (which may hold spaces: `${Loyalty Tier}`).
+            let (expr, name_at, syntax) = match BRAZE.captures(expr) {
+                Some(b) => {
+                    let n = b.get(1).expect("name");
+                    let lead = n.as_str().len() - n.as_str().trim_start().len();
+                    (n.as_str().trim(), at + n.start() + lead, Syntax::Braze)
+                }
+                None => (expr, at, Syntax::Liquid),
+            };
+            if !NAME.is_match(expr) && name_at == at {
                 out.push((whole.range(), Piece::Other));
                 continue;
             }
@@ -284,20 +512,43 @@ pub(crate) fn pieces(text: &str) -> Vec<(Range<usize>, Piece<'_>)> {
                 whole.range(),
                 Piece::Value {
                     name: expr,
-                    name_range: at..at + expr.len(),
+                    name_range: name_at..name_at + expr.len(),
                     range: whole.range(),
                     fallback,
-                    syntax: Syntax::Liquid,
+                    syntax,
                 },
             ));
         } else if let Some(inner) = c.get(2) {
             let t = inner.as_str().trim();
             let mut words = t.split_whitespace();
             let piece = match words.next() {
-                Some("if") => Piece::Open(words.next().unwrap_or(""), "if", whole.range()),
-                Some(
-                    b @ ("unless" | "for" | "case" | "capture" | "comment" | "raw" | "tablerow"),
-                ) => Piece::Open("", b, whole.range()),
+                Some("if") => {
+                    Piece::Open(words.next().unwrap_or(""), "if", whole.range(), Scope::None)
+                }
+                // `{% for p in products %}`, `{% for key, value in d.items() %}`.
+                Some(b @ ("for" | "tablerow")) => {
+                    let vars: Vec<&str> = t[b.len()..]
+                        .split(" in ")
+                        .next()
+                        .unwrap_or("")
+                        .split([',', ' '])
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .collect();
+                    Piece::Open("", b, whole.range(), Scope::Vars(vars))
+                }
+                Some("capture") => {
+                    let var = words.next().unwrap_or("");
+                    out.push((whole.range(), Piece::Assign(var)));
+                    Piece::Open("", "capture", whole.range(), Scope::None)
+                }
+                Some("assign" | "set") => match words.next() {
+                    Some(var) => Piece::Assign(var.trim_end_matches('=')),
+                    None => Piece::Other,
+                },
+                Some(b @ ("unless" | "case" | "comment" | "raw")) => {
+                    Piece::Open("", b, whole.range(), Scope::None)
+                }
                 Some("else") | Some("elsif") | Some("when") => Piece::Else,
                 Some(w) if w.starts_with("end") && w.len() > 3 => {
                     Piece::Close(&w[3..], whole.range())
@@ -312,11 +563,11 @@ pub(crate) fn pieces(text: &str) -> Vec<(Range<usize>, Piece<'_>)> {
         let inner = c.get(1).expect("group");
         let t = inner.as_str();
         let piece = if let Some(name) = t.strip_prefix("IF:") {
-            Piece::Open(name, "IF", whole.range())
+            Piece::Open(name, "IF", whole.range(), Scope::None)
         } else if t.starts_with("IFNOT:") {
-            Piece::Open("", "IF", whole.range())
+            Piece::Open("", "IF", whole.range(), Scope::None)
         } else if t.starts_with("INTERESTED:") {
-            Piece::Open("", "INTERESTED", whole.range())
+            Piece::Open("", "INTERESTED", whole.range(), Scope::None)
         } else if t.starts_with("ELSE:") || t.starts_with("ELSEIF:") {
             Piece::Else
         } else if let Some(block) = t.strip_prefix("END:") {
@@ -325,8 +576,12 @@ pub(crate) fn pieces(text: &str) -> Vec<(Range<usize>, Piece<'_>)> {
             Piece::Other
         } else {
             Piece::Value {
-                name: t,
-                name_range: inner.range(),
+                name: t.strip_prefix("HTML:").unwrap_or(t),
+                name_range: if t.starts_with("HTML:") {
+                    inner.start() + 5..inner.end()
+                } else {
+                    inner.range()
+                },
                 range: whole.range(),
                 fallback: Fallback::Missing,
                 syntax: Syntax::Mailchimp,
@@ -334,27 +589,40 @@ pub(crate) fn pieces(text: &str) -> Vec<(Range<usize>, Piece<'_>)> {
         };
         out.push((whole.range(), piece));
     }
+    other_platforms(text, &mut out);
     out.sort_by_key(|(r, _)| r.start);
     out
 }
 
-/// The merge tokens of a text, in order, with their fallbacks.
+/// The merge tokens of a text, in order, with their fallbacks and roles.
 pub fn tokens(text: &str) -> Vec<Token<'_>> {
-    if !text.contains("{{") && !text.contains("{%") && !text.contains("*|") {
+    if !has_template(text) {
         return Vec::new();
     }
-    // Open `if` blocks: (name, in the else branch), and how many blocks
-    // open and not in their else branch test each name (lowercased), so
-    // that each token is checked in constant time.
-    let mut open: Vec<(String, bool)> = Vec::new();
+    // Open blocks: (the name an `if` tests, in the else branch, what the
+    // block binds), and how many blocks open and not in their else branch
+    // test each name (lowercased), so that each token is checked in
+    // constant time.
+    let mut open: Vec<(String, bool, Scope)> = Vec::new();
     let mut guarding: std::collections::HashMap<String, usize> = Default::default();
+    // Loop variables in force (with their count) and the implicit contexts.
+    let mut vars: std::collections::HashMap<String, usize> = Default::default();
+    let mut implicit = 0usize;
+    let mut assigned: std::collections::HashSet<String> = Default::default();
     let mut out = Vec::new();
     for (_, piece) in pieces(text) {
         match piece {
-            Piece::Open(name, _, _) => {
+            Piece::Open(name, _, _, scope) => {
                 let name = name.to_lowercase();
                 *guarding.entry(name.clone()).or_default() += 1;
-                open.push((name, false));
+                match &scope {
+                    Scope::Vars(v) => v
+                        .iter()
+                        .for_each(|x| *vars.entry(x.to_string()).or_default() += 1),
+                    Scope::Implicit => implicit += 1,
+                    Scope::None => {}
+                }
+                open.push((name, false, scope));
             }
             Piece::Else => {
                 if let Some(top) = open.last_mut() {
@@ -367,13 +635,27 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
                 }
             }
             Piece::Close(_, _) => {
-                if let Some((name, in_else)) = open.pop() {
+                if let Some((name, in_else, scope)) = open.pop() {
                     if !in_else {
                         if let Some(n) = guarding.get_mut(&name) {
                             *n -= 1;
                         }
                     }
+                    match scope {
+                        Scope::Vars(v) => {
+                            for x in v {
+                                if let Some(n) = vars.get_mut(x) {
+                                    *n -= 1;
+                                }
+                            }
+                        }
+                        Scope::Implicit => implicit = implicit.saturating_sub(1),
+                        Scope::None => {}
+                    }
                 }
+            }
+            Piece::Assign(var) => {
+                assigned.insert(var.to_string());
             }
             Piece::Other => {}
             Piece::Value {
@@ -386,17 +668,40 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
                 if guarding.get(&name.to_lowercase()).is_some_and(|n| *n > 0) {
                     fallback = Fallback::Guarded;
                 }
+                let head = name.split('.').next().unwrap_or(name);
+                let role = if vars.get(head).is_some_and(|n| *n > 0)
+                    || matches!(head, "this" | "forloop" | "loop" | "tablerowloop")
+                    || (implicit > 0 && !name.starts_with("@root"))
+                {
+                    Role::Loop
+                } else if assigned.contains(head) {
+                    Role::Assigned
+                } else {
+                    Role::Person
+                };
                 out.push(Token {
                     name,
                     range,
                     name_range,
                     fallback,
                     syntax,
+                    role,
                 });
             }
         }
     }
     out
+}
+
+/// Whether a text may hold template syntax at all.
+fn has_template(text: &str) -> bool {
+    text.contains("{{")
+        || text.contains("{%")
+        || text.contains("*|")
+        || text.contains("[[")
+        || text.contains("{contactfield=")
+        || text.contains("<%")
+        || text.contains("%%")
 }
 
 /// The characters a token without a fallback is counted as when judging
@@ -408,7 +713,7 @@ pub const TOKEN_WIDTH: usize = 12;
 /// `x`); tags are removed; of an `if`/`else` block only the first branch is
 /// kept (usually the one with the value, and the longer).
 pub fn rendered(text: &str) -> String {
-    if !text.contains("{{") && !text.contains("{%") && !text.contains("*|") {
+    if !has_template(text) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -437,7 +742,7 @@ pub fn rendered(text: &str) -> String {
                     skipping = Some(depth);
                 }
             }
-            Piece::Other => {}
+            Piece::Other | Piece::Assign(_) => {}
             Piece::Value { fallback, .. } => {
                 if skipping.is_none() {
                     let fb = match &fallback {
@@ -885,5 +1190,137 @@ mod tests {
         assert_eq!(&t[v.source_range(k..k + 3)], "&rsquo;");
         // Unknown references stay as written.
         assert_eq!(visible_text("a &bogus; b").text, "a &bogus; b");
+    }
+
+    /// (name, has a fallback, syntax, role) of every token.
+    fn seen(text: &str) -> Vec<(String, bool, Syntax, Role)> {
+        tokens(text)
+            .into_iter()
+            .map(|t| (t.name.to_string(), t.has_fallback(), t.syntax, t.role))
+            .collect()
+    }
+
+    #[test]
+    fn every_platforms_token_syntax() {
+        use Role::Person;
+        for (text, name, fallback, syntax) in [
+            ("Hi {{${first_name}}}!", "first_name", false, Syntax::Braze),
+            (
+                "Hi {{${first_name} | default: 'there'}}!",
+                "first_name",
+                true,
+                Syntax::Braze,
+            ),
+            (
+                "Tier: {{custom_attribute.${Loyalty Tier}}}",
+                "Loyalty Tier",
+                false,
+                Syntax::Braze,
+            ),
+            (
+                "Tier: {{custom_attribute.${Loyalty Tier} | default: 'Basic'}}",
+                "Loyalty Tier",
+                true,
+                Syntax::Braze,
+            ),
+            (
+                "Hi [[var:firstname:\"there\"]]",
+                "firstname",
+                true,
+                Syntax::Mailjet,
+            ),
+            ("Hi [[data:firstname]]", "firstname", false, Syntax::Mailjet),
+            (
+                "Hi {{var:firstname:\"there\"}}",
+                "firstname",
+                true,
+                Syntax::Mailjet,
+            ),
+            (
+                "Hi {{defaultIfEmpty firstName \"there\"}}",
+                "firstName",
+                true,
+                Syntax::HandlebarsHelper,
+            ),
+            (
+                "Tier {{isNullDefault tier \"Basic\"}}",
+                "tier",
+                true,
+                Syntax::HandlebarsHelper,
+            ),
+            (
+                "Hi {contactfield=firstname|there}",
+                "firstname",
+                true,
+                Syntax::Mautic,
+            ),
+            (
+                "Hi {contactfield=firstname}",
+                "firstname",
+                false,
+                Syntax::Mautic,
+            ),
+            ("Hi %%FirstName%%", "FirstName", false, Syntax::Ampscript),
+            (
+                "Hi {{insert name \"default=there\"}}",
+                "name",
+                true,
+                Syntax::SendgridInsert,
+            ),
+        ] {
+            assert_eq!(
+                seen(text),
+                [(name.to_string(), fallback, syntax, Person)],
+                "{text}"
+            );
+        }
+        // Names point at the name itself.
+        let text = "Tier: {{custom_attribute.${Loyalty Tier}}}";
+        assert_eq!(&text[tokens(text)[0].name_range.clone()], "Loyalty Tier");
+        // Braze's content blocks and campaign properties are no person's data.
+        assert!(tokens("{{content_blocks.${footer}}} {{campaign.${name}}}").is_empty());
+        // A nested `${…}` closes before the tag: nothing is left over.
+        assert!(crate::template_syntax::malformed("Hi {{${first_name}}}!", &[]).is_empty());
+    }
+
+    #[test]
+    fn loop_section_and_assigned_variables_are_not_the_persons() {
+        let roles = |text: &str| -> Vec<(String, Role)> {
+            tokens(text)
+                .into_iter()
+                .map(|t| (t.name.to_string(), t.role))
+                .collect()
+        };
+        let r = roles("{{#each items}}{{this.title}} {{price}}{{/each}} {{first_name}}");
+        assert_eq!(
+            r,
+            [
+                ("this.title".to_string(), Role::Loop),
+                ("price".to_string(), Role::Loop),
+                ("first_name".to_string(), Role::Person)
+            ]
+        );
+        let r = roles("{% for p in products %}{{ p.name }}{% endfor %}{{ p.name }}");
+        assert_eq!(
+            r,
+            [
+                ("p.name".to_string(), Role::Loop),
+                ("p.name".to_string(), Role::Person)
+            ]
+        );
+        let r = roles("{{#each lines as |line|}}{{line.sku}} {{@root.first_name}}{{/each}}");
+        assert_eq!(r[0], ("line.sku".to_string(), Role::Loop));
+        let r = roles("{{#attachment_details}}{{attachment_name}}{{/attachment_details}}");
+        assert_eq!(r, [("attachment_name".to_string(), Role::Loop)]);
+        let r = roles("{% assign greeting = 'Hi' %}{{ greeting }} {% capture note %}x{% endcapture %}{{ note }}");
+        assert_eq!(
+            r,
+            [
+                ("greeting".to_string(), Role::Assigned),
+                ("note".to_string(), Role::Assigned)
+            ]
+        );
+        // An `if` block is no scope.
+        assert_eq!(roles("{{#if vip}}{{first_name}}{{/if}}")[0].1, Role::Person);
     }
 }

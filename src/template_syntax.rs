@@ -135,7 +135,7 @@ pub fn malformed(text: &str, filters: &[String]) -> Vec<Malformed> {
     for (_, piece) in pieces(text) {
         crate::work::add(1);
         match piece {
-            Piece::Open(_, block, range) => {
+            Piece::Open(_, block, range, _) => {
                 by_word
                     .entry(block.to_ascii_lowercase())
                     .or_default()

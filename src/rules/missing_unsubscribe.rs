@@ -58,20 +58,29 @@ pub fn email_key(c: &Campaign) -> Option<Span> {
         .map(|k| k.span)
 }
 
-/// Whether a piece of copy says `entry` of the compliance pack, in its
-/// visible words or in a token's name.
+/// Whether a piece of copy says what the compliance entry `entry` asks for
+/// (an unsubscribe link, a postal address, an opt-out instruction): in its
+/// visible words, in a token's name, or in its raw text (a platform's tag),
+/// by any entry of the same category (`checks/compliance.yaml` and every
+/// platform's tags in `checks/platform-tags.yaml`).
 pub fn says(ctx: &Ctx, field: &CopyField, entry: &str) -> bool {
     // What the law requires may be written in any language: a Spanish
     // campaign's footer is often in English, and the reverse.
     let lex = &ctx.checks.compliance;
-    lex.matches_entry(
-        &Searchable::new(field.visible().text.as_ref(), Langs::ALL),
-        entry,
-    ) || field
-        .tokens()
-        .iter()
-        .any(|t| lex.matches_entry(&Searchable::name(t.name, Langs::ALL), entry))
-        || lex.matches_entry(&Searchable::name(field.text(), Langs::ALL), entry)
+    let Some(wanted) = lex.by_id(entry).map(|e| e.category.as_str()) else {
+        return false;
+    };
+    let found = |t: &Searchable| {
+        lex.find_all(t)
+            .iter()
+            .any(|m| lex.entries[m.entry].category == wanted)
+    };
+    found(&Searchable::new(field.visible().text.as_ref(), Langs::ALL))
+        || field
+            .tokens()
+            .iter()
+            .any(|t| found(&Searchable::name(t.name, Langs::ALL)))
+        || found(&Searchable::name(field.text(), Langs::ALL))
 }
 
 pub fn check(ctx: &mut Ctx) {

@@ -48,9 +48,10 @@ pub fn check(ctx: &mut Ctx) {
     let checks = ctx.checks;
     for field in &ctx.campaign.copy {
         for t in field.tokens() {
-            if checks
-                .system_tokens
-                .is_match(&Searchable::new(t.name, Langs::ALL))
+            if t.role != crate::template::Role::Person
+                || checks
+                    .system_tokens
+                    .is_match(&Searchable::new(t.name, Langs::ALL))
             {
                 continue;
             }

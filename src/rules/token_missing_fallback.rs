@@ -6,7 +6,7 @@ use crate::context::Ctx;
 use crate::diagnostic::Severity;
 use crate::language::Langs;
 use crate::searchable::Searchable;
-use crate::template::{Fallback, Syntax, Token};
+use crate::template::{Fallback, Role, Syntax, Token};
 use crate::wording::excerpt;
 
 declare_rule! {
@@ -24,10 +24,34 @@ declare_rule! {
     /// where the gap is the first thing the reader sees.
     ///
     /// The fallback forms of each platform are recognised: Liquid
-    /// `{{ x | default: 'y' }}` and Klaviyo's `{{ x|default:'y' }}`;
-    /// Handlebars `{{#if x}}…{{else}}…{{/if}}`; SendGrid
-    /// `{{insert x "default=y"}}`; Mailchimp `*|IF:X|*…*|ELSE:|*…*|END:IF|*`;
-    /// Jinja `{{ x | default('y', true) }}`.
+    /// `{{ x | default: 'y' }}` and Klaviyo's `{{ x|default:'y' }}`; Braze's
+    /// attributes `{{${first_name} | default: 'y'}}` and
+    /// `{{custom_attribute.${Loyalty Tier} | default: 'y'}}`; Handlebars
+    /// `{{#if x}}…{{else}}…{{/if}}`; SendGrid `{{insert x "default=y"}}`;
+    /// Mailchimp `*|IF:X|*…*|ELSE:|*…*|END:IF|*`; Jinja
+    /// `{{ x | default('y', true) }}`; Salesforce Marketing Cloud AMPscript
+    /// `%%=IIF(Empty([FirstName]), "y", [FirstName])=%%`, or a code block
+    /// that sets a variable when it is empty (`%%[ IF EMPTY(@fn) THEN SET @fn
+    /// = "y" ENDIF ]%%` before `%%=v(@fn)=%%`); Mailjet
+    /// `[[var:firstname:"y"]]` and `{{var:firstname:"y"}}`; Iterable
+    /// `{{defaultIfEmpty firstName "y"}}`; Salesforce's Handlebars
+    /// `{{isNullDefault tier "y"}}`; Mautic `{contactfield=firstname|y}`.
+    ///
+    /// Not every token is a person's data. These need no fallback and are
+    /// left alone:
+    /// - platform tags (`*|UNSUB|*`, `%%profile_center_url%%`,
+    ///   `{{${set_user_to_unsubscribed_url}}}`: `checks/system-tokens.yaml`);
+    /// - loop and section variables (`{{this.title}}` inside
+    ///   `{{#each items}}`, `{{ p.name }}` inside `{% for p in products %}`,
+    ///   fields of a Mustache section `{{#details}}…{{/details}}`), and
+    ///   variables the template sets itself (`{% assign %}`, `{% capture %}`,
+    ///   AMPscript `SET @x = "…"`);
+    /// - content slots the sender fills (an image URL, a button label, a
+    ///   banner text passed as template data): names listed in the
+    ///   configuration's `content_variables:`, or shaped like one (`hero_…`,
+    ///   `…_image`, `…_url`, `…_label`, `cta_…`: `checks/system-tokens.yaml`),
+    ///   unless a data source `provides` the name, which makes it the
+    ///   person's again.
     ///
     /// Jinja's `default('y')` without `true` fills in a value that is
     /// missing but not one that is an empty string, which is how most
@@ -67,17 +91,61 @@ static GREETING: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 
+/// Whether a token stands for a person's data: not a platform tag, not a
+/// loop or template variable, not a content slot the sender fills (unless a
+/// data source provides it by that name).
+pub fn is_person_data(ctx: &Ctx, t: &Token) -> bool {
+    if t.role != Role::Person {
+        return false;
+    }
+    if ctx.campaign.provides(t.name) {
+        return true;
+    }
+    let listed = ctx
+        .settings
+        .content_variables
+        .iter()
+        .any(|v| match v.strip_suffix('*') {
+            Some(prefix) => t.name.starts_with(prefix),
+            None => v == t.name,
+        });
+    !listed
+        && !ctx
+            .checks
+            .system_tokens
+            .is_match(&Searchable::new(t.name, Langs::ALL))
+}
+
+/// How to write a fallback for a token in its own syntax.
+fn fallback_help(t: &Token) -> String {
+    let n = t.name;
+    match t.syntax {
+        Syntax::Mailchimp => format!(
+            "Mailchimp merge tags have no inline fallback: set a default for {n} in the audience's merge-field settings, or wrap it as *|IF:{n}|*…*|ELSE:|*…*|END:IF|*."
+        ),
+        Syntax::Braze if n.contains(' ') => format!(
+            "Add a fallback: `{{{{custom_attribute.${{{n}}} | default: 'there'}}}}`, with a word that reads well here."
+        ),
+        Syntax::Braze => format!(
+            "Add a fallback: `{{{{${{{n}}} | default: 'there'}}}}`, with a word that reads well here."
+        ),
+        Syntax::Liquid => format!("Add a fallback: `{{{{ {n} | default: 'there' }}}}`, with a word that reads well here."),
+        Syntax::Ampscript => format!(
+            "Add a fallback: `%%=IIF(Empty([{n}]), \"there\", [{n}])=%%`, or set a value in a code block when it is empty, with a word that reads well here."
+        ),
+        Syntax::Mailjet => format!("Add a fallback: `[[var:{n}:\"there\"]]`, with a word that reads well here."),
+        Syntax::HandlebarsHelper => format!("Give the helper a fallback: `{{{{defaultIfEmpty {n} \"there\"}}}}`."),
+        Syntax::Mautic => format!("Add a fallback: `{{contactfield={n}|there}}`, with a word that reads well here."),
+        Syntax::SendgridInsert => format!("Add a fallback: `{{{{insert {n} \"default=there\"}}}}`, with a word that reads well here."),
+    }
+}
+
 pub fn check(ctx: &mut Ctx) {
-    let checks = ctx.checks;
     for field in &ctx.campaign.copy {
         let text = field.text();
         let greeting_end = greeting_line_end(text);
         for t in field.tokens() {
-            if t.has_fallback()
-                || checks
-                    .system_tokens
-                    .is_match(&Searchable::new(t.name, Langs::ALL))
-            {
+            if t.has_fallback() || !is_person_data(ctx, t) {
                 continue;
             }
             let greeting = greeting_end.is_some_and(|end| t.range.start < end);
@@ -101,19 +169,13 @@ pub fn check(ctx: &mut Ctx) {
             } else {
                 format!("the {}", field.label())
             };
-            let help = match (&t.fallback, t.syntax) {
-                (Fallback::NotOnEmpty(r), _) => format!(
+            let help = match &t.fallback {
+                Fallback::NotOnEmpty(r) => format!(
                     "Jinja's `default` skips empty strings unless its second argument is `true`: write `{{{{ {} | default('{}', true) }}}}`.",
                     t.name,
                     &text[r.clone()]
                 ),
-                (_, syntax) => match syntax {
-                Syntax::Mailchimp => format!(
-                    "Mailchimp merge tags have no inline fallback: set a default for {} in the audience's merge-field settings, or wrap it as *|IF:{0}|*…*|ELSE:|*…*|END:IF|*.",
-                    t.name
-                ),
-                Syntax::Liquid => format!("Add a fallback: `{{{{ {} | default: 'there' }}}}`, with a word that reads well here.", t.name),
-                },
+                _ => fallback_help(t),
             };
             let span = ctx.locate(field.node, t.range.clone());
             ctx.report_at(
@@ -364,6 +426,94 @@ mod tests {
                 .contains("“…Lots of words here. Your store is open.”"),
             "{}",
             f[0].message
+        );
+    }
+
+    #[test]
+    fn each_platform_is_told_its_own_fallback_form() {
+        for (token, help) in [
+            ("{{${first_name}}}", "{{${first_name} | default: 'there'}}"),
+            (
+                "{{custom_attribute.${Nick Name}}}",
+                "{{custom_attribute.${Nick Name} | default: 'there'}}",
+            ),
+            (
+                "%%FirstName%%",
+                "%%=IIF(Empty([FirstName]), \"there\", [FirstName])=%%",
+            ),
+            ("[[data:first_name]]", "[[var:first_name:\"there\"]]"),
+            (
+                "{contactfield=first_name}",
+                "{contactfield=first_name|there}",
+            ),
+        ] {
+            let yaml = BASE.replace("{{ first_name | default: 'there' }}", token);
+            let f = hits(&yaml, RULE);
+            assert_eq!(f.len(), 1, "{token}: {f:?}");
+            assert!(f[0].1.help.contains(help), "{token}: {}", f[0].1.help);
+        }
+        // With their fallbacks, nothing.
+        for token in [
+            "{{${first_name} | default: 'friend'}}",
+            "%%=IIF(Empty([first_name]), \"friend\", [first_name])=%%",
+            "[[var:first_name:\"friend\"]]",
+            "{{defaultIfEmpty first_name \"friend\"}}",
+            "{contactfield=first_name|friend}",
+        ] {
+            let yaml = BASE.replace("{{ first_name | default: 'there' }}", token);
+            assert_clean(&yaml, RULE);
+        }
+    }
+
+    #[test]
+    fn loops_templates_own_values_and_content_slots_need_no_fallback() {
+        for body in [
+            "{{#each items}}{{this.title}} for {{price}}{{/each}}",
+            "{% for p in products %}{{ p.name }}{% endfor %}",
+            "{% assign greeting = 'Hello' %}{{ greeting }}",
+            "<img src=\"{{ hero_image_url }}\"> {{ cta_label }}",
+            "Built with {{ page.title }}",
+        ] {
+            let yaml = BASE.replace("Our spring running range has landed.", body);
+            assert_clean(&yaml, RULE);
+            assert_clean(&yaml, "unknown-token");
+        }
+        // A content-shaped name a data source provides is the person's.
+        let yaml = BASE
+            .replace(
+                "Our spring running range has landed.",
+                "Your photo: {{ profile_image }}",
+            )
+            .replace(
+                "provides: [order_placed]",
+                "provides: [order_placed, profile_image]",
+            );
+        assert_fires(&yaml, RULE, "{{ profile_image }}");
+    }
+
+    #[test]
+    fn a_configuration_names_its_content_variables() {
+        let yaml = BASE.replace("Our spring running range has landed.", "{{ spring_story }}");
+        assert_fires(&yaml, RULE, "{{ spring_story }}");
+        let cfg = crate::config::Config::parse(
+            std::path::Path::new("preflight.yaml"),
+            "content_variables: [\"spring_*\"]\n",
+        )
+        .unwrap();
+        let opts = crate::lint::Options::new(now()).with_config(&cfg);
+        let out = crate::lint::check_file(
+            "t.yaml",
+            yaml.as_bytes(),
+            true,
+            &opts,
+            crate::checks::Checks::builtin(),
+        );
+        assert!(
+            !out.findings
+                .iter()
+                .any(|f| f.rule.name == RULE || f.rule.name == "unknown-token"),
+            "{:#?}",
+            out.findings
         );
     }
 }

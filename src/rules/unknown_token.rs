@@ -1,7 +1,5 @@
 use crate::context::Ctx;
-use crate::language::Langs;
 use crate::rules::unverified_data::provided;
-use crate::searchable::Searchable;
 use crate::suggest::did_you_mean;
 
 declare_rule! {
@@ -67,10 +65,7 @@ pub fn check(ctx: &mut Ctx) {
     let mut seen: std::collections::HashSet<&str> = Default::default();
     for field in &c.copy {
         for t in field.tokens() {
-            if ctx
-                .checks
-                .system_tokens
-                .is_match(&Searchable::new(t.name, Langs::ALL))
+            if !crate::rules::token_missing_fallback::is_person_data(ctx, t)
                 || provided(c, t.name)
                 || seen.contains(&t.name)
             {
