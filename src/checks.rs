@@ -131,7 +131,7 @@ pub struct Match {
 /// are small; a pattern over this (a counted `\w{200}` stands for thousands
 /// of characters) is refused when its pack is read, quickly, instead of
 /// taking seconds to compile.
-const ENTRY_SIZE_LIMIT: usize = 1 << 20;
+const ENTRY_SIZE_LIMIT: usize = 4 << 20;
 
 /// An entry's patterns as one alternation.
 fn alternation(patterns: &[String]) -> String {

@@ -239,7 +239,7 @@ mod tests {
             ),
             (
                 "Recently separated? Treat yourself.",
-                "separated",
+                "Recently separated",
                 Severity::Warning,
             ),
             (
