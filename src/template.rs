@@ -149,11 +149,21 @@ pub(crate) fn liquid_tags(text: &str) -> Vec<LiquidTag<'_>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
+    let raw = raw_regions(text);
+    let mut next_raw = 0;
     // An opener after the last closer of its kind can close nowhere:
     // known without scanning the rest of the text from every such opener.
     let (last_output, last_tag) = (text.rfind("}}"), text.rfind("%}"));
     while let Some(off) = text[from..].find('{') {
         let s = from + off;
+        // A raw block holds text, not tags: skip to its end.
+        while raw.get(next_raw).is_some_and(|r| r.end <= s) {
+            next_raw += 1;
+        }
+        if let Some(r) = raw.get(next_raw).filter(|r| r.start <= s) {
+            from = r.end;
+            continue;
+        }
         let close = match bytes.get(s + 1) {
             Some(b'{') => "}}",
             Some(b'%') => "%}",
@@ -204,6 +214,67 @@ pub(crate) fn liquid_tags(text: &str) -> Vec<LiquidTag<'_>> {
     }
     out
 }
+/// The regions of `text` that a template language leaves as they are:
+/// Handlebars raw blocks (`{{{{raw}}}}…{{{{/raw}}}}`, the markers
+/// included) and the insides of Liquid's `{% raw %}…{% endraw %}`. Sorted.
+pub(crate) fn raw_regions(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    if !text.contains("raw") {
+        return out;
+    }
+    let mut from = 0;
+    while let Some(off) = text[from..].find("{{{{") {
+        let s = from + off;
+        let Some(name_end) = text[s + 4..].find("}}}}").map(|i| s + 4 + i) else {
+            break;
+        };
+        let name = text[s + 4..name_end].trim();
+        if name.starts_with('/') || name.is_empty() || name.contains(['{', '}']) {
+            from = name_end + 4;
+            continue;
+        }
+        let word = name.split_whitespace().next().unwrap_or(name);
+        let closer = format!("{{{{{{{{/{word}}}}}}}}}");
+        let end = text[name_end..]
+            .find(&closer)
+            .map_or(text.len(), |i| name_end + i + closer.len());
+        out.push(s..end);
+        from = end;
+    }
+    let mut from = 0;
+    while let Some(off) = text[from..].find("{%") {
+        let s = from + off;
+        let Some(close) = text[s..].find("%}").map(|i| s + i + 2) else {
+            break;
+        };
+        let inner = text[s + 2..close - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        if inner == "raw" {
+            let end = find_endraw(text, close).unwrap_or(text.len());
+            out.push(close..end);
+            from = end;
+        } else {
+            from = close;
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// Where the `{% endraw %}` after `from` starts.
+fn find_endraw(text: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(off) = text[at..].find("{%") {
+        let s = at + off;
+        let close = text[s..].find("%}").map(|i| s + i + 2)?;
+        let inner = text[s + 2..close - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        if inner == "endraw" {
+            return Some(s);
+        }
+        at = close;
+    }
+    None
+}
+
 pub(crate) static MAILCHIMP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\*\|([A-Za-z0-9_:]*)\|\*").expect("valid"));
 static NAME: LazyLock<Regex> =

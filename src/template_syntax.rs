@@ -93,8 +93,12 @@ pub fn malformed(text: &str, filters: &[String]) -> Vec<Malformed> {
         }
     }
     // Openers and closers outside any complete tag.
+    let raw = crate::template::raw_regions(text);
     for (open, close) in [("{{", "}}"), ("{%", "%}")] {
         for (at, _) in text.match_indices(open) {
+            if covered(&raw, at) {
+                continue;
+            }
             if !covered(&ranges, at) && !covered(&ranges, at + 1) {
                 out.push(Malformed {
                     range: at..at + 2,
@@ -106,6 +110,9 @@ pub fn malformed(text: &str, filters: &[String]) -> Vec<Malformed> {
             }
         }
         for (at, _) in text.match_indices(close) {
+            if covered(&raw, at) {
+                continue;
+            }
             if !covered(&ranges, at) && !covered(&ranges, at + 1) {
                 out.push(Malformed {
                     range: at..at + 2,
@@ -332,5 +339,27 @@ mod tests {
             crate::work::at_most_doubled(small, large, small / 5),
             "{small} {large}"
         );
+    }
+
+    #[test]
+    fn raw_blocks_hold_text_not_tags() {
+        let hbs = "{{{{raw}}}}<script>{\"a\": {\"b\": 1}}</script> {{ not_a_token }}{{{{/raw}}}} {{ first_name }}";
+        assert!(malformed(hbs, &[]).is_empty(), "{:?}", malformed(hbs, &[]));
+        let names: Vec<&str> = crate::template::tokens(hbs)
+            .iter()
+            .map(|t| t.name)
+            .collect();
+        assert_eq!(names, ["first_name"]);
+        let liquid = "{% raw %}{{ shown as is }} }}{% endraw %} {{ city }}";
+        assert!(
+            malformed(liquid, &[]).is_empty(),
+            "{:?}",
+            malformed(liquid, &[])
+        );
+        let names: Vec<&str> = crate::template::tokens(liquid)
+            .iter()
+            .map(|t| t.name)
+            .collect();
+        assert_eq!(names, ["city"]);
     }
 }
