@@ -1049,6 +1049,29 @@ impl Checks {
         Ok(())
     }
 
+    /// The lexicon of a kind.
+    pub fn lexicon(&self, kind: Kind) -> &Lexicon {
+        match kind {
+            Kind::Occasion => &self.occasions,
+            Kind::Topic => &self.topics,
+            Kind::SpecialCategory => &self.special_categories,
+            Kind::TokenClass => &self.token_classes,
+            Kind::SystemToken => &self.system_tokens,
+            Kind::Phrase => &self.phrases,
+            Kind::Dimension => &self.dimensions,
+            Kind::OptOut => &self.opt_outs,
+            Kind::LifeStage => &self.life_stages,
+            Kind::Seasonal => &self.seasonal,
+            Kind::OptOutPrompt => &self.opt_out_prompts,
+            Kind::Compliance => &self.compliance,
+            Kind::Consent => &self.consent,
+            Kind::AdPolicy => &self.ad_policy,
+            Kind::PersonalAttribute => &self.personal_attributes,
+            Kind::Exception => &self.exceptions,
+            Kind::ReaderAddress => &self.reader_address,
+        }
+    }
+
     /// The built-in packs, compiled on first use.
     pub fn builtin() -> &'static Checks {
         static BUILTIN: LazyLock<Checks> =

@@ -1,6 +1,8 @@
 //! The rule documentation shown by `preflight rules` and `preflight explain`.
 
+use crate::checks::{Checks, Kind};
 use crate::config::Config;
+use crate::language::Lang;
 use crate::rules::{RuleMeta, RULES};
 use crate::settings::Settings;
 
@@ -80,11 +82,71 @@ pub fn explain_with(rule: &RuleMeta, config: &Config) -> String {
     out
 }
 
+/// The vocabulary kinds a rule reads words with (empty: it reads no words).
+pub fn vocabularies_of(rule: &RuleMeta) -> &'static [Kind] {
+    use Kind::*;
+    match rule.name {
+        "sensitive-topic" => &[Topic, Exception, ReaderAddress],
+        "sensitive-occasion" => &[Occasion, OptOut, Exception],
+        "occasion-date-mismatch" => &[Occasion],
+        "duplicate-occasion-opt-out" => &[Occasion, OptOutPrompt],
+        "creepy-phrasing" => &[Phrase, Exception],
+        "personal-attribute-copy" => &[PersonalAttribute, ReaderAddress, Exception],
+        "seasonal-mismatch" => &[Seasonal, Exception],
+        "special-ad-category" => &[AdPolicy],
+        "sensitive-targeting" => &[SpecialCategory],
+        "single-signal-inference" => &[LifeStage],
+        "missing-unsubscribe" | "missing-postal-address" | "sms-missing-opt-out" => &[Compliance],
+        _ => &[],
+    }
+}
+
+/// The languages whose words a rule reads, from the packs it uses: `None`
+/// when it reads no words (its checks hold in every language).
+pub fn languages_of(rule: &RuleMeta, checks: &Checks) -> Option<Vec<Lang>> {
+    let kinds = vocabularies_of(rule);
+    let main = kinds.first()?;
+    Some(checks.lexicon(*main).languages())
+}
+
+/// "English, Spanish and French".
+fn language_list(langs: &[Lang]) -> String {
+    let names: Vec<String> = langs.iter().map(|l| l.name().to_string()).collect();
+    crate::across::and_list(&names)
+}
+
+/// The line `explain` gives about a rule's languages.
+pub fn languages_line(rule: &RuleMeta, checks: &Checks) -> String {
+    match languages_of(rule, checks) {
+        None => "Languages: any (this rule reads no words).".to_string(),
+        Some(langs) if langs.is_empty() => {
+            "Languages: any (its vocabulary is names and platform tags, not words of a language).".to_string()
+        }
+        Some(langs) => {
+            let kinds: Vec<&str> = vocabularies_of(rule).iter().map(|k| k.name()).collect();
+            let any = if rule.name.starts_with("missing-") || rule.name == "sms-missing-opt-out" {
+                " (matched whatever the copy's language, with every platform's tags)"
+            } else {
+                " (each piece of copy in its own language)"
+            };
+            format!(
+                "Languages: {}{any}. Vocabularies: {}.",
+                language_list(&langs),
+                kinds.join(", ")
+            )
+        }
+    }
+}
+
 /// A rule's full documentation, with its settings and their current values.
 pub fn explain(rule: &RuleMeta, settings: &Settings) -> String {
     let mut out = format!(
-        "{} ({})\nDefault severity: {}\n\n{}\n\n",
-        rule.name, rule.code, rule.severity, rule.summary
+        "{} ({})\nDefault severity: {}\n{}\n\n{}\n\n",
+        rule.name,
+        rule.code,
+        rule.severity,
+        languages_line(rule, Checks::builtin()),
+        rule.summary
     );
     out.push_str(&rule.doc_text());
     out.push('\n');

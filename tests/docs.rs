@@ -31,3 +31,19 @@ fn format_document_shows_every_field() {
         );
     }
 }
+
+/// The README's languages table says, for every rule that reads words, the
+/// languages its packs cover (as `explain` does).
+#[test]
+fn readme_languages_table_matches_the_packs() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let checks = preflight::checks::Checks::builtin();
+    for r in RULES {
+        let Some(langs) = preflight::docs::languages_of(r.meta, checks) else {
+            continue;
+        };
+        let codes: Vec<&str> = langs.iter().map(|l| l.code()).collect();
+        let row = format!("| `{}` | {} |", r.meta.name, codes.join(" "));
+        assert!(readme.contains(&row), "README lacks the languages row {row}");
+    }
+}
