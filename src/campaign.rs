@@ -513,40 +513,63 @@ impl<'a> Campaign<'a> {
             // that do not depend on words run.
             None => Langs::NONE,
         });
-        let fallback = || {
-            let whole: String = self
-                .copy
-                .iter()
-                .map(|f| f.visible().text.as_ref())
-                .collect::<Vec<_>>()
-                .join("\n");
-            match detect(&whole) {
-                Detected::Lang(l) => Langs::of(l),
-                // A text in a language preflight has no words for, or one
-                // too short to tell: English (harmless on text with no
-                // English in it) and the region's languages.
-                Detected::Other | Detected::Unsure => {
-                    let region = self.region.map(|r| r.value).unwrap_or("");
-                    crate::language::languages_of_region(region)
-                        .into_iter()
-                        .fold(Langs::of(Lang::En), Langs::with)
+        // Detection reads at most a few kilobytes of each text, and only the
+        // longer fields on their own: a subject says too little.
+        const OWN: usize = 200;
+        let letters = |t: &str| t.chars().filter(|c| c.is_alphabetic()).take(OWN).count();
+        let head = |t: &str| -> String {
+            let mut end = t.len().min(1024);
+            while !t.is_char_boundary(end) {
+                end -= 1;
+            }
+            t[..end].to_string()
+        };
+        let mut own: Vec<Option<Langs>> = Vec::with_capacity(self.copy.len());
+        let mut longest: Option<(usize, Lang)> = None;
+        for f in &self.copy {
+            let text = &f.visible().text;
+            let detected = match fixed {
+                Some(_) => None,
+                None if letters(text) >= OWN => match detect(&head(text)) {
+                    Detected::Lang(l) => {
+                        if longest.is_none_or(|(n, _)| text.len() > n) {
+                            longest = Some((text.len(), l));
+                        }
+                        Some(Langs::of(l))
+                    }
+                    _ => None,
+                },
+                None => None,
+            };
+            own.push(detected);
+        }
+        let campaign_langs = fixed.unwrap_or_else(|| match longest {
+            Some((_, l)) => Langs::of(l),
+            None => {
+                let whole: String = self
+                    .copy
+                    .iter()
+                    .map(|f| head(&f.visible().text))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                match detect(&head(&whole)) {
+                    Detected::Lang(l) => Langs::of(l),
+                    // A text in a language preflight has no words for, or one
+                    // too short to tell: English (harmless on text with no
+                    // English in it) and the region's languages.
+                    Detected::Other | Detected::Unsure => {
+                        let region = self.region.map(|r| r.value).unwrap_or("");
+                        crate::language::languages_of_region(region)
+                            .into_iter()
+                            .fold(Langs::of(Lang::En), Langs::with)
+                    }
                 }
             }
-        };
-        let mut campaign_langs: Option<Langs> = None;
-        let mut assigned = Vec::with_capacity(self.copy.len());
-        for f in &self.copy {
-            let langs = match fixed {
-                Some(l) => l,
-                None => match detect(&f.visible().text) {
-                    Detected::Lang(l) => Langs::of(l),
-                    Detected::Other | Detected::Unsure => {
-                        *campaign_langs.get_or_insert_with(fallback)
-                    }
-                },
-            };
-            assigned.push(langs);
-        }
+        });
+        let assigned: Vec<Langs> = own
+            .into_iter()
+            .map(|o| o.unwrap_or(campaign_langs))
+            .collect();
         let mut names = Langs::of(Lang::En);
         for (f, langs) in self.copy.iter_mut().zip(assigned) {
             f.search.langs = langs;

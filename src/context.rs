@@ -15,6 +15,8 @@ use crate::diagnostic::Severity;
 use crate::rules::RuleMeta;
 use crate::settings::Settings;
 use crate::source::Span;
+use crate::campaign::CopyField;
+use crate::searchable::Searchable;
 use crate::yaml::{Locator, Node};
 
 /// A finding before it is placed in a file.
@@ -49,6 +51,8 @@ pub struct Ctx<'a> {
     /// The alignment of each long scalar a rule has located words in, kept
     /// so that many words in one long body cost one walk over it.
     locators: RefCell<HashMap<Span, Locator>>,
+    /// What the compliance rules read of each copy field, built once.
+    compliance: RefCell<HashMap<Span, std::rc::Rc<Vec<Searchable<'static>>>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -67,6 +71,7 @@ impl<'a> Ctx<'a> {
             now,
             out: Vec::new(),
             locators: RefCell::new(HashMap::new()),
+            compliance: RefCell::new(HashMap::new()),
         }
     }
 
@@ -112,6 +117,30 @@ impl<'a> Ctx<'a> {
             .entry(node.span)
             .or_insert_with(|| Locator::new(self.text, node))
             .locate(self.text, node, range)
+    }
+
+    /// The texts in which a copy field may say what the law requires (an
+    /// unsubscribe link, a postal address, an opt-out instruction): its
+    /// visible words, its tokens' names and its raw text, read in the
+    /// field's languages, English and the languages of the region (a
+    /// Spanish campaign's footer is often in English, and the reverse).
+    pub fn compliance_texts(&self, field: &CopyField) -> std::rc::Rc<Vec<Searchable<'static>>> {
+        let key = field.node.span;
+        if let Some(t) = self.compliance.borrow().get(&key) {
+            return t.clone();
+        }
+        let region = self.campaign.region.map(|r| r.value).unwrap_or("");
+        let langs = crate::language::languages_of_region(region)
+            .into_iter()
+            .fold(field.langs().with(crate::language::Lang::En), |s, l| s.with(l));
+        let mut texts = vec![
+            Searchable::new(field.visible().text.to_string(), langs),
+            Searchable::name(field.text(), langs),
+        ];
+        texts.extend(field.tokens().iter().map(|t| Searchable::name(t.name, langs)));
+        let texts = std::rc::Rc::new(texts);
+        self.compliance.borrow_mut().insert(key, texts.clone());
+        texts
     }
 
     pub fn into_findings(self) -> Vec<Pending> {

@@ -183,14 +183,15 @@ pub fn detect(text: &str) -> Detected {
     if letters < 24 {
         return Detected::Unsure;
     }
-    if let Some(info) = whatlang::detect(text) {
-        if info.is_reliable() && from_whatlang(info.lang()).is_none() {
-            return Detected::Other;
-        }
+    // All of preflight's languages are written in the Latin script: a text
+    // in another script is in some other language.
+    if whatlang::detect_script(text).is_some_and(|s| s != whatlang::Script::Latin) {
+        return Detected::Other;
     }
-    let ours = whatlang::Detector::with_allowlist(
-        Lang::ALL.iter().filter_map(|l| to_whatlang(*l)).collect(),
-    );
+    static OURS: std::sync::LazyLock<whatlang::Detector> = std::sync::LazyLock::new(|| {
+        whatlang::Detector::with_allowlist(Lang::ALL.iter().filter_map(|l| to_whatlang(*l)).collect())
+    });
+    let ours = &*OURS;
     match ours.detect(text) {
         Some(info) if info.is_reliable() || (info.confidence() >= 0.5 && letters >= 40) => {
             from_whatlang(info.lang()).map_or(Detected::Unsure, Detected::Lang)
@@ -265,8 +266,15 @@ impl Stemmer {
     pub fn key(&self, lower: &str) -> u64 {
         let stem = self.inner.stem(lower);
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        for c in stem.nfd().filter(|c| !is_combining(*c)) {
-            c.hash(&mut h);
+        if stem.is_ascii() {
+            // Nothing to fold: each character as the slow path would hash it.
+            for c in stem.chars() {
+                c.hash(&mut h);
+            }
+        } else {
+            for c in stem.nfd().filter(|c| !is_combining(*c)) {
+                c.hash(&mut h);
+            }
         }
         h.finish()
     }

@@ -1,7 +1,5 @@
 use crate::campaign::{Campaign, Channel, CopyField};
 use crate::context::Ctx;
-use crate::language::Langs;
-use crate::searchable::Searchable;
 use crate::source::Span;
 
 declare_rule! {
@@ -64,23 +62,16 @@ pub fn email_key(c: &Campaign) -> Option<Span> {
 /// by any entry of the same category (`checks/compliance.yaml` and every
 /// platform's tags in `checks/platform-tags.yaml`).
 pub fn says(ctx: &Ctx, field: &CopyField, entry: &str) -> bool {
-    // What the law requires may be written in any language: a Spanish
-    // campaign's footer is often in English, and the reverse.
     let lex = &ctx.checks.compliance;
     let Some(wanted) = lex.by_id(entry).map(|e| e.category.as_str()) else {
         return false;
     };
-    let found = |t: &Searchable| {
+    let texts = ctx.compliance_texts(field);
+    texts.iter().any(|t| {
         lex.find_all(t)
             .iter()
             .any(|m| lex.entries[m.entry].category == wanted)
-    };
-    found(&Searchable::new(field.visible().text.as_ref(), Langs::ALL))
-        || field
-            .tokens()
-            .iter()
-            .any(|t| found(&Searchable::name(t.name, Langs::ALL)))
-        || found(&Searchable::name(field.text(), Langs::ALL))
+    })
 }
 
 pub fn check(ctx: &mut Ctx) {
