@@ -10,13 +10,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::campaign::Campaign;
+use crate::campaign::CopyField;
 use crate::checks::Checks;
 use crate::diagnostic::Severity;
 use crate::rules::RuleMeta;
+use crate::searchable::Searchable;
 use crate::settings::Settings;
 use crate::source::Span;
-use crate::campaign::CopyField;
-use crate::searchable::Searchable;
 use crate::yaml::{Locator, Node};
 
 /// A finding before it is placed in a file.
@@ -132,12 +132,19 @@ impl<'a> Ctx<'a> {
         let region = self.campaign.region.map(|r| r.value).unwrap_or("");
         let langs = crate::language::languages_of_region(region)
             .into_iter()
-            .fold(field.langs().with(crate::language::Lang::En), |s, l| s.with(l));
+            .fold(field.langs().with(crate::language::Lang::En), |s, l| {
+                s.with(l)
+            });
         let mut texts = vec![
             Searchable::new(field.visible().text.to_string(), langs),
             Searchable::name(field.text(), langs),
         ];
-        texts.extend(field.tokens().iter().map(|t| Searchable::name(t.name, langs)));
+        texts.extend(
+            field
+                .tokens()
+                .iter()
+                .map(|t| Searchable::name(t.name, langs)),
+        );
         let texts = std::rc::Rc::new(texts);
         self.compliance.borrow_mut().insert(key, texts.clone());
         texts

@@ -120,7 +120,8 @@ pub fn languages_line(rule: &RuleMeta, checks: &Checks) -> String {
     match languages_of(rule, checks) {
         None => "Languages: any (this rule reads no words).".to_string(),
         Some(langs) if langs.is_empty() => {
-            "Languages: any (its vocabulary is names and platform tags, not words of a language).".to_string()
+            "Languages: any (its vocabulary is names and platform tags, not words of a language)."
+                .to_string()
         }
         Some(langs) => {
             let kinds: Vec<&str> = vocabularies_of(rule).iter().map(|k| k.name()).collect();

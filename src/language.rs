@@ -189,7 +189,9 @@ pub fn detect(text: &str) -> Detected {
         return Detected::Other;
     }
     static OURS: std::sync::LazyLock<whatlang::Detector> = std::sync::LazyLock::new(|| {
-        whatlang::Detector::with_allowlist(Lang::ALL.iter().filter_map(|l| to_whatlang(*l)).collect())
+        whatlang::Detector::with_allowlist(
+            Lang::ALL.iter().filter_map(|l| to_whatlang(*l)).collect(),
+        )
     });
     let ours = &*OURS;
     match ours.detect(text) {

@@ -44,6 +44,9 @@ fn readme_languages_table_matches_the_packs() {
         };
         let codes: Vec<&str> = langs.iter().map(|l| l.code()).collect();
         let row = format!("| `{}` | {} |", r.meta.name, codes.join(" "));
-        assert!(readme.contains(&row), "README lacks the languages row {row}");
+        assert!(
+            readme.contains(&row),
+            "README lacks the languages row {row}"
+        );
     }
 }
