@@ -18,7 +18,7 @@ fn clean_examples_exit_0() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "No problems found in 5 campaigns (4 files)",
+            "No problems found in 6 campaigns (5 files)",
         ));
 }
 
@@ -28,10 +28,10 @@ fn mistakes_exit_1_with_a_summary() {
         .args(["check", "examples/mistakes", "--now", NOW])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains(" in 17 campaigns (15 files)"))
+        .stdout(predicate::str::contains(" in 18 campaigns (16 files)"))
         .stdout(
             predicate::str::is_match(
-                r"\n\d+ errors, \d+ warnings, \d+ advice in 17 campaigns \(15 files\)\n$",
+                r"\n\d+ errors, \d+ warnings, \d+ advice in 18 campaigns \(16 files\)\n$",
             )
             .unwrap(),
         );

@@ -78,6 +78,15 @@ fn each_mistake_file_fires_exactly_its_rules() {
             &[("duplicate-campaign-id", 1), ("duplicate-key", 1)],
         ),
         (
+            "examples/mistakes/dia-de-la-madre.yaml",
+            &[
+                ("creepy-phrasing", 1),
+                ("personal-attribute-copy", 1),
+                ("sensitive-occasion", 1),
+                ("sensitive-topic", 1),
+            ],
+        ),
+        (
             "examples/mistakes/everyone-sale.yaml",
             &[
                 ("past-send-date", 1),
