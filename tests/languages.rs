@@ -22,7 +22,10 @@
 //! condition on an attribute of that name), `send_at`, `region`,
 //! `no_sender: true` (no `sender:` block, so the copy must carry the
 //! postal address), `no_unsubscribe: true` (no unsubscribe token after the
-//! body, so its words must say how), `channels`.
+//! body, so its words must say how), `channels`, `exclude` (an exclude
+//! condition `<name> eq true`, such as an opt-out flag), `only_event` (the
+//! audience rests on one `order_placed` event with this category and no
+//! declared preference, as a single-signal segment does).
 
 use preflight::lint::Options;
 use serde_json::Value;
@@ -70,12 +73,15 @@ fn campaign(lang: &str, default_region: &str, case: &serde_json::Map<String, Val
     let attribute = get("attribute")
         .map(|a| format!("    - attribute: {a}\n      op: exists\n"))
         .unwrap_or_default();
+    let exclude = get("exclude")
+        .map(|a| format!("  exclude:\n    - attribute: {a}\n      op: eq\n      value: true\n"))
+        .unwrap_or_default();
     let mut y = BASE
         .replace("LANG", lang)
         .replace("REGION", get("region").unwrap_or(default_region))
         .replace("SEND_AT", get("send_at").unwrap_or("2030-04-10T09:00:00"))
         .replace("SEGMENT", get("segment").unwrap_or("runners-who-opted-in"))
-        .replace("ATTRIBUTE\n", &attribute)
+        .replace("ATTRIBUTE\n", &format!("{attribute}{exclude}"))
         .replace(
             "SENDER\n",
             if case.get("no_sender").and_then(Value::as_bool) == Some(true) {
@@ -98,6 +104,12 @@ fn campaign(lang: &str, default_region: &str, case: &serde_json::Map<String, Val
         "headline" => ("ad", format!("  ad:\n    headline: {}\n    body: \"x\"\n", quoted(text))),
         _ => ("email", format!("  email:\n    from: \"Trail Co <hello@trail.example>\"\n    subject: \"x\"\n    preheader: \"x\"\n    body: {}\n", quoted(&format!("{text}\n{unsubscribe}")))),
     };
+    if let Some(category) = get("only_event") {
+        y = y.replace(
+            "    - attribute: preferences.interests\n      op: contains\n      value: running\n    - event: order_placed\n      within: 90d\n      min_count: 2\n",
+            &format!("    - event: order_placed\n      within: 90d\n      where: {{category: {category}}}\n"),
+        );
+    }
     let channels = get("channels")
         .map(str::to_string)
         .unwrap_or_else(|| format!("[{channel}]"));
