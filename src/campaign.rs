@@ -8,10 +8,7 @@
 use std::fmt;
 
 use crate::calendar::{Duration, When};
-use crate::rules::duplicate_key::DUPLICATE_KEY;
-use crate::rules::invalid_campaign::INVALID_CAMPAIGN;
-use crate::rules::unknown_field::UNKNOWN_FIELD;
-use crate::rules::RuleMeta;
+use crate::rule_meta::RuleMeta;
 use crate::searchable::Searchable;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
@@ -156,21 +153,6 @@ pub struct Condition<'a> {
 }
 
 impl<'a> Condition<'a> {
-    /// The dimension of a person this condition draws on (demographic,
-    /// geographic, purchase, browsing, engagement, declared preference), from
-    /// the `dimension` vocabulary; `None` when the name is not recognised.
-    pub fn dimension<'c>(
-        &self,
-        checks: &'c crate::checks::Checks,
-    ) -> Option<&'c crate::checks::Entry> {
-        // Attribute names are identifiers: every language's words apply.
-        let words = Searchable::name(self.name().value, crate::language::Langs::ALL);
-        checks
-            .dimensions
-            .first_entry(&words)
-            .map(|(i, _)| &checks.dimensions.entries[i])
-    }
-
     pub fn op(&self) -> Option<Op> {
         match &self.kind {
             ConditionKind::Attribute { op, .. } => op.map(|o| o.value),
@@ -600,17 +582,26 @@ impl<'a> Campaign<'a> {
     }
 }
 
+/// What kind of structural problem the loader met; the engine reports each
+/// under its rule (`invalid-campaign`, `unknown-field`, `duplicate-key`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    Invalid,
+    UnknownField,
+    DuplicateKey,
+}
+
 /// A structural problem met while loading.
 #[derive(Debug, Clone)]
 pub struct Problem {
-    pub rule: &'static RuleMeta,
+    pub kind: ProblemKind,
     pub span: Span,
     pub message: String,
     pub help: String,
     /// Another place that explains it (the first of two repeated keys).
     pub related: Option<(Span, String)>,
     /// A severity other than the rule's own, for a milder case.
-    pub severity: Option<crate::diagnostic::Severity>,
+    pub severity: Option<crate::rule_meta::Severity>,
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -671,12 +662,14 @@ const CONDITION_KEYS: &[&str] = &[
 
 struct Loader<'p> {
     problems: &'p mut Vec<Problem>,
+    /// Every rule, for reading the names an `acknowledge` entry gives.
+    rules: &'p [&'static RuleMeta],
 }
 
 impl<'p> Loader<'p> {
     fn invalid(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
         self.problems.push(Problem {
-            rule: &INVALID_CAMPAIGN,
+            kind: ProblemKind::Invalid,
             span,
             message: sentence(message.into()),
             help: sentence(help.into()),
@@ -721,7 +714,7 @@ impl<'p> Loader<'p> {
                     None => format!("fields here: {}", allowed.join(", ")),
                 };
                 self.problems.push(Problem {
-                    rule: &UNKNOWN_FIELD,
+                    kind: ProblemKind::UnknownField,
                     span: e.key.span,
                     message: sentence(format!(
                         "`{key}` is not a field of {place}, so it would be ignored"
@@ -734,7 +727,7 @@ impl<'p> Loader<'p> {
             }
             if let Some((_, first)) = out.iter().find(|(k, _)| *k == key) {
                 self.problems.push(Problem {
-                    rule: &DUPLICATE_KEY,
+                    kind: ProblemKind::DuplicateKey,
                     span: e.key.span,
                     message: sentence(format!(
                         "`{key}` appears twice in {place}; tools disagree about which one wins"
@@ -906,14 +899,14 @@ impl<'p> Loader<'p> {
                             Some(k) => {
                                 if let Some(first) = c.channels.iter().find(|x| x.value == k) {
                                     self.problems.push(Problem {
-                                        rule: &DUPLICATE_KEY,
+                                        kind: ProblemKind::DuplicateKey,
                                         span: ch.span,
                                         message: sentence(format!(
                                             "`{k}` is listed twice in `channels`; it is one channel, sent once"
                                         )),
                                         help: sentence(format!("remove the second `{k}`")),
                                         related: Some((first.span, "first listed here".into())),
-                                        severity: Some(crate::diagnostic::Severity::Warning),
+                                        severity: Some(crate::rule_meta::Severity::Warning),
                                     });
                                     continue;
                                 }
@@ -1402,7 +1395,11 @@ impl<'p> Loader<'p> {
                     let Some(t) = self.text(&e.value, "the acknowledged rule") else {
                         continue;
                     };
-                    match crate::rules::find(t.value) {
+                    let found = self
+                        .rules
+                        .iter()
+                        .find(|r| r.name == t.value || r.code == t.value);
+                    match found.copied() {
                         Some(r) if r.acknowledgeable() => rule = Some(r),
                         Some(r) => self.invalid(
                             t.span,
@@ -1410,7 +1407,8 @@ impl<'p> Loader<'p> {
                             "fix the campaign file instead: this rule reports a mistake in its structure",
                         ),
                         None => {
-                            let hint = did_you_mean(t.value, crate::rules::names_and_codes())
+                            let names = self.rules.iter().flat_map(|r| [r.name, r.code]);
+                            let hint = did_you_mean(t.value, names)
                                 .map(|s| format!("did you mean `{s}`? "))
                                 .unwrap_or_default();
                             self.invalid(
@@ -1508,8 +1506,14 @@ pub fn sentence(mut s: String) -> String {
 }
 
 /// Loads one campaign document, adding every structural problem to `problems`.
-pub fn load<'a>(root: &'a Node, problems: &mut Vec<Problem>) -> Campaign<'a> {
-    let mut c = Loader { problems }.campaign(root);
+/// Loads a campaign from its YAML tree; `rules` are every rule preflight has
+/// (an `acknowledge` entry must name one).
+pub fn load<'a>(
+    root: &'a Node,
+    problems: &mut Vec<Problem>,
+    rules: &[&'static RuleMeta],
+) -> Campaign<'a> {
+    let mut c = Loader { problems, rules }.campaign(root);
     c.assign_languages(None);
     c
 }

@@ -13,8 +13,8 @@ use std::sync::{Arc, LazyLock, OnceLock};
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
-use crate::diagnostic::Severity;
 use crate::language::{Lang, Langs};
+use crate::rule_meta::Severity;
 use crate::searchable::Searchable;
 use crate::source::Span;
 use crate::yaml::{self, Node};
@@ -1049,6 +1049,18 @@ impl Checks {
         Ok(())
     }
 
+    /// The dimension of a person a condition draws on (demographic,
+    /// geographic, purchase, browsing, engagement, declared preference, the
+    /// channel's address), from the `dimension` vocabulary; `None` when its
+    /// name is not recognised. Attribute names are identifiers: every
+    /// language's words apply.
+    pub fn dimension_of(&self, cond: &crate::campaign::Condition) -> Option<&Entry> {
+        let words = Searchable::name(cond.name().value, Langs::ALL);
+        self.dimensions
+            .first_entry(&words)
+            .map(|(i, _)| &self.dimensions.entries[i])
+    }
+
     /// The lexicon of a kind.
     pub fn lexicon(&self, kind: Kind) -> &Lexicon {
         match kind {
@@ -1078,20 +1090,6 @@ impl Checks {
             LazyLock::new(|| Checks::compile(builtin_packs()).expect("built-in packs compile"));
         &BUILTIN
     }
-}
-
-/// Reads an identifier-like name the way the vocabularies expect: `_`, `-`,
-/// `.` and `:` become spaces. Byte offsets are unchanged.
-pub fn words_of_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if matches!(c, '_' | '-' | '.' | ':' | '/') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

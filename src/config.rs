@@ -22,7 +22,7 @@ use std::sync::Arc;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::checks::{parse_pack, Checks};
-use crate::diagnostic::Severity;
+use crate::rule_meta::Severity;
 use crate::rules::{self, RuleMeta};
 use crate::settings::Settings;
 use crate::source::Span;

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use crate::campaign::Campaign;
 use crate::campaign::CopyField;
 use crate::checks::Checks;
-use crate::diagnostic::Severity;
+use crate::rule_meta::Severity;
 use crate::rules::RuleMeta;
 use crate::searchable::Searchable;
 use crate::settings::Settings;

@@ -1,44 +1,7 @@
 //! What preflight reports: findings with their rule, severity and location.
 
-use std::fmt;
-
-use serde::Serialize;
-
-use crate::rules::RuleMeta;
+use crate::rule_meta::{RuleMeta, Severity};
 use crate::source::{LineCol, Span};
-
-/// How serious a finding is. Ordered: `Advice < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Advice,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Advice => "advice",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    /// One step more severe (an error stays an error).
-    pub fn raised(self) -> Severity {
-        match self {
-            Severity::Advice => Severity::Warning,
-            _ => Severity::Error,
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// One problem found in one file.
 #[derive(Debug, Clone)]

@@ -35,8 +35,6 @@ use std::rc::Rc;
 use ignore::gitignore::{Gitignore, GitignoreBuilder, Glob};
 use ignore::Match;
 
-use crate::run::RunError;
-
 /// A file to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
@@ -758,8 +756,12 @@ impl Walker {
 
 /// The files to check under `paths` (the current folder when empty): named
 /// files as they are, folders walked as the module's documentation says.
-/// A path that does not exist stops the run ([`RunError::NoSuchPath`]).
-pub fn discover(paths: &[PathBuf]) -> Result<Discovery, RunError> {
+/// A path named to check that does not exist (it stops the run).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoSuchPath(pub String);
+
+/// A path that does not exist stops the run ([`NoSuchPath`]).
+pub fn discover(paths: &[PathBuf]) -> Result<Discovery, NoSuchPath> {
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &default[..]
@@ -768,7 +770,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, RunError> {
     };
     for p in paths {
         if std::fs::symlink_metadata(p).is_err() {
-            return Err(RunError::NoSuchPath(p.display().to_string()));
+            return Err(NoSuchPath(p.display().to_string()));
         }
     }
     let mut w = Walker {
@@ -888,7 +890,7 @@ mod tests {
         let missing = dir.path().join("missing.yaml");
         assert!(matches!(
             discover(&[missing]),
-            Err(RunError::NoSuchPath(p)) if p.ends_with("missing.yaml")
+            Err(NoSuchPath(p)) if p.ends_with("missing.yaml")
         ));
     }
 

@@ -24,6 +24,7 @@ pub mod quiet_hours;
 pub mod reader;
 pub mod reading;
 pub mod render;
+pub mod rule_meta;
 pub mod rules;
 pub mod run;
 pub mod schema;

@@ -307,7 +307,7 @@ pub fn check_file(
         }
         out.campaigns += 1;
         let mut problems = Vec::new();
-        let mut campaign = campaign::load(&doc.root, &mut problems);
+        let mut campaign = campaign::load(&doc.root, &mut problems, crate::rules::metas());
         if campaign.region.is_none() {
             if let Some(r) = &opts.defaults.region {
                 campaign.region = Some(Spanned::new(r.as_str(), campaign.anchor()));
@@ -325,9 +325,10 @@ pub fn check_file(
             .push(across::fingerprint(path, text, &lines, &campaign, checks));
         let mut pending: Vec<Pending> = problems
             .into_iter()
-            .map(|p| Pending {
-                rule: p.rule,
-                severity: p.severity.unwrap_or(p.rule.severity),
+            .map(|p| (crate::rules::for_problem(p.kind), p))
+            .map(|(rule, p)| Pending {
+                rule,
+                severity: p.severity.unwrap_or(rule.severity),
                 span: p.span,
                 message: p.message,
                 help: p.help,
@@ -447,17 +448,6 @@ pub fn too_large(path: &str, over: crate::reading::Oversize, opts: &Options) -> 
     );
     out.finish("");
     out
-}
-
-/// "23.4 MB", "512 KB", "100 bytes".
-pub fn size_phrase(n: u64) -> String {
-    if n >= 1_000_000 {
-        format!("{:.1} MB", n as f64 / 1_000_000.0)
-    } else if n >= 1_000 {
-        format!("{} KB", n / 1_000)
-    } else {
-        format!("{n} bytes")
-    }
 }
 
 /// [`check_file`], with any panic in reading or loading turned into an
@@ -683,7 +673,7 @@ mod tests {
         let text = BASE.replace("estimated_size: 12000", "estimated_size: 40");
         let docs = yaml::parse(&text, 0, Budget::default()).unwrap();
         let mut problems = Vec::new();
-        let c = campaign::load(&docs[0].root, &mut problems);
+        let c = campaign::load(&docs[0].root, &mut problems, crate::rules::metas());
         let prev = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
         let found = run_rule_list(&rules, &text, &c, Checks::builtin(), &Options::new(now()));

@@ -9,9 +9,9 @@ use chrono::NaiveDate;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use preflight::config::{self, Config};
-use preflight::diagnostic::Severity;
 use preflight::excerpt::escape_controls;
 use preflight::lint::{FileStatus, Options};
+use preflight::rule_meta::Severity;
 use preflight::run::{ConfigMode, RunError};
 use preflight::{docs, render, rules, run, schema};
 

@@ -20,20 +20,31 @@ impl Oversize {
         let limit = if self.limit < 1_000 {
             format!("{}-byte", self.limit)
         } else {
-            crate::lint::size_phrase(self.limit)
+            size_phrase(self.limit)
         };
         match self.size {
             None => format!("larger than the {limit} limit"),
             Some(size) => {
-                let a = crate::lint::size_phrase(size);
+                let a = size_phrase(size);
                 // "1 KB, over the 1 KB limit" says nothing: give the bytes.
-                if a == crate::lint::size_phrase(self.limit) {
+                if a == size_phrase(self.limit) {
                     format!("{size} bytes, over the {}-byte limit", self.limit)
                 } else {
                     format!("{a}, over the {limit} limit")
                 }
             }
         }
+    }
+}
+
+/// "23.4 MB", "512 KB", "100 bytes".
+pub fn size_phrase(n: u64) -> String {
+    if n >= 1_000_000 {
+        format!("{:.1} MB", n as f64 / 1_000_000.0)
+    } else if n >= 1_000 {
+        format!("{} KB", n / 1_000)
+    } else {
+        format!("{n} bytes")
     }
 }
 

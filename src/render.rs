@@ -8,8 +8,9 @@ use std::collections::HashMap;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use serde::Serialize;
 
-use crate::diagnostic::{Finding, Related, Severity};
+use crate::diagnostic::{Finding, Related};
 use crate::excerpt::{escape_controls, Excerpt, Label};
+use crate::rule_meta::Severity;
 use crate::run::Report;
 use crate::source::LineIndex;
 

@@ -8,11 +8,12 @@ use std::sync::Arc;
 use crate::config::{Config, ConfigError};
 
 use crate::checks::Checks;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::Finding;
 use crate::lint::{
     check_file, check_file_guarded, level_in, FileOutcome, FileStatus, Options, SilencedBy,
     Suppressed,
 };
+use crate::rule_meta::Severity;
 use crate::suppress;
 
 pub use crate::discover::{Input, Skipped, Unreadable};
@@ -41,6 +42,12 @@ impl std::fmt::Display for RunError {
 }
 
 impl std::error::Error for RunError {}
+
+impl From<crate::discover::NoSuchPath> for RunError {
+    fn from(e: crate::discover::NoSuchPath) -> Self {
+        RunError::NoSuchPath(e.0)
+    }
+}
 
 /// The outcome of a run.
 #[derive(Debug, Clone, Default)]

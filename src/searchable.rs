@@ -16,6 +16,20 @@ pub fn stemmer(lang: Lang) -> &'static Stemmer {
     &STEMMERS[lang.index()]
 }
 
+/// Reads an identifier-like name the way the vocabularies expect: `_`, `-`,
+/// `.` and `:` become spaces. Byte offsets are unchanged.
+pub fn words_of_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if matches!(c, '_' | '-' | '.' | ':' | '/') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// A text to match vocabularies against, in the languages it may be in.
 #[derive(Clone)]
 pub struct Searchable<'a> {
@@ -45,7 +59,7 @@ impl<'a> Searchable<'a> {
     /// An identifier (`fathers_day_opt_out`, `profile.gender`) read as
     /// words: `_`, `-`, `.`, `:` and `/` become spaces; byte offsets stay.
     pub fn name(name: &str, langs: Langs) -> Searchable<'static> {
-        Searchable::new(crate::checks::words_of_name(name), langs)
+        Searchable::new(words_of_name(name), langs)
     }
 
     /// The words of the text.

@@ -399,7 +399,7 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
                         return Err(over(
                             format!(
                                 "the aliases (`*name`) in this file repeat more than {} of text; aliases that repeat large values can grow without bound",
-                                crate::lint::size_phrase(budget.max_alias_bytes as u64)
+                                crate::reading::size_phrase(budget.max_alias_bytes as u64)
                             ),
                             sp,
                         ));
@@ -542,7 +542,7 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
                     return Err(over(
                         format!(
                             "the anchors (`&name`) and aliases (`*name`) in this file copy more than {} of text; nested anchors and aliases that repeat large values can grow without bound",
-                            crate::lint::size_phrase(budget.max_alias_bytes as u64)
+                            crate::reading::size_phrase(budget.max_alias_bytes as u64)
                         ),
                         node.span,
                     ));

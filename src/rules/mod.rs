@@ -5,7 +5,7 @@
 //! logic and its tests.
 
 use crate::context::Ctx;
-use crate::diagnostic::Severity;
+pub use crate::rule_meta::{RuleMeta, SettingDoc};
 
 /// Declares a rule's metadata; the doc comment becomes its `explain` text.
 macro_rules! declare_rule {
@@ -23,7 +23,7 @@ macro_rules! declare_rule {
         pub static $ident: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
             code: $code,
             name: $name,
-            severity: $crate::diagnostic::Severity::$sev,
+            severity: $crate::rule_meta::Severity::$sev,
             summary: $summary,
             docs: concat!($($doc, "\n"),*),
             settings: $settings,
@@ -78,51 +78,6 @@ pub mod unknown_field;
 pub mod unknown_token;
 pub mod unused_suppression;
 pub mod unverified_data;
-
-/// A documented setting of a rule (a threshold a config file may change).
-#[derive(Debug)]
-pub struct SettingDoc {
-    pub name: &'static str,
-    /// The default, written as a user would write it.
-    pub default: &'static str,
-    pub about: &'static str,
-}
-
-/// What a rule is: its stable code and name, default severity and docs.
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    pub summary: &'static str,
-    /// Markdown-ish text: What it does / Why is this bad? / Example /
-    /// Use instead / Configuration.
-    pub docs: &'static str,
-    pub settings: &'static [SettingDoc],
-}
-
-impl RuleMeta {
-    /// The documentation with the one leading space of each `///` line removed.
-    pub fn doc_text(&self) -> String {
-        self.docs
-            .lines()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .collect::<Vec<_>>()
-            .join("\n")
-            .trim()
-            .to_string()
-    }
-
-    /// Whether an `acknowledge` entry may silence this rule. Findings about
-    /// the file's structure cannot be acknowledged: the campaign must be fixed.
-    pub fn acknowledgeable(&self) -> bool {
-        !std::ptr::eq(self, &invalid_campaign::INVALID_CAMPAIGN)
-            && !std::ptr::eq(self, &unknown_field::UNKNOWN_FIELD)
-            && !std::ptr::eq(self, &unused_suppression::UNUSED_SUPPRESSION)
-            && !std::ptr::eq(self, &duplicate_key::DUPLICATE_KEY)
-            && !std::ptr::eq(self, &internal_error::INTERNAL_ERROR)
-    }
-}
 
 /// A rule: its metadata and, for rules that look at a loaded campaign, its
 /// check. (`invalid-campaign` and `unknown-field` are reported while loading;
@@ -346,6 +301,23 @@ pub fn find(key: &str) -> Option<&'static RuleMeta> {
 }
 
 /// The rule names and codes, for did-you-mean suggestions.
+/// Every rule's metadata, in code order.
+pub fn metas() -> &'static [&'static RuleMeta] {
+    static METAS: std::sync::LazyLock<Vec<&'static RuleMeta>> =
+        std::sync::LazyLock::new(|| RULES.iter().map(|r| r.meta).collect());
+    &METAS
+}
+
+/// The rule a structural problem of the loader is reported under.
+pub fn for_problem(kind: crate::campaign::ProblemKind) -> &'static RuleMeta {
+    use crate::campaign::ProblemKind;
+    match kind {
+        ProblemKind::Invalid => &invalid_campaign::INVALID_CAMPAIGN,
+        ProblemKind::UnknownField => &unknown_field::UNKNOWN_FIELD,
+        ProblemKind::DuplicateKey => &duplicate_key::DUPLICATE_KEY,
+    }
+}
+
 pub fn names_and_codes() -> impl Iterator<Item = &'static str> {
     RULES.iter().flat_map(|r| [r.meta.name, r.meta.code])
 }

@@ -1,6 +1,6 @@
 use crate::context::Ctx;
-use crate::diagnostic::Severity;
 use crate::language::Langs;
+use crate::rule_meta::Severity;
 use crate::searchable::Searchable;
 
 declare_rule! {
@@ -94,7 +94,7 @@ pub fn check(ctx: &mut Ctx) {
 
 #[cfg(test)]
 mod tests {
-    use crate::diagnostic::Severity;
+    use crate::rule_meta::Severity;
     use crate::rules::testing::*;
 
     const RULE: &str = "personal-token";

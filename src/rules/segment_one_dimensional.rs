@@ -51,7 +51,7 @@ pub fn check(ctx: &mut Ctx) {
     }
     let mut dims = Vec::new();
     for cond in &aud.include {
-        match cond.dimension(ctx.checks) {
+        match ctx.checks.dimension_of(cond) {
             Some(d) => dims.push(d),
             None => return,
         }

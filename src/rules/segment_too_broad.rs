@@ -71,7 +71,7 @@ pub fn check(ctx: &mut Ctx) {
     // filters nobody, and neither does the place alone.
     let by_construction = |cond: &crate::campaign::Condition| {
         cond.op() == Some(crate::campaign::Op::Exists)
-            && cond.dimension(ctx.checks).is_some_and(|d| {
+            && ctx.checks.dimension_of(cond).is_some_and(|d| {
                 d.id.starts_with("contact-")
                     && c.channels.iter().any(|ch| ch.value.as_str() == d.category)
             })
@@ -81,8 +81,9 @@ pub fn check(ctx: &mut Ctx) {
         .iter()
         .filter(|cond| {
             !by_construction(cond)
-                && cond
-                    .dimension(ctx.checks)
+                && ctx
+                    .checks
+                    .dimension_of(cond)
                     .is_none_or(|d| d.id != "geographic")
         })
         .count();

@@ -1,7 +1,8 @@
 use crate::campaign::{Campaign, Op};
-use crate::checks::{words_of_name, Checks, Entry};
+use crate::checks::{Checks, Entry};
 use crate::context::Ctx;
 use crate::language::Langs;
+use crate::searchable::words_of_name;
 use crate::searchable::Searchable;
 use crate::wording::{copy_and_names, excerpt};
 

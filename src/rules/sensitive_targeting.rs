@@ -1,6 +1,6 @@
 use crate::campaign::{ConditionKind, Op, Spanned};
-use crate::checks::words_of_name;
 use crate::context::Ctx;
+use crate::searchable::words_of_name;
 use crate::searchable::Searchable;
 use crate::source::Span;
 

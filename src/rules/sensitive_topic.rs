@@ -1,6 +1,6 @@
 use crate::context::Ctx;
-use crate::diagnostic::Severity;
 use crate::reader::{speaks_to_reader, Marks};
+use crate::rule_meta::Severity;
 use crate::searchable::Searchable;
 use crate::wording::{copy, excerpt};
 
@@ -215,7 +215,7 @@ mod tests {
 
     #[test]
     fn about_someone_else_is_advice_and_about_the_reader_a_warning() {
-        use crate::diagnostic::Severity;
+        use crate::rule_meta::Severity;
         for (text, word, severity) in [
             (
                 "Bella was pregnant when the shelter found her.",
@@ -263,7 +263,7 @@ mod tests {
 
     #[test]
     fn about_the_reader_with_an_audience_chosen_on_it_is_an_error() {
-        use crate::diagnostic::Severity;
+        use crate::rule_meta::Severity;
         let yaml = body("Everything for your pregnancy.")
             .replace("runners-who-opted-in", "expecting-parents");
         let f = assert_fires(&yaml, RULE, "pregnancy");

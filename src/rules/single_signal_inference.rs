@@ -127,8 +127,9 @@ pub fn check(ctx: &mut Ctx) {
     let declared = aud.include.iter().any(|cond| {
         matches!(cond.kind, ConditionKind::Attribute { .. })
             && (names_claim(cond)
-                || (cond
-                    .dimension(ctx.checks)
+                || (ctx
+                    .checks
+                    .dimension_of(cond)
                     .is_some_and(|d| d.id == "preference")
                     && !about_other(cond)))
     });
@@ -139,7 +140,8 @@ pub fn check(ctx: &mut Ctx) {
     let behaviour: Vec<_> = events
         .iter()
         .filter(|cond| {
-            cond.dimension(ctx.checks)
+            ctx.checks
+                .dimension_of(cond)
                 .is_none_or(|d| d.id != "engagement")
         })
         .collect();

@@ -3,8 +3,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::context::Ctx;
-use crate::diagnostic::Severity;
 use crate::language::Langs;
+use crate::rule_meta::Severity;
 use crate::searchable::Searchable;
 use crate::template::{Fallback, Role, Syntax, Token};
 use crate::wording::excerpt;
@@ -287,7 +287,7 @@ fn preview(text: &str, t: &Token) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::diagnostic::Severity;
+    use crate::rule_meta::Severity;
     use crate::rules::testing::*;
 
     const RULE: &str = "token-missing-fallback";
@@ -390,7 +390,7 @@ mod tests {
         let body = format!("Hi {} é {{{{ first_name }}}}, news.", "a".repeat(59));
         let yaml = BASE.replace("Hi {{ first_name | default: 'there' }},", &body);
         let f = assert_fires(&yaml, RULE, "{{ first_name }}");
-        assert_eq!(f[0].severity, crate::diagnostic::Severity::Error);
+        assert_eq!(f[0].severity, crate::rule_meta::Severity::Error);
     }
 
     #[test]
