@@ -965,7 +965,7 @@ mod tests {
         let text = audience(include.as_ref(), exclude.as_ref());
         let docs = parse_yaml(&text, 0, Budget::default()).expect("valid YAML");
         let mut problems = Vec::new();
-        let c = load(&docs[0].root, &mut problems);
+        let c = load(&docs[0].root, &mut problems, crate::rules::metas());
         let lits = literals(c.include(), c.exclude(), &text);
         let show = |i: usize| {
             let span = lits[i].condition.span;
@@ -1528,7 +1528,7 @@ mod tests {
         let text = yaml_of(cs, excludes_first);
         let docs = parse_yaml(&text, 0, Budget::default()).expect("valid YAML");
         let mut problems = Vec::new();
-        let campaign = load(&docs[0].root, &mut problems);
+        let campaign = load(&docs[0].root, &mut problems, crate::rules::metas());
         let lits = literals(campaign.include(), campaign.exclude(), &text);
         // The literals come in file order.
         let mut order: Vec<&Cond> = cs.iter().filter(|c| c.holds != excludes_first).collect();
@@ -1685,7 +1685,7 @@ mod tests {
         let text = audience(include, exclude);
         let docs = parse_yaml(&text, 0, Budget::default()).expect("valid YAML");
         let mut problems = Vec::new();
-        let c = load(&docs[0].root, &mut problems);
+        let c = load(&docs[0].root, &mut problems, crate::rules::metas());
         let lits = literals(c.include(), c.exclude(), &text);
         let (found, n) = work::count(|| solve(&lits));
         (found.len(), n)

@@ -1526,11 +1526,11 @@ mod tests {
     fn problems(text: &str) -> Vec<(String, String, String)> {
         let docs = parse(text, 0, Budget::default()).unwrap();
         let mut p = Vec::new();
-        load(&docs[0].root, &mut p);
+        load(&docs[0].root, &mut p, crate::rules::metas());
         p.into_iter()
             .map(|p| {
                 (
-                    p.rule.name.to_string(),
+                    crate::rules::for_problem(p.kind).name.to_string(),
                     text[p.span.range()].to_string(),
                     p.message + " / " + &p.help,
                 )
@@ -1662,7 +1662,7 @@ mod tests {
         assert!(problems(&ok).is_empty(), "{:?}", problems(&ok));
         let docs = parse(&ok, 0, Budget::default()).unwrap();
         let mut p = Vec::new();
-        let c = load(&docs[0].root, &mut p);
+        let c = load(&docs[0].root, &mut p, crate::rules::metas());
         let f = c.frequency.unwrap();
         assert_eq!(f.cap.unwrap().value, 2);
         assert_eq!(f.per.unwrap().value, Duration::days(7));
