@@ -8,12 +8,15 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use preflight::config::{self, Config};
-use preflight::excerpt::escape_controls;
-use preflight::lint::{FileStatus, Options};
+use preflight::engine::config::{self, Config};
+use preflight::report::excerpt::escape_controls;
+use preflight::engine::lint::{FileStatus, Options};
 use preflight::rule_meta::Severity;
-use preflight::run::{ConfigMode, RunError};
-use preflight::{docs, render, rules, run, schema};
+use preflight::engine::run::{ConfigMode, RunError};
+use preflight::engine::run;
+use preflight::model::schema;
+use preflight::report::{docs, render};
+use preflight::rules;
 
 // A run allocates many small, short-lived values on every thread while it
 // keeps each file's findings: glibc's allocator then spends more and more
@@ -214,7 +217,7 @@ fn main() -> ExitCode {
                     Err(code) => code,
                 },
                 None => {
-                    let hint = preflight::suggest::did_you_mean(&rule, rules::names_and_codes())
+                    let hint = preflight::text::suggest::did_you_mean(&rule, rules::names_and_codes())
                         .map(|s| format!(" Did you mean `{s}`?"))
                         .unwrap_or_default();
                     warn(format_args!("preflight: `{rule}` is not a rule.{hint} `preflight rules` lists them all."));
@@ -312,7 +315,7 @@ fn check(args: CheckArgs) -> ExitCode {
     opts.keep_text = matches!(args.format, Format::Pretty);
     opts.report_file = args.output_file.as_deref().and_then(|p| {
         let meta = std::fs::metadata(p).ok()?;
-        preflight::discover::FileId::of(p, &meta).ok()
+        preflight::input::discover::FileId::of(p, &meta).ok()
     });
     let mode = args.config.mode();
     if args.paths.is_empty() || args.paths.iter().any(|p| p.is_dir()) {
@@ -359,12 +362,12 @@ fn check(args: CheckArgs) -> ExitCode {
         let name = args.stdin_filename.as_deref().unwrap_or("<stdin>");
         if bytes.len() as u64 > opts.max_file_size {
             // Read only one byte past the limit: its true size is unknown.
-            let over = preflight::reading::Oversize {
+            let over = preflight::input::reading::Oversize {
                 size: None,
                 limit: opts.max_file_size,
             };
             let report = run::Report {
-                files: vec![preflight::lint::too_large(name, over, &opts)],
+                files: vec![preflight::engine::lint::too_large(name, over, &opts)],
                 unreadable: Vec::new(),
                 skipped_paths: Vec::new(),
             };

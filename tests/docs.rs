@@ -15,9 +15,9 @@ fn readme_rules_table_lists_every_rule_with_its_severity() {
 #[test]
 fn format_document_shows_every_field() {
     let doc = std::fs::read_to_string("docs/format.md").unwrap();
-    let channels = preflight::campaign::Channel::ALL;
+    let channels = preflight::model::campaign::Channel::ALL;
     let mut keys: Vec<String> = Vec::new();
-    for (_, list) in preflight::campaign::FORMAT_KEYS {
+    for (_, list) in preflight::model::campaign::FORMAT_KEYS {
         keys.extend(list.iter().map(|k| k.to_string()));
     }
     for c in channels {
@@ -37,9 +37,9 @@ fn format_document_shows_every_field() {
 #[test]
 fn readme_languages_table_matches_the_packs() {
     let readme = std::fs::read_to_string("README.md").unwrap();
-    let checks = preflight::checks::Checks::builtin();
+    let checks = preflight::knowledge::checks::Checks::builtin();
     for r in RULES {
-        let Some(langs) = preflight::docs::languages_of(r.meta, checks) else {
+        let Some(langs) = preflight::report::docs::languages_of(r.meta, checks) else {
             continue;
         };
         let codes: Vec<&str> = langs.iter().map(|l| l.code()).collect();

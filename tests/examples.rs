@@ -5,11 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use preflight::lint::{FileStatus, Options};
+use preflight::engine::lint::{FileStatus, Options};
 use preflight::rules::RULES;
-use preflight::run::run;
+use preflight::engine::run::run;
 
-fn report() -> preflight::run::Report {
+fn report() -> preflight::engine::run::Report {
     let now = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
     run(&[PathBuf::from("examples")], &Options::new(now)).expect("examples exist")
 }

@@ -491,7 +491,7 @@ fn findings_far_to_the_right_of_a_long_line_are_drawn_clipped() {
 
 #[test]
 fn many_findings_in_pretty_output_cost_linear_work() {
-    use preflight::lint::Options;
+    use preflight::engine::lint::Options;
     // N and 2N findings on one long line of one file: drawing them all
     // costs at most twice the steps (each finding draws its own window).
     let steps = |n: usize| {
@@ -501,12 +501,12 @@ fn many_findings_in_pretty_output_cost_linear_work() {
             &body,
         );
         let opts = Options::new(chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
-        let report = preflight::run::run_text("long.yaml", &text, &opts);
-        let style = preflight::render::Style {
+        let report = preflight::engine::run::run_text("long.yaml", &text, &opts);
+        let style = preflight::report::render::Style {
             color: false,
             width: 100,
         };
-        preflight::work::count(|| preflight::render::pretty(&report, style)).1
+        preflight::work::count(|| preflight::report::render::pretty(&report, style)).1
     };
     let (small, large) = (steps(500), steps(1_000));
     assert!(
@@ -994,7 +994,7 @@ fn a_quoted_campaign_key_is_a_campaign_and_doubtful_skips_are_counted() {
 /// checked too, so that a shape that stops being read cannot pass.
 #[test]
 fn hostile_shapes_cost_linear_work() {
-    use preflight::lint::Options;
+    use preflight::engine::lint::Options;
     fn body(text: &str) -> String {
         base().replace(
             "<p>Our spring running range has landed, with the Trail 2 in six new colours.</p>",
@@ -1097,7 +1097,7 @@ fn hostile_shapes_cost_linear_work() {
         let steps = |n: usize| {
             let text = make(n);
             let (report, steps) =
-                preflight::work::count(|| preflight::run::run_text("shape.yaml", &text, &opts));
+                preflight::work::count(|| preflight::engine::run::run_text("shape.yaml", &text, &opts));
             if !rule.is_empty() {
                 assert!(
                     report.findings().any(|f| f.rule.name == rule),

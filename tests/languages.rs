@@ -27,7 +27,7 @@
 //! audience rests on one `order_placed` event with this category and no
 //! declared preference, as a single-signal segment does).
 
-use preflight::lint::Options;
+use preflight::engine::lint::Options;
 use serde_json::Value;
 
 const BASE: &str = r#"campaign: language-case
@@ -147,7 +147,7 @@ fn run_fixture(code: &str) -> Vec<String> {
     for (n, case) in cases.iter().enumerate() {
         let case = case.as_object().unwrap();
         let yaml = campaign(&lang, &region, case);
-        let report = preflight::run::run_text("case.yaml", &yaml, &opts);
+        let report = preflight::engine::run::run_text("case.yaml", &yaml, &opts);
         let found: Vec<_> = report.findings().collect();
         let label = format!("{code}.yaml case {n} {:?}", case["text"]);
         let invalid: Vec<_> = found
@@ -220,7 +220,7 @@ macro_rules! languages {
         #[test]
         fn every_language_has_a_fixture() {
             let codes: Vec<&str> = vec![$($code),*];
-            for l in preflight::language::Lang::ALL {
+            for l in preflight::text::language::Lang::ALL {
                 assert!(codes.contains(&l.code()), "no fixture for {}", l.code());
             }
         }
@@ -239,15 +239,15 @@ languages! {
 
 /// The fixture as JSON values (read through preflight's own YAML tree).
 fn fixture(text: &str) -> Value {
-    let docs = preflight::yaml::parse(text, 0, preflight::yaml::Budget::default()).unwrap();
+    let docs = preflight::input::yaml::parse(text, 0, preflight::input::yaml::Budget::default()).unwrap();
     to_json(&docs[0].root)
 }
 
-fn to_json(n: &preflight::yaml::Node) -> Value {
-    use preflight::yaml::Value as Y;
+fn to_json(n: &preflight::input::yaml::Node) -> Value {
+    use preflight::input::yaml::Value as Y;
     match &n.value {
         Y::Scalar(s) => {
-            if s.style == preflight::yaml::Style::Plain && (s.text == "true" || s.text == "false") {
+            if s.style == preflight::input::yaml::Style::Plain && (s.text == "true" || s.text == "false") {
                 Value::Bool(s.text == "true")
             } else {
                 Value::String(s.text.clone())

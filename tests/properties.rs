@@ -6,9 +6,9 @@
 //! bounded so `cargo test` stays quick.
 
 use chrono::NaiveDate;
-use preflight::lint::Options;
-use preflight::render;
-use preflight::run::run_texts;
+use preflight::engine::lint::Options;
+use preflight::report::render;
+use preflight::engine::run::run_texts;
 use proptest::prelude::*;
 
 const PIECES: &[&str] = &[

@@ -1,9 +1,9 @@
 //! What users see: the pretty output (no colour, width 100), snapshotted.
 
 use chrono::NaiveDate;
-use preflight::lint::Options;
-use preflight::render::{pretty, Style};
-use preflight::run::run;
+use preflight::engine::lint::Options;
+use preflight::report::render::{pretty, Style};
+use preflight::engine::run::run;
 
 fn render(path: &str) -> String {
     render_all(&[path])

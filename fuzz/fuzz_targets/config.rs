@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use preflight::config::Config;
-use preflight::render;
+use preflight::engine::config::Config;
+use preflight::report::render;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -17,14 +17,14 @@ fuzz_target!(|data: &[u8]| {
         assert!(e.text.is_empty() || e.span.end <= e.text.len());
         let _ = render::config_error(&e, style);
     }
-    match preflight::checks::parse_pack("pack.yaml", text) {
+    match preflight::knowledge::checks::parse_pack("pack.yaml", text) {
         Ok(pack) => {
             // A pack that reads must also compile with the built-in ones.
             let mut all = vec![pack];
-            for (f, t) in preflight::checks::BUILTIN_PACKS {
-                all.push(preflight::checks::parse_pack(f, t).unwrap());
+            for (f, t) in preflight::knowledge::checks::BUILTIN_PACKS {
+                all.push(preflight::knowledge::checks::parse_pack(f, t).unwrap());
             }
-            if let Ok(checks) = preflight::checks::Checks::compile(all) {
+            if let Ok(checks) = preflight::knowledge::checks::Checks::compile(all) {
                 let _ = checks.validate();
             }
         }

@@ -5,13 +5,13 @@
 
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
-use preflight::lint::{check_file_guarded, Options};
-use preflight::render;
-use preflight::run::{finish_run, Report};
+use preflight::engine::lint::{check_file_guarded, Options};
+use preflight::report::render;
+use preflight::engine::run::{finish_run, Report};
 
 fuzz_target!(|data: &[u8]| {
     let opts = Options::new(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
-    let checks = preflight::checks::Checks::builtin();
+    let checks = preflight::knowledge::checks::Checks::builtin();
     let (a, b) = match data.iter().position(|x| *x == 0) {
         Some(i) => (&data[..i], &data[i + 1..]),
         None => (data, &[][..]),

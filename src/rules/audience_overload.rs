@@ -1,10 +1,10 @@
 use chrono::NaiveDateTime;
 
-use crate::across::{and_more, groups, name_others, Cross, Fingerprint, Place};
-use crate::calendar::Rate;
-use crate::campaign::Channel;
+use crate::analysis::across::{and_more, groups, name_others, Cross, Fingerprint, Place};
+use crate::model::calendar::Rate;
+use crate::model::campaign::Channel;
 use crate::rules::SettingDoc;
-use crate::settings::Settings;
+use crate::knowledge::settings::Settings;
 use crate::work;
 
 declare_rule! {
@@ -126,7 +126,7 @@ pub fn check(prints: &[Fingerprint], settings: &Settings, out: &mut Vec<Cross>) 
                     message: format!(
                         "In the {} from {}, {who} would get {}{total} {} from {} campaigns: this one and {}; the limit is {} per channel",
                         if limit.per.minutes % 1440 == 0 {
-                            crate::calendar::days_phrase(limit.per.minutes / 1440)
+                            crate::model::calendar::days_phrase(limit.per.minutes / 1440)
                         } else {
                             limit.per.phrase()
                         },
@@ -244,12 +244,12 @@ fn busiest(
 mod tests {
     use chrono::NaiveDateTime;
 
-    use crate::across::testing::{at, place, print, shown, Rng};
-    use crate::across::{and_more, groups, limit_others, Cross, Fingerprint, Place};
-    use crate::calendar::{Duration, Rate};
-    use crate::campaign::Channel;
+    use crate::analysis::across::testing::{at, place, print, shown, Rng};
+    use crate::analysis::across::{and_more, groups, limit_others, Cross, Fingerprint, Place};
+    use crate::model::calendar::{Duration, Rate};
+    use crate::model::campaign::Channel;
     use crate::rules::testing::{lint_many, BASE};
-    use crate::settings::Settings;
+    use crate::knowledge::settings::Settings;
     use crate::work;
 
     use super::noun;
@@ -360,7 +360,7 @@ mod tests {
                         message: format!(
                             "In the {} from {}, {who} would get {}{total} {} from {} campaigns: this one and {}; the limit is {} per channel",
                             if limit.per.minutes % 1440 == 0 {
-                                crate::calendar::days_phrase(limit.per.minutes / 1440)
+                                crate::model::calendar::days_phrase(limit.per.minutes / 1440)
                             } else {
                                 limit.per.phrase()
                             },

@@ -1,5 +1,5 @@
-use crate::context::Ctx;
-use crate::wording::{copy, excerpt};
+use crate::engine::context::Ctx;
+use crate::analysis::wording::{copy, excerpt};
 
 declare_rule! {
     /// ## What it does

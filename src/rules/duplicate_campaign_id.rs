@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
-use crate::across::{and_more, name_others, Cross, Fingerprint};
-use crate::settings::Settings;
+use crate::analysis::across::{and_more, name_others, Cross, Fingerprint};
+use crate::knowledge::settings::Settings;
 
 declare_rule! {
     /// ## What it does
@@ -73,10 +73,10 @@ pub fn check(prints: &[Fingerprint], _settings: &Settings, out: &mut Vec<Cross>)
 mod tests {
     use std::collections::HashMap;
 
-    use crate::across::testing::{place, print, shown, Rng};
-    use crate::across::{and_more, limit_others, Cross, Fingerprint};
+    use crate::analysis::across::testing::{place, print, shown, Rng};
+    use crate::analysis::across::{and_more, limit_others, Cross, Fingerprint};
     use crate::rules::testing::{lint_many, BASE};
-    use crate::settings::Settings;
+    use crate::knowledge::settings::Settings;
     use crate::work;
 
     /// The version this replaced, which listed every other member for

@@ -1,8 +1,8 @@
 use chrono::{NaiveDateTime, TimeDelta};
 
-use crate::across::{and_more, name_others, Cross, Fingerprint, Place, UnionFind};
+use crate::analysis::across::{and_more, name_others, Cross, Fingerprint, Place, UnionFind};
 use crate::rules::SettingDoc;
-use crate::settings::Settings;
+use crate::knowledge::settings::Settings;
 use crate::work;
 
 declare_rule! {
@@ -168,11 +168,11 @@ fn join_seasons(
 
 #[cfg(test)]
 mod tests {
-    use crate::across::testing::{at, place, print, shown, Rng};
-    use crate::across::{and_more, groups, limit_others, Cross, Fingerprint, Place};
-    use crate::calendar::Duration;
+    use crate::analysis::across::testing::{at, place, print, shown, Rng};
+    use crate::analysis::across::{and_more, groups, limit_others, Cross, Fingerprint, Place};
+    use crate::model::calendar::Duration;
     use crate::rules::testing::{lint_many, BASE};
-    use crate::settings::Settings;
+    use crate::knowledge::settings::Settings;
     use crate::work;
 
     /// The version this replaced, which compared every prompt with every

@@ -1,6 +1,6 @@
-use crate::calendar::Rate;
-use crate::campaign::Channel;
-use crate::context::Ctx;
+use crate::model::calendar::Rate;
+use crate::model::campaign::Channel;
+use crate::engine::context::Ctx;
 use crate::rules::SettingDoc;
 
 declare_rule! {

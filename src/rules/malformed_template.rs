@@ -1,5 +1,5 @@
-use crate::context::Ctx;
-use crate::template_syntax::{known_filters, malformed};
+use crate::engine::context::Ctx;
+use crate::text::template_syntax::{known_filters, malformed};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
-use crate::context::Ctx;
-use crate::language::Langs;
-use crate::searchable::Searchable;
+use crate::engine::context::Ctx;
+use crate::text::language::Langs;
+use crate::text::searchable::Searchable;
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
-use crate::campaign::{Campaign, Channel, CopyField};
-use crate::context::Ctx;
-use crate::source::Span;
+use crate::model::campaign::{Campaign, Channel, CopyField};
+use crate::engine::context::Ctx;
+use crate::input::source::Span;
 
 declare_rule! {
     /// ## What it does

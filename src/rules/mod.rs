@@ -4,7 +4,7 @@
 //! on its `declare_rule!`, shown by `preflight explain`), its messages, its
 //! logic and its tests.
 
-use crate::context::Ctx;
+use crate::engine::context::Ctx;
 pub use crate::rule_meta::{RuleMeta, SettingDoc};
 
 /// Declares a rule's metadata; the doc comment becomes its `explain` text.
@@ -281,7 +281,7 @@ pub static RULES: &[Rule] = &[
 
 /// A rule that reads the fingerprints of every campaign in the run.
 pub type AcrossCheck =
-    fn(&[crate::across::Fingerprint], &crate::settings::Settings, &mut Vec<crate::across::Cross>);
+    fn(&[crate::analysis::across::Fingerprint], &crate::knowledge::settings::Settings, &mut Vec<crate::analysis::across::Cross>);
 
 /// The cross-campaign rules, run after every file is checked.
 pub static ACROSS: &[AcrossCheck] = &[
@@ -309,8 +309,8 @@ pub fn metas() -> &'static [&'static RuleMeta] {
 }
 
 /// The rule a structural problem of the loader is reported under.
-pub fn for_problem(kind: crate::campaign::ProblemKind) -> &'static RuleMeta {
-    use crate::campaign::ProblemKind;
+pub fn for_problem(kind: crate::model::campaign::ProblemKind) -> &'static RuleMeta {
+    use crate::model::campaign::ProblemKind;
     match kind {
         ProblemKind::Invalid => &invalid_campaign::INVALID_CAMPAIGN,
         ProblemKind::UnknownField => &unknown_field::UNKNOWN_FIELD,

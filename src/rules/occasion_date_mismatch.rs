@@ -1,10 +1,10 @@
 use chrono::{Datelike, NaiveDate};
 
-use crate::context::Ctx;
+use crate::engine::context::Ctx;
 use crate::rules::SettingDoc;
-use crate::source::Span;
-use crate::wording::{copy, excerpt};
-use crate::world_calendar::{country, WorldCalendar};
+use crate::input::source::Span;
+use crate::analysis::wording::{copy, excerpt};
+use crate::knowledge::world_calendar::{country, WorldCalendar};
 
 declare_rule! {
     /// ## What it does
@@ -63,7 +63,7 @@ declare_rule! {
 /// The occurrences of a rule around `day`: the last one before it and the
 /// next one on or after it.
 fn around(
-    rule: &crate::world_calendar::DateRule,
+    rule: &crate::knowledge::world_calendar::DateRule,
     day: NaiveDate,
 ) -> (Option<NaiveDate>, Option<NaiveDate>) {
     let dates: Vec<NaiveDate> = (day.year() - 1..=day.year() + 1)

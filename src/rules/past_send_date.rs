@@ -1,5 +1,5 @@
-use crate::calendar::days_phrase;
-use crate::context::Ctx;
+use crate::model::calendar::days_phrase;
+use crate::engine::context::Ctx;
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
-use crate::context::Ctx;
-use crate::reader::{is_short_question, sentence, Marks};
-use crate::wording::{copy, excerpt};
+use crate::engine::context::Ctx;
+use crate::analysis::reader::{is_short_question, sentence, Marks};
+use crate::analysis::wording::{copy, excerpt};
 
 declare_rule! {
     /// ## What it does

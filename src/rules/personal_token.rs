@@ -1,7 +1,7 @@
-use crate::context::Ctx;
-use crate::language::Langs;
+use crate::engine::context::Ctx;
+use crate::text::language::Langs;
 use crate::rule_meta::Severity;
-use crate::searchable::Searchable;
+use crate::text::searchable::Searchable;
 
 declare_rule! {
     /// ## What it does
@@ -48,7 +48,7 @@ pub fn check(ctx: &mut Ctx) {
     let checks = ctx.checks;
     for field in &ctx.campaign.copy {
         for t in field.tokens() {
-            if t.role != crate::template::Role::Person
+            if t.role != crate::text::template::Role::Person
                 || checks
                     .system_tokens
                     .is_match(&Searchable::new(t.name, Langs::ALL))

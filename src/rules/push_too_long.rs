@@ -1,7 +1,7 @@
-use crate::campaign::Channel;
-use crate::context::Ctx;
+use crate::model::campaign::Channel;
+use crate::engine::context::Ctx;
 use crate::rules::SettingDoc;
-use crate::template::rendered;
+use crate::text::template::rendered;
 
 declare_rule! {
     /// ## What it does

@@ -1,11 +1,11 @@
 use std::collections::HashMap;
 
-use crate::across::{
+use crate::analysis::across::{
     and_list, name_others, similarity, Cross, Fingerprint, TextKind, TextPrint, UnionFind,
     MINHASH_LEN,
 };
 use crate::rules::SettingDoc;
-use crate::settings::Settings;
+use crate::knowledge::settings::Settings;
 use crate::work;
 
 declare_rule! {
@@ -192,14 +192,14 @@ pub fn check(prints: &[Fingerprint], settings: &Settings, out: &mut Vec<Cross>) 
 
 #[cfg(test)]
 mod tests {
-    use crate::across::testing::{place, print, shown, Rng};
-    use crate::across::{
+    use crate::analysis::across::testing::{place, print, shown, Rng};
+    use crate::analysis::across::{
         and_list, groups, limit_others, similarity, Cross, Fingerprint, TextKind, TextPrint,
         MINHASH_LEN,
     };
-    use crate::campaign::Channel;
+    use crate::model::campaign::Channel;
     use crate::rules::testing::{lint_many, BASE};
-    use crate::settings::Settings;
+    use crate::knowledge::settings::Settings;
     use crate::work;
 
     use super::{BAND, FULL_COMPARE};
@@ -484,9 +484,9 @@ mod tests {
             .replace("spring-running-shoes", "other-campaign")
             .replace("Our spring running range has landed.", "Something else entirely.")
             + "acknowledge:\n  - rule: repeated-content\n    reason: a reminder that repeats on purpose\n";
-        let report = crate::run::run_texts(
+        let report = crate::engine::run::run_texts(
             &[("a.yaml", BASE), ("b.yaml", &other)],
-            &crate::lint::Options::new(crate::rules::testing::now()),
+            &crate::engine::lint::Options::new(crate::rules::testing::now()),
         );
         let f: Vec<_> = report
             .findings()

@@ -1,8 +1,8 @@
-use crate::audience_solver::{self, Contradiction, Literal};
-use crate::campaign::{Condition, ConditionKind, Op};
-use crate::context::Ctx;
-use crate::source::Span;
-use crate::yaml::Node;
+use crate::analysis::audience_solver::{self, Contradiction, Literal};
+use crate::model::campaign::{Condition, ConditionKind, Op};
+use crate::engine::context::Ctx;
+use crate::input::source::Span;
+use crate::input::yaml::Node;
 
 declare_rule! {
     /// ## What it does

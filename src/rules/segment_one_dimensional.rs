@@ -1,4 +1,4 @@
-use crate::context::Ctx;
+use crate::engine::context::Ctx;
 
 declare_rule! {
     /// ## What it does

@@ -1,4 +1,4 @@
-use crate::context::Ctx;
+use crate::engine::context::Ctx;
 use crate::rules::SettingDoc;
 
 declare_rule! {
@@ -69,8 +69,8 @@ pub fn check(ctx: &mut Ctx) {
     // A condition that every member of the list meets by construction (an
     // email address on an email list, a phone number on an SMS list)
     // filters nobody, and neither does the place alone.
-    let by_construction = |cond: &crate::campaign::Condition| {
-        cond.op() == Some(crate::campaign::Op::Exists)
+    let by_construction = |cond: &crate::model::campaign::Condition| {
+        cond.op() == Some(crate::model::campaign::Op::Exists)
             && ctx.checks.dimension_of(cond).is_some_and(|d| {
                 d.id.starts_with("contact-")
                     && c.channels.iter().any(|ch| ch.value.as_str() == d.category)

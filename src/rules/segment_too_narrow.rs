@@ -1,4 +1,4 @@
-use crate::context::Ctx;
+use crate::engine::context::Ctx;
 use crate::rules::segment_too_broad::thousands;
 use crate::rules::SettingDoc;
 
@@ -57,7 +57,7 @@ pub fn check(ctx: &mut Ctx) {
         .campaign
         .channels
         .iter()
-        .any(|c| c.value == crate::campaign::Channel::Ad);
+        .any(|c| c.value == crate::model::campaign::Channel::Ad);
     if is_ad && est.value < ctx.settings.min_ad_audience {
         return;
     }

@@ -1,10 +1,10 @@
-use crate::campaign::{Campaign, Op};
-use crate::checks::{Checks, Entry};
-use crate::context::Ctx;
-use crate::language::Langs;
-use crate::searchable::words_of_name;
-use crate::searchable::Searchable;
-use crate::wording::{copy_and_names, excerpt};
+use crate::model::campaign::{Campaign, Op};
+use crate::knowledge::checks::{Checks, Entry};
+use crate::engine::context::Ctx;
+use crate::text::language::Langs;
+use crate::text::searchable::words_of_name;
+use crate::text::searchable::Searchable;
+use crate::analysis::wording::{copy_and_names, excerpt};
 
 declare_rule! {
     /// ## What it does
@@ -71,7 +71,7 @@ pub fn check(ctx: &mut Ctx) {
     let checks = ctx.checks;
     let lex = &checks.occasions;
     // The first mention of each occasion, in file order.
-    let mut firsts: Vec<(usize, crate::source::Span, String)> = Vec::new();
+    let mut firsts: Vec<(usize, crate::input::source::Span, String)> = Vec::new();
     for w in copy_and_names(c) {
         for m in lex.find_all(&w.search) {
             let span = ctx.locate(w.node, w.value_range(m.range.clone()));
@@ -111,7 +111,7 @@ fn respects_opt_out(c: &Campaign, checks: &Checks, occasion: &Entry) -> bool {
         return false;
     };
     let opt = &checks.opt_outs;
-    let about = |cond: &crate::campaign::Condition| {
+    let about = |cond: &crate::model::campaign::Condition| {
         let mut t = words_of_name(cond.name().value);
         for v in cond.values() {
             t.push(' ');

@@ -1,8 +1,8 @@
-use crate::campaign::{ConditionKind, Op, Spanned};
-use crate::context::Ctx;
-use crate::searchable::words_of_name;
-use crate::searchable::Searchable;
-use crate::source::Span;
+use crate::model::campaign::{ConditionKind, Op, Spanned};
+use crate::engine::context::Ctx;
+use crate::text::searchable::words_of_name;
+use crate::text::searchable::Searchable;
+use crate::input::source::Span;
 
 declare_rule! {
     /// ## What it does

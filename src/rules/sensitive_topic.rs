@@ -1,8 +1,8 @@
-use crate::context::Ctx;
-use crate::reader::{speaks_to_reader, Marks};
+use crate::engine::context::Ctx;
+use crate::analysis::reader::{speaks_to_reader, Marks};
 use crate::rule_meta::Severity;
-use crate::searchable::Searchable;
-use crate::wording::{copy, excerpt};
+use crate::text::searchable::Searchable;
+use crate::analysis::wording::{copy, excerpt};
 
 declare_rule! {
     /// ## What it does

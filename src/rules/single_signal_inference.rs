@@ -1,7 +1,7 @@
-use crate::campaign::{ConditionKind, Spanned};
-use crate::context::Ctx;
-use crate::searchable::Searchable;
-use crate::source::Span;
+use crate::model::campaign::{ConditionKind, Spanned};
+use crate::engine::context::Ctx;
+use crate::text::searchable::Searchable;
+use crate::input::source::Span;
 
 declare_rule! {
     /// ## What it does
@@ -109,7 +109,7 @@ pub fn check(ctx: &mut Ctx) {
             .iter()
             .any(|m| lex.entries[m.entry].id == *claimed)
     };
-    let names_claim = |cond: &crate::campaign::Condition| {
+    let names_claim = |cond: &crate::model::campaign::Condition| {
         about_claim(cond.name().value) || cond.values().iter().any(|v| about_claim(v.value))
     };
     // A declared preference or a recorded attribute about the same life
@@ -117,7 +117,7 @@ pub fn check(ctx: &mut Ctx) {
     // cannot place (`interests contains trail` for trail runners) is given
     // the benefit of the doubt; one about another life stage (`interests
     // contains running` for new parents) is not.
-    let about_other = |cond: &crate::campaign::Condition| {
+    let about_other = |cond: &crate::model::campaign::Condition| {
         cond.values().iter().any(|v| {
             lex.find_all(&Searchable::name(v.value, c.name_langs))
                 .iter()
@@ -145,7 +145,7 @@ pub fn check(ctx: &mut Ctx) {
                 .is_none_or(|d| d.id != "engagement")
         })
         .collect();
-    let occurrences = |cond: &crate::campaign::Condition| match &cond.kind {
+    let occurrences = |cond: &crate::model::campaign::Condition| match &cond.kind {
         ConditionKind::Event { min_count, .. } => min_count.map_or(1, |m| m.value),
         _ => 0,
     };

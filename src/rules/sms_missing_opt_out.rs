@@ -1,7 +1,7 @@
-use crate::campaign::Channel;
-use crate::context::Ctx;
+use crate::model::campaign::Channel;
+use crate::engine::context::Ctx;
 use crate::rules::missing_unsubscribe::{first_line_len, says};
-use crate::source::Span;
+use crate::input::source::Span;
 
 declare_rule! {
     /// ## What it does

@@ -1,9 +1,9 @@
-use crate::campaign::Channel;
-use crate::context::Ctx;
+use crate::model::campaign::Channel;
+use crate::engine::context::Ctx;
 use crate::rules::SettingDoc;
-use crate::sms::{describe, segments, segments_without_culprits, Encoding};
-use crate::source::Span;
-use crate::template::rendered;
+use crate::text::sms::{describe, segments, segments_without_culprits, Encoding};
+use crate::input::source::Span;
+use crate::text::template::rendered;
 
 declare_rule! {
     /// ## What it does

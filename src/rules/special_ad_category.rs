@@ -1,8 +1,8 @@
-use crate::campaign::{Channel, ConditionKind};
-use crate::context::Ctx;
-use crate::searchable::Searchable;
-use crate::source::Span;
-use crate::wording::{copy, excerpt};
+use crate::model::campaign::{Channel, ConditionKind};
+use crate::engine::context::Ctx;
+use crate::text::searchable::Searchable;
+use crate::input::source::Span;
+use crate::analysis::wording::{copy, excerpt};
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
-use crate::calendar::{age_between, age_phrase};
-use crate::campaign::ConditionKind;
-use crate::context::Ctx;
+use crate::model::calendar::{age_between, age_phrase};
+use crate::model::campaign::ConditionKind;
+use crate::engine::context::Ctx;
 
 declare_rule! {
     /// ## What it does

@@ -1,7 +1,7 @@
-use crate::context::Ctx;
+use crate::engine::context::Ctx;
 use crate::rules::missing_unsubscribe::email_field;
 use crate::rules::SettingDoc;
-use crate::template::rendered;
+use crate::text::template::rendered;
 
 declare_rule! {
     /// ## What it does

@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 
-use crate::checks::Checks;
-use crate::diagnostic::Finding;
-use crate::lint::{check_file, Options};
+use crate::knowledge::checks::Checks;
+use crate::engine::diagnostic::Finding;
+use crate::engine::lint::{check_file, Options};
 
 /// A clean campaign: no rule fires on it (with "today" = [`NOW`]).
 pub const BASE: &str = r#"campaign: spring-running-shoes
@@ -66,7 +66,7 @@ pub fn lint(yaml: &str) -> Vec<Finding> {
 
 /// Lints several files as one run; returns the findings of `rule`.
 pub fn lint_many(files: &[(&str, &str)], rule: &str) -> Vec<Finding> {
-    crate::run::run_texts(files, &Options::new(now()))
+    crate::engine::run::run_texts(files, &Options::new(now()))
         .findings()
         .filter(|f| f.rule.name == rule)
         .cloned()

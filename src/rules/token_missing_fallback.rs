@@ -2,12 +2,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::context::Ctx;
-use crate::language::Langs;
+use crate::engine::context::Ctx;
+use crate::text::language::Langs;
 use crate::rule_meta::Severity;
-use crate::searchable::Searchable;
-use crate::template::{Fallback, Role, Syntax, Token};
-use crate::wording::excerpt;
+use crate::text::searchable::Searchable;
+use crate::text::template::{Fallback, Role, Syntax, Token};
+use crate::analysis::wording::excerpt;
 
 declare_rule! {
     /// ## What it does
@@ -246,7 +246,7 @@ fn preview(text: &str, t: &Token) -> String {
     // The line as it reads, with a mark where the token was.
     let line = format!("{before}\u{1}{after}");
     crate::work::add(line.len());
-    let read = crate::template::visible_text(&line).text;
+    let read = crate::text::template::visible_text(&line).text;
     let read = read.split_whitespace().collect::<Vec<_>>().join(" ");
     let whole = read.replace('\u{1}', "");
     let whole = whole.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -495,18 +495,18 @@ mod tests {
     fn a_configuration_names_its_content_variables() {
         let yaml = BASE.replace("Our spring running range has landed.", "{{ spring_story }}");
         assert_fires(&yaml, RULE, "{{ spring_story }}");
-        let cfg = crate::config::Config::parse(
+        let cfg = crate::engine::config::Config::parse(
             std::path::Path::new("preflight.yaml"),
             "content_variables: [\"spring_*\"]\n",
         )
         .unwrap();
-        let opts = crate::lint::Options::new(now()).with_config(&cfg);
-        let out = crate::lint::check_file(
+        let opts = crate::engine::lint::Options::new(now()).with_config(&cfg);
+        let out = crate::engine::lint::check_file(
             "t.yaml",
             yaml.as_bytes(),
             true,
             &opts,
-            crate::checks::Checks::builtin(),
+            crate::knowledge::checks::Checks::builtin(),
         );
         assert!(
             !out.findings

@@ -1,6 +1,6 @@
-use crate::context::Ctx;
+use crate::engine::context::Ctx;
 use crate::rules::unverified_data::provided;
-use crate::suggest::did_you_mean;
+use crate::text::suggest::did_you_mean;
 
 declare_rule! {
     /// ## What it does
@@ -75,7 +75,7 @@ pub fn check(ctx: &mut Ctx) {
             let span = ctx.locate(field.node, t.name_range.clone());
             // Suggestions only for the first few unknown names (each compares
             // with every provided name).
-            let suggestion = (seen.len() <= crate::suggest::SUGGESTIONS)
+            let suggestion = (seen.len() <= crate::text::suggest::SUGGESTIONS)
                 .then(|| did_you_mean(t.name, provides.iter().chain(SYSTEM_NAMES).copied()))
                 .flatten();
             let help = match suggestion {

@@ -45,9 +45,9 @@ mod tests {
             "estimated_size: 12000",
             "estimated_size: 40   # preflight: ignore[segment-too-narrow] a one-to-one VIP message",
         );
-        let report = crate::run::run_texts(
+        let report = crate::engine::run::run_texts(
             &[("a.yaml", &narrow)],
-            &crate::lint::Options::new(crate::rules::testing::now()),
+            &crate::engine::lint::Options::new(crate::rules::testing::now()),
         );
         assert!(
             report.findings().next().is_none(),

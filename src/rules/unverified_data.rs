@@ -1,7 +1,7 @@
-use crate::campaign::Campaign;
-use crate::context::Ctx;
-use crate::source::Span;
-use crate::suggest::did_you_mean;
+use crate::model::campaign::Campaign;
+use crate::engine::context::Ctx;
+use crate::input::source::Span;
+use crate::text::suggest::did_you_mean;
 
 declare_rule! {
     /// ## What it does
@@ -60,7 +60,7 @@ pub fn check(ctx: &mut Ctx) {
     let mut used: Vec<(&str, Span, &str)> = Vec::new();
     for cond in c.include().iter().chain(c.exclude()) {
         let n = cond.name();
-        let kind = if matches!(cond.kind, crate::campaign::ConditionKind::Event { .. }) {
+        let kind = if matches!(cond.kind, crate::model::campaign::ConditionKind::Event { .. }) {
             "event"
         } else {
             "attribute"
@@ -81,7 +81,7 @@ pub fn check(ctx: &mut Ctx) {
         seen.insert(name);
         // Suggestions compare a name with every provided one: only for the
         // first few unknown names, so that thousands cost no more than a few.
-        let suggestion = (seen.len() <= crate::suggest::SUGGESTIONS)
+        let suggestion = (seen.len() <= crate::text::suggest::SUGGESTIONS)
             .then(|| did_you_mean(name, all.iter().copied()))
             .flatten();
         let help = match suggestion {

@@ -1,0 +1,707 @@
+//! Rules across the campaigns of a run.
+//!
+//! While a file is checked, each of its campaigns leaves a compact
+//! [`Fingerprint`]: hashes of its copy, its segment, channels and dates, and
+//! the places to point at. The documents themselves are dropped. After every
+//! file is done, the cross-campaign rules read only the fingerprints and
+//! report at each place involved, with related labels at the others.
+
+use chrono::NaiveDateTime;
+
+use crate::model::calendar::Rate;
+use crate::model::campaign::{Campaign, Channel};
+use crate::knowledge::checks::Checks;
+use crate::engine::diagnostic::{Finding, Related};
+use crate::rules::RuleMeta;
+use crate::knowledge::settings::Settings;
+use crate::input::source::{LineCol, LineIndex, Span};
+use crate::text::template;
+use crate::work;
+
+/// A place in a file, with its line and column already worked out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub span: Span,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+/// Which piece of copy a text is; only texts of the same kind are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TextKind {
+    Subject,
+    PushTitle,
+    Body(Channel),
+}
+
+impl TextKind {
+    pub fn label(self) -> String {
+        match self {
+            TextKind::Subject => "email subject".into(),
+            TextKind::PushTitle => "push title".into(),
+            TextKind::Body(ch) => format!("{ch} body"),
+        }
+    }
+}
+
+/// Number of MinHash values kept for a long text.
+pub const MINHASH_LEN: usize = 64;
+
+/// One piece of copy, reduced to what repeated-content compares.
+#[derive(Debug, Clone)]
+pub struct TextPrint {
+    pub kind: TextKind,
+    /// Hash of the normalised text (case, spacing and merge tokens evened out).
+    pub exact: u64,
+    /// MinHash of its 3-word shingles, for texts long enough to have them.
+    pub minhash: Option<Box<[u16; MINHASH_LEN]>>,
+    pub place: Place,
+}
+
+/// What the cross-campaign rules need from one campaign.
+#[derive(Debug, Clone)]
+pub struct Fingerprint {
+    pub file: String,
+    pub campaign: Option<String>,
+    /// The campaign id (or where it should be).
+    pub anchor: Place,
+    pub texts: Vec<TextPrint>,
+    pub segment: Option<(String, Place)>,
+    /// Hash of the include and exclude conditions, sorted, when there are any.
+    pub audience: Option<u64>,
+    pub channels: Vec<Channel>,
+    pub send_at: Option<NaiveDateTime>,
+    /// The last moment the campaign may send (ends_at, or the end of its
+    /// retargeting window); `None` for a one-off send.
+    pub last_send: Option<NaiveDateTime>,
+    pub frequency: Option<Rate>,
+    /// Occasions the copy asks people to opt out of: (id, label, where).
+    pub opt_out_prompts: Vec<(String, String, Place)>,
+    /// Rules this campaign acknowledges (code, reason).
+    pub acknowledged: Vec<(&'static str, String)>,
+}
+
+impl Fingerprint {
+    /// `` `id` (path:line) `` for messages.
+    pub fn name_at(&self, place: &Place) -> String {
+        format!(
+            "`{}` ({}:{})",
+            self.campaign.as_deref().unwrap_or("unnamed campaign"),
+            self.file,
+            place.start.line
+        )
+    }
+
+    pub fn same_campaign(&self, other: &Fingerprint) -> bool {
+        self.file == other.file && self.anchor == other.anchor
+    }
+
+    /// A key that two fingerprints share exactly when they are the
+    /// [same campaign](Fingerprint::same_campaign), for hashing.
+    pub fn campaign_key(&self) -> (&str, Span, [usize; 4]) {
+        let a = &self.anchor;
+        (
+            &self.file,
+            a.span,
+            [a.start.line, a.start.column, a.end.line, a.end.column],
+        )
+    }
+}
+
+/// A stable 64-bit hash (FNV-1a, then a final mix), so results do not depend
+/// on the process.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    mix(h)
+}
+
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
+
+/// The words of a text with case, spacing, punctuation and merge tokens
+/// evened out: every token becomes `#`.
+pub fn normalized_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    each_normalized_word(text, &template::tokens(text), |w| match w {
+        Word::Token => words.push("#".to_string()),
+        Word::Text(w) => words.push(w.to_lowercase()),
+    });
+    words
+}
+
+/// A word of a normalised text.
+enum Word<'t> {
+    Token,
+    Text(&'t str),
+}
+
+/// Calls `each` with the words of `text` (tokens standing for themselves),
+/// in order, without allocating.
+fn each_normalized_word<'t>(
+    text: &'t str,
+    tokens: &[template::Token],
+    mut each: impl FnMut(Word<'t>),
+) {
+    let words_of = |piece: &'t str, each: &mut dyn FnMut(Word<'t>)| {
+        for w in piece.split(|c: char| !(c.is_alphanumeric() || c == '#')) {
+            match w {
+                "" => {}
+                "#" => each(Word::Token),
+                w => each(Word::Text(w)),
+            }
+        }
+    };
+    let mut at = 0;
+    for t in tokens {
+        if t.range.start >= at {
+            words_of(&text[at..t.range.start], &mut each);
+            each(Word::Token);
+            at = t.range.end;
+        }
+    }
+    words_of(&text[at..], &mut each);
+}
+
+/// Hashes of the normalised words of a text (as [`normalized_words`] gives
+/// them), and whether any of them is a word rather than a token.
+fn word_hashes(text: &str, tokens: &[template::Token]) -> (Vec<u64>, bool) {
+    const TOKEN: u64 = 0x2f6b_8d1c_4a93_e507;
+    let mut out = Vec::new();
+    let mut any_word = false;
+    each_normalized_word(text, tokens, |w| match w {
+        Word::Token => out.push(TOKEN),
+        Word::Text(w) => {
+            any_word = true;
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for c in w.chars().flat_map(char::to_lowercase) {
+                h ^= u64::from(c);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            out.push(mix(h));
+        }
+    });
+    (out, any_word)
+}
+
+/// MinHash of the 3-word shingles, or `None` when the text is too short for
+/// shingles to mean anything (under 8 words).
+pub fn minhash(words: &[String]) -> Option<Box<[u16; MINHASH_LEN]>> {
+    let hashes: Vec<u64> = words
+        .iter()
+        .map(|w| word_hashes(w, &[]).0.first().copied().unwrap_or(0))
+        .collect();
+    minhash_of(&hashes)
+}
+
+/// [`minhash`] of words given by their hashes.
+fn minhash_of(hashes: &[u64]) -> Option<Box<[u16; MINHASH_LEN]>> {
+    if hashes.len() < 8 {
+        return None;
+    }
+    let mut sig = [u32::MAX; MINHASH_LEN];
+    for w in hashes.windows(3) {
+        let h = mix(w[0] ^ mix(w[1] ^ mix(w[2])));
+        // Each mix gives two values: the halves of a good 64-bit hash.
+        for (i, pair) in sig.chunks_exact_mut(2).enumerate() {
+            let v = mix(h ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            pair[0] = pair[0].min((v >> 32) as u32);
+            pair[1] = pair[1].min(v as u32);
+        }
+    }
+    // Only the low 16 bits of each minimum are kept ("b-bit minwise
+    // hashing"): two different minima then agree by chance once in 65,536,
+    // which moves a similarity estimate by far less than its own error, and
+    // the signature takes half the memory.
+    Some(Box::new(sig.map(|v| v as u16)))
+}
+
+/// The estimated Jaccard similarity of two MinHash signatures.
+pub fn similarity(a: &[u16; MINHASH_LEN], b: &[u16; MINHASH_LEN]) -> f64 {
+    a.iter().zip(b.iter()).filter(|(x, y)| x == y).count() as f64 / MINHASH_LEN as f64
+}
+
+/// Builds the fingerprint of a loaded campaign.
+pub fn fingerprint(
+    file: &str,
+    text: &str,
+    lines: &LineIndex,
+    c: &Campaign,
+    checks: &Checks,
+) -> Fingerprint {
+    let place = |span: Span| Place {
+        span,
+        start: lines.line_col(text, span.start),
+        end: lines.line_col(text, span.end),
+    };
+    let mut texts = Vec::new();
+    let mut prompts: Vec<(String, String, Place)> = Vec::new();
+    for f in &c.copy {
+        let kind = match (f.channel, f.field) {
+            (Channel::Email, "subject") => TextKind::Subject,
+            (Channel::Push, "title") => TextKind::PushTitle,
+            (ch, "body") => TextKind::Body(ch),
+            _ => continue,
+        };
+        let (words, any_word) = word_hashes(f.text(), f.tokens());
+        if !any_word {
+            continue;
+        }
+        texts.push(TextPrint {
+            kind,
+            exact: words.iter().fold(0x51_7cc1_b727_220a, |h, w| mix(h ^ w)),
+            minhash: minhash_of(&words),
+            place: place(f.node.span),
+        });
+    }
+    for w in crate::analysis::wording::copy(c) {
+        let asks: Vec<usize> = checks
+            .opt_out_prompts
+            .find_all(&w.search)
+            .into_iter()
+            .map(|m| m.range.start)
+            .collect();
+        if asks.is_empty() {
+            continue;
+        }
+        // Each occasion's mention nearest to an opt-out wording.
+        let mut best: Vec<(usize, usize, std::ops::Range<usize>)> = Vec::new();
+        for m in checks.occasions.find_all(&w.search) {
+            // The nearest opt-out wording, by binary search (`asks` is in
+            // text order): a long body with many of both stays linear.
+            let i = asks.partition_point(|&a| a < m.range.start);
+            crate::work::add(asks.len().max(1).ilog2() as usize + 1);
+            let d = [i.checked_sub(1), Some(i)]
+                .into_iter()
+                .flatten()
+                .filter_map(|k| asks.get(k))
+                .map(|&a| a.abs_diff(m.range.start))
+                .min()
+                .unwrap_or(usize::MAX);
+            match best.iter_mut().find(|(e, _, _)| *e == m.entry) {
+                Some(b) if b.1 <= d => {}
+                Some(b) => *b = (m.entry, d, m.range),
+                None => best.push((m.entry, d, m.range)),
+            }
+        }
+        for (entry, _, range) in best {
+            let e = &checks.occasions.entries[entry];
+            if !prompts.iter().any(|(o, _, _)| *o == e.id) {
+                let span = crate::input::yaml::locate_in_scalar(text, w.node, w.value_range(range));
+                prompts.push((e.id.clone(), e.display().to_string(), place(span)));
+            }
+        }
+    }
+    let audience = c.audience.as_ref();
+    let segment = audience
+        .and_then(|a| a.segment)
+        .and_then(|n| n.as_str().map(|s| (s.trim().to_string(), place(n.span))));
+    let conditions: Vec<String> = audience
+        .map(|a| {
+            let mut v: Vec<String> = a
+                .include
+                .iter()
+                .map(|x| format!("+{}", text[x.span.range()].trim()))
+                .chain(
+                    a.exclude
+                        .iter()
+                        .map(|x| format!("-{}", text[x.span.range()].trim())),
+                )
+                .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect();
+            v.sort();
+            v
+        })
+        .unwrap_or_default();
+    let send_at = c.schedule.send_at.map(|s| s.value.at);
+    let retarget_end = match (send_at, c.retargeting.and_then(|r| r.window)) {
+        (Some(s), Some(w)) if c.schedule.ends_at.is_none() => Some(s + w.value.to_chrono()),
+        _ => None,
+    };
+    Fingerprint {
+        file: file.to_string(),
+        campaign: c.id_str().map(str::to_string),
+        anchor: place(c.anchor()),
+        texts,
+        segment: segment.filter(|(s, _)| !s.is_empty()),
+        audience: (!conditions.is_empty()).then(|| hash_bytes(conditions.join("\n").as_bytes())),
+        channels: c.channels.iter().map(|ch| ch.value).collect(),
+        send_at,
+        last_send: c.schedule.ends_at.map(|e| e.value.at).or(retarget_end),
+        frequency: c
+            .frequency
+            .and_then(|f| Some(Rate::new(f.cap?.value, f.per?.value))),
+        opt_out_prompts: prompts,
+        acknowledged: c
+            .acknowledge
+            .iter()
+            .filter_map(|a| Some((a.rule?.code, a.reason?.to_string())))
+            .collect(),
+    }
+}
+
+/// A finding of a cross-campaign rule, before it is placed in its file.
+#[derive(Debug, Clone)]
+pub struct Cross {
+    pub rule: &'static RuleMeta,
+    /// The fingerprint it belongs to, and where in that campaign.
+    pub at: usize,
+    pub place: Place,
+    pub message: String,
+    pub help: String,
+    /// Other places involved: (fingerprint, place, label).
+    pub related: Vec<(usize, Place, String)>,
+}
+
+impl Cross {
+    pub fn into_finding(self, prints: &[Fingerprint]) -> Finding {
+        let p = &prints[self.at];
+        Finding {
+            file: p.file.clone(),
+            campaign: p.campaign.clone(),
+            rule: self.rule,
+            severity: self.rule.severity,
+            message: crate::model::campaign::sentence(self.message),
+            help: crate::model::campaign::sentence(self.help),
+            span: self.place.span,
+            start: self.place.start,
+            end: self.place.end,
+            related: self
+                .related
+                .into_iter()
+                .map(|(i, place, message)| Related {
+                    file: prints[i].file.clone(),
+                    span: place.span,
+                    start: place.start,
+                    end: place.end,
+                    message,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Items joined pairwise (union-find with path halving; a root is always the
+/// smallest index of its set).
+#[derive(Debug, Clone)]
+pub struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    pub fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn root(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            work::add(1);
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    /// Whether `a` and `b` are already joined.
+    pub fn joined(&mut self, a: usize, b: usize) -> bool {
+        self.root(a) == self.root(b)
+    }
+
+    /// Joins `a` and `b`.
+    pub fn join(&mut self, a: usize, b: usize) {
+        work::add(1);
+        let (ra, rb) = (self.root(a), self.root(b));
+        if ra != rb {
+            self.parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+
+    /// The sets, each sorted, in order of their first member; single items
+    /// are left out.
+    pub fn groups(mut self) -> Vec<Vec<usize>> {
+        let n = self.parent.len();
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        // The set of each root, by the root's index (a root is the smallest
+        // member of its set, so it is met first).
+        let mut slot_of_root = vec![usize::MAX; n];
+        for i in 0..n {
+            work::add(1);
+            let r = self.root(i);
+            if slot_of_root[r] == usize::MAX {
+                slot_of_root[r] = out.len();
+                out.push(Vec::new());
+            }
+            out[slot_of_root[r]].push(i);
+        }
+        out.retain(|g| g.len() > 1);
+        out
+    }
+}
+
+/// Groups of items joined pairwise (union-find), each sorted, in order of
+/// their first member; single items are left out.
+pub fn groups(n: usize, pairs: impl IntoIterator<Item = (usize, usize)>) -> Vec<Vec<usize>> {
+    let mut sets = UnionFind::new(n);
+    for (a, b) in pairs {
+        sets.join(a, b);
+    }
+    sets.groups()
+}
+
+/// In a large group, the other members a finding names: all of them in the
+/// group's first finding, at most this many in the others (which point to the
+/// first), so that the output grows linearly with the group.
+pub const NAMED_OTHERS: usize = 8;
+
+/// The others to name in one finding of a group, and how many are left out,
+/// from a list already built.
+pub fn limit_others<T>(mut others: Vec<T>, is_first: bool) -> (Vec<T>, usize) {
+    if is_first || others.len() <= NAMED_OTHERS {
+        return (others, 0);
+    }
+    let hidden = others.len() - NAMED_OTHERS;
+    others.truncate(NAMED_OTHERS);
+    (others, hidden)
+}
+
+/// The others to name in one finding of a group, built at the size they are
+/// shown: the members that `is_other` accepts (`total` of them in all), in
+/// order; all of them in the group's first finding, at most
+/// [`NAMED_OTHERS`] in the others. Returns them with how many are left out,
+/// as [`limit_others`] would for the full list, but looks only at the
+/// members it names (and those it skips before them).
+pub fn name_others<T: Copy>(
+    members: &[T],
+    total: usize,
+    is_first: bool,
+    mut is_other: impl FnMut(T) -> bool,
+) -> (Vec<T>, usize) {
+    let shown = if is_first {
+        total
+    } else {
+        total.min(NAMED_OTHERS)
+    };
+    let mut out = Vec::with_capacity(shown);
+    for &m in members {
+        if out.len() == shown {
+            break;
+        }
+        work::add(1);
+        if is_other(m) {
+            out.push(m);
+        }
+    }
+    debug_assert_eq!(
+        out.len(),
+        shown,
+        "`total` counts the members `is_other` accepts"
+    );
+    let hidden = total - out.len();
+    (out, hidden)
+}
+
+/// "a, b and c", or "a, b and 12 more (the finding on x names them all)".
+pub fn and_more(names: &[String], hidden: usize, first: &str) -> String {
+    if hidden == 0 {
+        return and_list(names);
+    }
+    format!(
+        "{} and {hidden} more campaigns (the finding on {first} names them all)",
+        names.join(", ")
+    )
+}
+
+/// Joins a list of names for a message: "a, b and c".
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A cross-campaign finding placed in its campaign: the fingerprint's index,
+/// the finding, and the reason of the campaign's acknowledgement of the rule,
+/// if it has one.
+pub type Placed = (usize, Finding, Option<String>);
+
+/// Runs every cross-campaign rule.
+pub fn check(prints: &[Fingerprint], settings: &Settings) -> Vec<Placed> {
+    let mut out = Vec::new();
+    for rule in crate::rules::ACROSS {
+        rule(prints, settings, &mut out);
+    }
+    out.into_iter()
+        .map(|c| {
+            let ack = prints[c.at]
+                .acknowledged
+                .iter()
+                .find(|(code, _)| *code == c.rule.code)
+                .map(|(_, r)| r.clone());
+            (c.at, c.into_finding(prints), ack)
+        })
+        .collect()
+}
+
+/// Fingerprints made by hand, and small random numbers, for the tests of
+/// the rules across campaigns.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A place on `line` of a file, `len` characters long.
+    pub fn place(line: usize, len: usize) -> Place {
+        Place {
+            span: Span::new(line * 100, line * 100 + len),
+            start: LineCol { line, column: 3 },
+            end: LineCol {
+                line,
+                column: 3 + len,
+            },
+        }
+    }
+
+    /// A fingerprint with only a file and an id (on line 1); the rest is
+    /// for the test to fill in.
+    pub fn print(file: &str, id: &str) -> Fingerprint {
+        Fingerprint {
+            file: file.to_string(),
+            campaign: Some(id.to_string()),
+            anchor: place(1, id.len()),
+            texts: Vec::new(),
+            segment: None,
+            audience: None,
+            channels: Vec::new(),
+            send_at: None,
+            last_send: None,
+            frequency: None,
+            opt_out_prompts: Vec::new(),
+            acknowledged: Vec::new(),
+        }
+    }
+
+    /// `2027-04-10T09:00:00` plus `minutes`.
+    pub fn at(minutes: i64) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2027, 4, 10)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .expect("valid")
+            + chrono::Duration::minutes(minutes)
+    }
+
+    /// Small deterministic random numbers (xorshift).
+    pub struct Rng(pub u64);
+
+    impl Rng {
+        /// A number in `0..n`.
+        pub fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    /// Findings printed whole, to compare two versions of a rule.
+    pub fn shown(out: &[Cross]) -> Vec<String> {
+        out.iter().map(|c| format!("{c:?}")).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalising_evens_out_case_spacing_and_tokens() {
+        let a = normalized_words("Hi {{ first_name }},  NEW shoes!");
+        let b = normalized_words("hi *|FNAME|* new   shoes");
+        assert_eq!(a, b);
+        assert_eq!(a, vec!["hi", "#", "new", "shoes"]);
+    }
+
+    #[test]
+    fn minhash_estimates_similarity() {
+        let words = |s: &str| normalized_words(s);
+        let base = "our spring running range has landed with new trail shoes for every runner and every distance this season";
+        let a = minhash(&words(base)).unwrap();
+        let b = minhash(&words(&format!("{base} too"))).unwrap();
+        let c = minhash(&words("a completely different message about garden furniture sales happening this weekend only in store")).unwrap();
+        assert!(similarity(&a, &a) == 1.0);
+        assert!(similarity(&a, &b) >= 0.8, "{}", similarity(&a, &b));
+        assert!(similarity(&a, &c) < 0.2, "{}", similarity(&a, &c));
+        assert!(minhash(&words("too short")).is_none());
+    }
+
+    #[test]
+    fn large_groups_name_a_few_others_except_in_the_first_finding() {
+        let others: Vec<usize> = (0..20).collect();
+        assert_eq!(limit_others(others.clone(), true).0.len(), 20);
+        let (shown, hidden) = limit_others(others, false);
+        assert_eq!((shown.len(), hidden), (NAMED_OTHERS, 12));
+        let names: Vec<String> = vec!["`a`".into(), "`b`".into()];
+        assert_eq!(and_more(&names, 0, "`x`"), "`a` and `b`");
+        assert_eq!(
+            and_more(&names, 3, "`x`"),
+            "`a`, `b` and 3 more campaigns (the finding on `x` names them all)"
+        );
+    }
+
+    #[test]
+    fn groups_join_pairs() {
+        assert_eq!(groups(5, [(3, 1), (1, 4)]), vec![vec![1, 3, 4]]);
+        assert!(groups(3, []).is_empty());
+    }
+
+    #[test]
+    fn naming_others_as_shown_is_limiting_the_full_list() {
+        for n in [
+            1,
+            2,
+            5,
+            NAMED_OTHERS,
+            NAMED_OTHERS + 1,
+            NAMED_OTHERS + 2,
+            30,
+        ] {
+            let members: Vec<usize> = (0..n).collect();
+            for &m in &members {
+                for first in [true, false] {
+                    let full: Vec<usize> = members.iter().copied().filter(|&o| o != m).collect();
+                    assert_eq!(
+                        name_others(&members, n - 1, first, |o| o != m),
+                        limit_others(full, first),
+                        "{n} members, at {m}, first: {first}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn grouping_is_linear() {
+        let steps = |n: usize| {
+            let pairs: Vec<(usize, usize)> = (1..n)
+                .map(|k| if k % 2 == 0 { (k - 1, k) } else { (k, 0) })
+                .collect();
+            let (g, steps) = work::count(|| groups(n, pairs));
+            assert_eq!(g.len(), 1);
+            assert_eq!(g[0].len(), n);
+            steps
+        };
+        let (small, large) = (steps(2_000), steps(4_000));
+        assert!(
+            work::at_most_doubled(small, large, 16),
+            "{small} then {large}"
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! Readings of a campaign that several rules share: its wording, whom a
+//! sentence speaks to, what its audience conditions allow, and the
+//! fingerprints the rules across campaigns compare.
+
+pub mod across;
+pub mod audience_solver;
+pub mod reader;
+pub mod wording;

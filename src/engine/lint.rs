@@ -1,0 +1,710 @@
+//! The engine: from one file's bytes to its findings.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use crate::analysis::across::{self, Fingerprint};
+use crate::model::campaign::{self, Campaign, Spanned};
+use crate::knowledge::checks::Checks;
+use crate::engine::config::{Config, Defaults, Level};
+use crate::engine::context::{Ctx, Pending};
+use crate::engine::diagnostic::{Finding, Related};
+use crate::rules::internal_error::INTERNAL_ERROR;
+use crate::rules::invalid_campaign::INVALID_CAMPAIGN;
+use crate::rules::{Rule, RuleMeta, RULES};
+use crate::knowledge::settings::Settings;
+use crate::input::source::{LineCol, LineIndex, Span};
+use crate::engine::suppress;
+use crate::input::yaml::{self, Budget};
+
+/// The default size limit of a campaign file: 10 MB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10_000_000;
+
+/// Everything a run needs besides the files.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// "Today" for date comparisons (`--now`).
+    pub now: NaiveDate,
+    pub settings: Settings,
+    pub budget: Budget,
+    /// Rule levels set by a configuration, by code (`None`: off).
+    pub levels: Vec<(&'static str, Level)>,
+    /// Values a campaign may omit.
+    pub defaults: Defaults,
+    /// Files larger than this many bytes are refused without being read.
+    pub max_file_size: u64,
+    /// Named files that are not campaign files are skipped, as when walking
+    /// a folder (`--skip-non-campaigns`, for pre-commit, which names every
+    /// staged YAML file).
+    pub skip_non_campaigns: bool,
+    /// Threads that check files (`--threads`; 0: every core). The output
+    /// does not depend on it.
+    pub threads: usize,
+    /// Keep the text of files with findings in the report (the pretty
+    /// output shows source lines; the others need only positions).
+    pub keep_text: bool,
+    /// The file the report will be written to, when it exists already: a
+    /// run that would check it stops instead (`--output-file c.yaml .`).
+    pub report_file: Option<crate::input::discover::FileId>,
+}
+
+impl Options {
+    pub fn new(now: NaiveDate) -> Self {
+        Options {
+            now,
+            settings: Settings::default(),
+            budget: Budget::default(),
+            levels: Vec::new(),
+            defaults: Defaults::default(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            skip_non_campaigns: false,
+            threads: 0,
+            keep_text: true,
+            report_file: None,
+        }
+    }
+
+    /// These options under a configuration.
+    pub fn with_config(&self, config: &Config) -> Options {
+        Options {
+            now: self.now,
+            settings: config.settings.clone(),
+            budget: self.budget,
+            levels: config.levels.clone(),
+            defaults: config.defaults.clone(),
+            max_file_size: self.max_file_size,
+            skip_non_campaigns: self.skip_non_campaigns,
+            threads: self.threads,
+            keep_text: self.keep_text,
+            report_file: self.report_file.clone(),
+        }
+    }
+
+    /// The level a configuration set for a rule, if it set one.
+    pub fn level_of(&self, rule: &RuleMeta) -> Option<Level> {
+        level_in(&self.levels, rule)
+    }
+}
+
+/// The level set for a rule in a list of levels, if any.
+pub fn level_in(levels: &[(&'static str, Level)], rule: &RuleMeta) -> Option<Level> {
+    levels
+        .iter()
+        .find(|(c, _)| *c == rule.code)
+        .map(|(_, l)| *l)
+}
+
+/// How a finding was silenced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SilencedBy {
+    /// An `acknowledge` entry of the campaign, with its reason.
+    Acknowledge(String),
+    /// A `# preflight: ignore[…]` comment, with its reason.
+    Comment(String),
+}
+
+/// A finding that was silenced, kept so reviewers can audit it.
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub by: SilencedBy,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileStatus {
+    /// Read and checked (its findings may include `invalid-campaign`).
+    Checked,
+    /// Not a campaign file; the reason says why.
+    Skipped(String),
+}
+
+/// The result of checking one file.
+#[derive(Debug, Clone)]
+pub struct FileOutcome {
+    pub path: String,
+    pub status: FileStatus,
+    /// Sorted by position, then rule code.
+    pub findings: Vec<Finding>,
+    pub campaigns: usize,
+    /// Findings silenced by an `acknowledge` entry or an ignore comment.
+    pub suppressed: Vec<Suppressed>,
+    /// The file's ignore comments.
+    pub comments: Vec<suppress::Comment>,
+    /// The rule levels in force for this file.
+    pub levels: Vec<(&'static str, Level)>,
+    /// The text the findings point into (kept only when there are findings).
+    pub text: Option<String>,
+    /// What the rules across campaigns need from each campaign of the file.
+    pub prints: Vec<Fingerprint>,
+    /// A skipped file that may still be meant as a campaign file (counted
+    /// in the summary, so that it is never skipped in silence).
+    pub looks_like_campaign: bool,
+}
+
+/// A top-level `campaign:` key, bare or quoted (`"campaign":`, as JSON
+/// writes it, indented inside its `{`).
+static CAMPAIGN_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?m)^(?:campaign|"campaign"|'campaign')[ \t]*:|^[ \t]*\{?[ \t]*"campaign"[ \t]*:"#,
+    )
+    .expect("valid")
+});
+
+/// A `campaign:` key anywhere (indented, in a list): a file skipped for
+/// having no top-level one may still be meant as a campaign file.
+static CAMPAIGN_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^[ \t]*(?:-[ \t]+)?["']?campaign["']?[ \t]*:"#).expect("valid")
+});
+
+/// Checks one file's contents. `explicit` is true when the user named the
+/// file: then it must be a campaign file.
+pub fn check_file(
+    path: &str,
+    bytes: &[u8],
+    explicit: bool,
+    opts: &Options,
+    checks: &Checks,
+) -> FileOutcome {
+    let mut out = FileOutcome::empty(path, opts);
+    // Text that is not UTF-8 at all: UTF-16 (with its byte-order mark) or binary.
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    let binary = !utf16 && bytes.iter().take(8192).any(|b| *b == 0);
+    if utf16 || binary {
+        let looks_like_campaign = utf16 && {
+            let units: Vec<u16> = bytes[2..]
+                .chunks_exact(2)
+                .map(|c| {
+                    if bytes[0] == 0xFF {
+                        u16::from_le_bytes([c[0], c[1]])
+                    } else {
+                        u16::from_be_bytes([c[0], c[1]])
+                    }
+                })
+                .collect();
+            CAMPAIGN_LINE.is_match(&String::from_utf16_lossy(&units))
+        };
+        let what = if utf16 {
+            "UTF-16 text"
+        } else {
+            "a binary file (it holds NUL bytes)"
+        };
+        if !explicit && !looks_like_campaign {
+            out.status = FileStatus::Skipped(format!("{what}, not UTF-8 YAML"));
+            return out;
+        }
+        out.push_raw(
+            "",
+            None,
+            &INVALID_CAMPAIGN,
+            Span::new(0, 0),
+            format!("the file is {what}, not UTF-8 text, so it cannot be read as a campaign"),
+            if utf16 {
+                "save the file as UTF-8 (most editors offer this under “Save with encoding”)"
+            } else {
+                "name only campaign files, written as YAML text"
+            },
+        );
+        out.finish("");
+        return out;
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let prefix = std::str::from_utf8(&bytes[..at]).unwrap_or("");
+            let looks_like_campaign = CAMPAIGN_LINE.is_match(&String::from_utf8_lossy(bytes));
+            if !explicit && !looks_like_campaign {
+                out.status = FileStatus::Skipped("not UTF-8 text".into());
+                return out;
+            }
+            out.push_raw(
+                prefix,
+                None,
+                &INVALID_CAMPAIGN,
+                Span::new(at, at),
+                format!("the file is not UTF-8 text: byte {at} cannot be read"),
+                "save the file as UTF-8 (most editors offer this under “Save with encoding”)",
+            );
+            out.finish(prefix);
+            return out;
+        }
+    };
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let docs = match yaml::parse(&text[bom..], bom, opts.budget) {
+        Ok(d) => d,
+        Err(e) => {
+            if !explicit && !CAMPAIGN_LINE.is_match(text) {
+                out.status = FileStatus::Skipped(format!(
+                    "not valid YAML and no top-level `campaign:` line ({})",
+                    e.message
+                ));
+                return out;
+            }
+            out.push_raw(
+                text,
+                None,
+                &INVALID_CAMPAIGN,
+                e.span,
+                if e.limit {
+                    format!("the file is too large or too deeply nested to check: {}", e.message)
+                } else {
+                    format!("the file is not valid YAML: {}", e.message)
+                },
+                if e.limit {
+                    "a campaign file is small and shallow; split this file, and avoid aliases (`*name`) that repeat other aliases"
+                } else {
+                    "fix the YAML here or just above: check the indentation, the colon after each key, and that every `[`, `{` and quote is closed"
+                },
+            );
+            out.finish(text);
+            return out;
+        }
+    };
+    let is_campaign = |d: &yaml::Document| d.root.get("campaign").is_some();
+    if !docs.iter().any(is_campaign) {
+        if explicit {
+            let at = docs
+                .first()
+                .map(|d| d.root.span)
+                .unwrap_or(Span::new(bom, bom));
+            out.push_raw(
+                text,
+                None,
+                &INVALID_CAMPAIGN,
+                Span::new(at.start, at.start),
+                "this file has no campaign: a campaign file starts with a `campaign:` key",
+                "add `campaign: <id>` at the top of each campaign, or do not name this file",
+            );
+        } else {
+            out.looks_like_campaign = CAMPAIGN_KEY.is_match(text);
+            out.status = FileStatus::Skipped(if out.looks_like_campaign {
+                "it has a `campaign:` key, but not at the top level (a campaign file is one mapping per campaign, not a list or a nested key)".into()
+            } else {
+                "no top-level `campaign` key".into()
+            });
+        }
+        out.finish(text);
+        return out;
+    }
+    let lines = LineIndex::new(text);
+    out.comments = suppress::parse(text, &lines);
+    for doc in &docs {
+        if !is_campaign(doc) {
+            if !doc.root.is_null() {
+                out.push_raw(
+                    text,
+                    None,
+                    &INVALID_CAMPAIGN,
+                    Span::new(doc.root.span.start, doc.root.span.start),
+                    "this YAML document has no `campaign:` key, but the others in the file do",
+                    "start every document of a campaign file with `campaign: <id>`, or move this one to another file",
+                );
+            }
+            continue;
+        }
+        out.campaigns += 1;
+        let mut problems = Vec::new();
+        let mut campaign = campaign::load(&doc.root, &mut problems, crate::rules::metas());
+        if campaign.region.is_none() {
+            if let Some(r) = &opts.defaults.region {
+                campaign.region = Some(Spanned::new(r.as_str(), campaign.anchor()));
+            }
+        }
+        if campaign.language.is_none() && opts.defaults.language.is_some() {
+            campaign.assign_languages(opts.defaults.language.as_deref());
+        }
+        if campaign.sender_address.is_none() {
+            if let Some(a) = &opts.defaults.sender_address {
+                campaign.sender_address = Some(Spanned::new(a.as_str(), campaign.anchor()));
+            }
+        }
+        out.prints
+            .push(across::fingerprint(path, text, &lines, &campaign, checks));
+        let mut pending: Vec<Pending> = problems
+            .into_iter()
+            .map(|p| (crate::rules::for_problem(p.kind), p))
+            .map(|(rule, p)| Pending {
+                rule,
+                severity: p.severity.unwrap_or(rule.severity),
+                span: p.span,
+                message: p.message,
+                help: p.help,
+                related: p.related.into_iter().collect(),
+            })
+            .collect();
+        pending.extend(run_rules(text, &campaign, checks, opts));
+        let pending = crate::engine::aliases::fold(pending, &doc.aliases);
+        // The campaign's acknowledgements by rule: the first entry of each.
+        let mut acks: std::collections::HashMap<&str, Option<&str>> = Default::default();
+        for a in &campaign.acknowledge {
+            if let Some(r) = a.rule {
+                acks.entry(r.code).or_insert(a.reason);
+            }
+        }
+        for p in pending {
+            let level = match opts.level_of(p.rule) {
+                Some(None) => continue,
+                Some(Some(s)) => s,
+                None => p.severity,
+            };
+            out.push_raw(text, campaign.id_str(), p.rule, p.span, p.message, p.help);
+            if let Some(last) = out.findings.last_mut() {
+                last.severity = level;
+                last.related = p
+                    .related
+                    .into_iter()
+                    .map(|(span, message)| Related {
+                        file: last.file.clone(),
+                        span: clamp(span, text),
+                        start: LineCol::default(),
+                        end: LineCol::default(),
+                        message,
+                    })
+                    .collect();
+            }
+            if !p.rule.acknowledgeable() {
+                continue;
+            }
+            let by = match acks.get(p.rule.code).copied().flatten() {
+                Some(reason) => Some(SilencedBy::Acknowledge(reason.to_string())),
+                None => {
+                    let at = out.findings.last().map_or(0, |f| f.span.start);
+                    let line = lines.line_col(text, at).line;
+                    suppress::silence(&mut out.comments, line, p.rule).map(SilencedBy::Comment)
+                }
+            };
+            if let Some(by) = by {
+                let finding = out.findings.pop().expect("just pushed");
+                out.suppressed.push(Suppressed { finding, by });
+            }
+        }
+    }
+    out.finish(text);
+    out
+}
+
+/// Runs every rule that checks a loaded campaign.
+pub fn run_rules(text: &str, campaign: &Campaign, checks: &Checks, opts: &Options) -> Vec<Pending> {
+    run_rule_list(RULES, text, campaign, checks, opts)
+}
+
+/// Runs the given rules. A rule that panics is reported as `internal-error`
+/// naming it; the others still run.
+fn run_rule_list(
+    rules: &[Rule],
+    text: &str,
+    campaign: &Campaign,
+    checks: &Checks,
+    opts: &Options,
+) -> Vec<Pending> {
+    let mut ctx = Ctx::new(text, campaign, checks, &opts.settings, opts.now);
+    for rule in rules {
+        let Some(check) = rule.check else { continue };
+        if opts.level_of(rule.meta) == Some(None) {
+            continue; // turned off: not run at all
+        }
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&mut ctx)));
+        if let Err(payload) = ran {
+            ctx.report(
+                &INTERNAL_ERROR,
+                campaign.anchor(),
+                format!(
+                    "preflight's rule `{}` failed on this campaign ({}); the other rules still ran",
+                    rule.meta.name,
+                    panic_text(&*payload)
+                ),
+                "This is a bug in preflight, not in the campaign: please report it with this file. Until it is fixed, the rule can be turned off in preflight.yaml",
+            );
+        }
+    }
+    ctx.into_findings()
+}
+
+/// The message of a panic payload.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an internal error".to_string())
+}
+
+/// A file over the size limit, refused without reading it.
+pub fn too_large(path: &str, over: crate::input::reading::Oversize, opts: &Options) -> FileOutcome {
+    let mut out = FileOutcome::empty(path, opts);
+    out.push_raw(
+        "",
+        None,
+        &INVALID_CAMPAIGN,
+        Span::new(0, 0),
+        format!(
+            "the file is {} for a campaign file, so it was not read",
+            over.phrase()
+        ),
+        "split it into smaller campaign files, or raise the limit with --max-file-size",
+    );
+    out.finish("");
+    out
+}
+
+/// [`check_file`], with any panic in reading or loading turned into an
+/// `internal-error` finding for the file instead of stopping the run.
+pub fn check_file_guarded(
+    path: &str,
+    bytes: &[u8],
+    explicit: bool,
+    opts: &Options,
+    checks: &Checks,
+) -> FileOutcome {
+    guarded(path, opts, || {
+        check_file(path, bytes, explicit, opts, checks)
+    })
+}
+
+fn guarded(path: &str, opts: &Options, f: impl FnOnce() -> FileOutcome) -> FileOutcome {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(out) => out,
+        Err(payload) => {
+            let mut out = FileOutcome::empty(path, opts);
+            out.push_raw(
+                "",
+                None,
+                &INTERNAL_ERROR,
+                Span::new(0, 0),
+                format!(
+                    "preflight failed while reading this file ({})",
+                    panic_text(&*payload)
+                ),
+                "This is a bug in preflight, not in the campaign: please report it with this file",
+            );
+            out.finish("");
+            out
+        }
+    }
+}
+
+impl FileOutcome {
+    /// A checked file with nothing in it yet.
+    pub fn empty(path: &str, opts: &Options) -> FileOutcome {
+        FileOutcome {
+            path: path.to_string(),
+            status: FileStatus::Checked,
+            findings: Vec::new(),
+            campaigns: 0,
+            suppressed: Vec::new(),
+            comments: Vec::new(),
+            levels: opts.levels.clone(),
+            text: None,
+            prints: Vec::new(),
+            looks_like_campaign: false,
+        }
+    }
+
+    /// Sorts the findings, computes their lines and columns, and keeps the
+    /// text for rendering when there is something to show.
+    fn finish(&mut self, text: &str) {
+        // Kept until the end of the run: no spare capacity (a `Vec` starts
+        // with room for 4, and a fingerprint is large).
+        self.prints.shrink_to_fit();
+        self.findings.shrink_to_fit();
+        if self.findings.is_empty() && self.suppressed.is_empty() {
+            return;
+        }
+        self.sort_findings();
+        let lines = LineIndex::new(text);
+        for f in self
+            .findings
+            .iter_mut()
+            .chain(self.suppressed.iter_mut().map(|s| &mut s.finding))
+        {
+            f.start = lines.line_col(text, f.span.start);
+            f.end = lines.line_col(text, f.span.end);
+            for r in f.related.iter_mut().filter(|r| r.file == f.file) {
+                r.start = lines.line_col(text, r.span.start);
+                r.end = lines.line_col(text, r.span.end);
+            }
+        }
+        self.text = Some(text.to_string());
+    }
+
+    /// Sorts findings by position and rule, dropping exact repeats.
+    pub fn sort_findings(&mut self) {
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+    }
+
+    fn push_raw(
+        &mut self,
+        text: &str,
+        campaign: Option<&str>,
+        rule: &'static RuleMeta,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let span = clamp(span, text);
+        self.findings.push(Finding {
+            file: self.path.clone(),
+            campaign: campaign.map(str::to_string),
+            rule,
+            severity: rule.severity,
+            message: crate::model::campaign::sentence(message.into()),
+            help: crate::model::campaign::sentence(help.into()),
+            span,
+            start: LineCol::default(),
+            end: LineCol::default(),
+            related: Vec::new(),
+        });
+    }
+}
+
+/// Keeps a span inside the text.
+fn clamp(span: Span, text: &str) -> Span {
+    let start = span.start.min(text.len());
+    Span::new(start, span.end.min(text.len()).max(start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{now, BASE};
+
+    fn check(bytes: &[u8], explicit: bool) -> FileOutcome {
+        check_file(
+            "f.yaml",
+            bytes,
+            explicit,
+            &Options::new(now()),
+            Checks::builtin(),
+        )
+    }
+
+    fn only(out: &FileOutcome) -> &Finding {
+        assert_eq!(out.findings.len(), 1, "{:#?}", out.findings);
+        &out.findings[0]
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_at_its_byte() {
+        let mut bytes = b"campaign: x\nname: caf".to_vec();
+        bytes.push(0xff);
+        let out = check(&bytes, true);
+        let f = only(&out);
+        assert_eq!(f.span.start, 21);
+        assert!(f.message.contains("byte 21"));
+        // When walking, a binary file without a campaign line is skipped.
+        assert!(matches!(
+            check(&[0xff, 0xfe, 0x00], false).status,
+            FileStatus::Skipped(_)
+        ));
+    }
+
+    #[test]
+    fn a_byte_order_mark_keeps_spans_right() {
+        let text = format!(
+            "\u{feff}{}",
+            BASE.replace("estimated_size: 12000", "estimated_size: 40")
+        );
+        let out = check(text.as_bytes(), true);
+        let f = only(&out);
+        assert_eq!(&text[f.span.range()], "40");
+    }
+
+    #[test]
+    fn every_document_of_a_campaign_file_must_be_a_campaign() {
+        let text = format!("{BASE}---\nteam: lifecycle\n");
+        let out = check(text.as_bytes(), false);
+        let f = only(&out);
+        assert!(f.message.contains("no `campaign:` key"));
+        assert_eq!(out.campaigns, 1);
+        // Empty documents (a trailing `---`) are fine.
+        assert!(check(format!("{BASE}---\n").as_bytes(), false)
+            .findings
+            .is_empty());
+    }
+
+    #[test]
+    fn non_campaign_yaml_is_skipped_when_walking_but_not_when_named() {
+        assert!(matches!(
+            check(b"team: x\n", false).status,
+            FileStatus::Skipped(_)
+        ));
+        assert!(matches!(
+            check(b"key: [broken\n", false).status,
+            FileStatus::Skipped(_)
+        ));
+        let out = check(b"team: x\n", true);
+        assert!(only(&out).message.contains("has no campaign"));
+        let out = check(b"", true);
+        assert!(only(&out).message.contains("has no campaign"));
+    }
+
+    #[test]
+    fn budgets_are_named_in_the_message() {
+        let text = format!("campaign: x\nconsent:\n{}", "  - a\n".repeat(300_000));
+        let out = check(text.as_bytes(), true);
+        let f = only(&out);
+        assert!(
+            f.message.contains("too large") && f.message.contains("250000"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn a_panicking_rule_is_an_internal_error_and_the_others_still_run() {
+        fn boom(_: &mut Ctx) {
+            panic!("index out of bounds");
+        }
+        let rules = [
+            Rule {
+                meta: &crate::rules::stale_data::STALE_DATA,
+                check: Some(boom),
+            },
+            Rule {
+                meta: &crate::rules::segment_too_narrow::SEGMENT_TOO_NARROW,
+                check: Some(crate::rules::segment_too_narrow::check),
+            },
+        ];
+        let text = BASE.replace("estimated_size: 12000", "estimated_size: 40");
+        let docs = yaml::parse(&text, 0, Budget::default()).unwrap();
+        let mut problems = Vec::new();
+        let c = campaign::load(&docs[0].root, &mut problems, crate::rules::metas());
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let found = run_rule_list(&rules, &text, &c, Checks::builtin(), &Options::new(now()));
+        std::panic::set_hook(prev);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert_eq!(found[0].rule.name, "internal-error");
+        assert!(
+            found[0].message.contains("`stale-data` failed"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0].message.contains("index out of bounds"));
+        assert_eq!(found[1].rule.name, "segment-too-narrow");
+        // A panic while reading a file becomes a finding for that file.
+        let out = guarded("x.yaml", &Options::new(now()), || panic!("reader bug"));
+        assert_eq!(out.findings[0].rule.name, "internal-error");
+        assert!(out.findings[0].message.contains("reader bug"));
+    }
+
+    #[test]
+    fn acknowledged_findings_are_counted() {
+        let text = format!(
+            "{}acknowledge:\n  - rule: PF103\n    reason: one-to-one VIP message\n",
+            BASE.replace("estimated_size: 12000", "estimated_size: 40")
+        );
+        let out = check(text.as_bytes(), true);
+        assert!(out.findings.is_empty(), "{:#?}", out.findings);
+        assert_eq!(out.suppressed.len(), 1);
+        assert_eq!(
+            out.suppressed[0].by,
+            SilencedBy::Acknowledge("one-to-one VIP message".into())
+        );
+    }
+}

@@ -1,0 +1,479 @@
+//! A whole run: find the campaign files under the given paths, check each,
+//! and gather the results in a deterministic order.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::engine::config::{Config, ConfigError};
+
+use crate::knowledge::checks::Checks;
+use crate::engine::diagnostic::Finding;
+use crate::engine::lint::{
+    check_file, check_file_guarded, level_in, FileOutcome, FileStatus, Options, SilencedBy,
+    Suppressed,
+};
+use crate::rule_meta::Severity;
+use crate::engine::suppress;
+
+pub use crate::input::discover::{Input, Skipped, Unreadable};
+
+/// Why a run could not start.
+#[derive(Debug, Clone)]
+pub enum RunError {
+    NoSuchPath(String),
+    /// A configuration or pack that cannot be used.
+    Config(Box<ConfigError>),
+    /// The report file (`--output-file`) is one of the files to check.
+    ReportIsInput(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::NoSuchPath(p) => write!(f, "{p}: no such file or folder"),
+            RunError::Config(e) => write!(f, "{e}"),
+            RunError::ReportIsInput(p) => write!(
+                f,
+                "the report file is also a file to check ({p}); choose another --output-file, so that a campaign is never overwritten by its report"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<crate::input::discover::NoSuchPath> for RunError {
+    fn from(e: crate::input::discover::NoSuchPath) -> Self {
+        RunError::NoSuchPath(e.0)
+    }
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Every file looked at, sorted by path.
+    pub files: Vec<FileOutcome>,
+    pub unreadable: Vec<Unreadable>,
+    /// Paths found while walking and left alone (an ignore rule, a link
+    /// out of the folder, a special file), sorted by path; `-v` lists them.
+    pub skipped_paths: Vec<Skipped>,
+}
+
+impl Report {
+    /// All findings, sorted by file, position and rule.
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.files.iter().flat_map(|f| f.findings.iter())
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings().filter(|f| f.severity == severity).count()
+    }
+
+    pub fn campaigns(&self) -> usize {
+        self.files.iter().map(|f| f.campaigns).sum()
+    }
+
+    /// Files read as campaign files (including ones that failed to parse).
+    pub fn files_checked(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.status == FileStatus::Checked)
+            .count()
+    }
+
+    /// Findings that say preflight itself failed on a file.
+    pub fn internal_errors(&self) -> usize {
+        self.findings()
+            .filter(|f| std::ptr::eq(f.rule, &crate::rules::internal_error::INTERNAL_ERROR))
+            .count()
+    }
+
+    /// Skipped files that may be meant as campaign files.
+    pub fn skipped_doubtful(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.looks_like_campaign && f.status != FileStatus::Checked)
+            .count()
+            + self
+                .skipped_paths
+                .iter()
+                .filter(|s| s.maybe_campaign)
+                .count()
+    }
+
+    pub fn suppressed(&self) -> usize {
+        self.files.iter().map(|f| f.suppressed.len()).sum()
+    }
+
+    /// The closing line: `2 errors, 3 warnings in 4 campaigns (3 files)`.
+    pub fn summary(&self) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let (e, w, a) = (
+            self.count(Severity::Error),
+            self.count(Severity::Warning),
+            self.count(Severity::Advice),
+        );
+        let place = format!(
+            "{} ({})",
+            plural(self.campaigns(), "campaign", "campaigns"),
+            plural(self.files_checked(), "file", "files")
+        );
+        let mut s = if e + w + a == 0 && self.unreadable.is_empty() {
+            format!("No problems found in {place}")
+        } else {
+            let mut parts = vec![
+                plural(e, "error", "errors"),
+                plural(w, "warning", "warnings"),
+            ];
+            if a > 0 {
+                parts.push(format!("{a} advice"));
+            }
+            format!("{} in {place}", parts.join(", "))
+        };
+        if self.suppressed() > 0 {
+            s.push_str(&format!("; {} suppressed", self.suppressed()));
+        }
+        if !self.unreadable.is_empty() {
+            s.push_str(&format!(
+                "; {} could not be read",
+                plural(self.unreadable.len(), "file", "files")
+            ));
+        }
+        let doubtful = self.skipped_doubtful();
+        if doubtful > 0 {
+            s.push_str(&format!(
+                "; {} skipped that may be meant as campaign files (--verbose says why)",
+                plural(doubtful, "file", "files")
+            ));
+        }
+        s
+    }
+}
+
+/// The files to check under `paths` (the current folder when empty) and
+/// the ones that could not be read, as before [`crate::input::discover`] (which
+/// also says what was skipped).
+pub fn discover(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<Unreadable>), RunError> {
+    let found = crate::input::discover::discover(paths)?;
+    Ok((found.inputs, found.unreadable))
+}
+
+/// Which configuration applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigMode {
+    /// The nearest `preflight.yaml` above each file.
+    Discover,
+    /// One file for every checked file (`--config`).
+    File(PathBuf),
+    /// None: the built-in defaults (`--isolated`).
+    Isolated,
+}
+
+/// A configuration and the options it gives.
+struct Applied {
+    config: Config,
+    opts: Options,
+}
+
+/// Finds and loads the configuration for each file, once per file found.
+struct Configs<'o> {
+    base: &'o Options,
+    mode: ConfigMode,
+    fixed: Option<Arc<Applied>>,
+    by_file: HashMap<PathBuf, Arc<Applied>>,
+    /// The configuration file found for each folder (so each folder is looked up once).
+    by_folder: HashMap<PathBuf, Option<PathBuf>>,
+    default: Arc<Applied>,
+}
+
+impl<'o> Configs<'o> {
+    fn new(base: &'o Options, mode: &ConfigMode) -> Result<Self, RunError> {
+        let apply = |config: Config| {
+            Arc::new(Applied {
+                opts: base.with_config(&config),
+                config,
+            })
+        };
+        let default = Arc::new(Applied {
+            config: Config::default(),
+            opts: base.clone(),
+        });
+        let fixed = match mode {
+            ConfigMode::File(p) => Some(apply(
+                Config::load(p).map_err(|e| RunError::Config(Box::new(e)))?,
+            )),
+            ConfigMode::Isolated => Some(default.clone()),
+            ConfigMode::Discover => None,
+        };
+        Ok(Configs {
+            base,
+            mode: mode.clone(),
+            fixed,
+            by_file: HashMap::new(),
+            by_folder: HashMap::new(),
+            default,
+        })
+    }
+
+    /// The configuration for a file (or for stdin named by its path).
+    fn for_path(&mut self, path: &Path) -> Result<Arc<Applied>, RunError> {
+        if let Some(f) = &self.fixed {
+            return Ok(f.clone());
+        }
+        debug_assert_eq!(self.mode, ConfigMode::Discover);
+        let folder = path.parent().unwrap_or(Path::new("."));
+        let found = match self.by_folder.get(folder) {
+            Some(found) => found.clone(),
+            None => {
+                let found = crate::engine::config::find_for(folder);
+                self.by_folder.insert(folder.to_path_buf(), found.clone());
+                found
+            }
+        };
+        let Some(file) = found else {
+            return Ok(self.default.clone());
+        };
+        if let Some(a) = self.by_file.get(&file) {
+            return Ok(a.clone());
+        }
+        let config = Config::load_found(&file).map_err(|e| RunError::Config(Box::new(e)))?;
+        let a = Arc::new(Applied {
+            opts: self.base.with_config(&config),
+            config,
+        });
+        self.by_file.insert(file, a.clone());
+        Ok(a)
+    }
+}
+
+/// Checks every campaign file under `paths` with the built-in defaults.
+pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, RunError> {
+    run_with(paths, opts, &ConfigMode::Isolated)
+}
+
+/// Checks every campaign file under `paths`, with the configuration `mode` says.
+///
+/// Configurations are found one after another (each is loaded once); the
+/// files are then read and checked in parallel on `opts.threads` threads;
+/// the rules across campaigns run last, on the campaigns' fingerprints.
+pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<Report, RunError> {
+    let crate::input::discover::Discovery {
+        inputs,
+        mut unreadable,
+        skipped: skipped_paths,
+    } = crate::input::discover::discover(paths)?;
+    if let Some(report) = &opts.report_file {
+        if let Some(input) = inputs.iter().find(|i| &i.id == report) {
+            return Err(RunError::ReportIsInput(input.display.clone()));
+        }
+    }
+    let mut configs = Configs::new(opts, mode)?;
+    let mut jobs = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let applied = configs.for_path(&input.path)?;
+        if !input.explicit && !applied.config.wants(&absolute(&input.path)) {
+            continue;
+        }
+        jobs.push((input, applied));
+    }
+    let explicit_must_be_campaign = !opts.skip_non_campaigns;
+    let outcomes = crate::engine::parallel::map(&jobs, opts.threads, |(input, applied)| {
+        let mut outcome = check_input(input, applied, explicit_must_be_campaign);
+        if let (Ok(file), false) = (&mut outcome, opts.keep_text) {
+            file.text = None;
+        }
+        outcome
+    });
+    let mut files = Vec::with_capacity(outcomes.len());
+    for outcome in outcomes {
+        match outcome {
+            Ok(f) => files.push(f),
+            Err(u) => unreadable.push(u),
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let settings = jobs
+        .first()
+        .map(|(_, a)| a.opts.settings.clone())
+        .unwrap_or_else(|| opts.settings.clone());
+    let paths: HashMap<&str, &Path> = jobs
+        .iter()
+        .map(|(input, _)| (input.display.as_str(), input.path.as_path()))
+        .collect();
+    finish_run(&mut files, &settings, |name| {
+        if !opts.keep_text {
+            return None;
+        }
+        let bytes = crate::input::reading::read_limited(paths.get(name)?, opts.max_file_size).ok()?;
+        String::from_utf8(bytes).ok()
+    });
+    unreadable.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(Report {
+        files,
+        unreadable,
+        skipped_paths,
+    })
+}
+
+/// Reads and checks one file; a file over the size limit is refused
+/// before it is read.
+fn check_input(
+    input: &Input,
+    applied: &Applied,
+    explicit_must_be_campaign: bool,
+) -> Result<FileOutcome, Unreadable> {
+    let limit = applied.opts.max_file_size;
+    match crate::input::reading::read_limited(&input.path, limit) {
+        Ok(bytes) => Ok(check_file_guarded(
+            &input.display,
+            &bytes,
+            input.explicit && explicit_must_be_campaign,
+            &applied.opts,
+            applied.config.checks(),
+        )),
+        Err(crate::input::reading::ReadError::TooLarge(over)) => {
+            Ok(crate::engine::lint::too_large(&input.display, over, &applied.opts))
+        }
+        Err(e) => Err(Unreadable {
+            file: input.display.clone(),
+            error: e.to_string(),
+        }),
+    }
+}
+
+/// Checks one file read from standard input, reported as `name`, under the
+/// configuration found from `name`'s place.
+pub fn run_stdin(
+    name: &str,
+    bytes: &[u8],
+    opts: &Options,
+    mode: &ConfigMode,
+) -> Result<Report, RunError> {
+    let mut configs = Configs::new(opts, mode)?;
+    let applied = configs.for_path(&absolute(Path::new(name)))?;
+    let mut files = vec![check_file(
+        name,
+        bytes,
+        true,
+        &applied.opts,
+        applied.config.checks(),
+    )];
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    finish_run(&mut files, &applied.opts.settings, |_| Some(text.clone()));
+    Ok(Report {
+        files,
+        unreadable: Vec::new(),
+        skipped_paths: Vec::new(),
+    })
+}
+
+/// A path made absolute against the current folder (without touching the disk).
+fn absolute(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    }
+}
+
+/// Finishes a run: runs the rules across campaigns on the files'
+/// fingerprints and adds their findings to the files involved, then reports
+/// ignore comments that silenced nothing. `read` gives the text of a file that
+/// had no findings of its own (it was not kept), for rendering.
+pub fn finish_run(
+    files: &mut [FileOutcome],
+    settings: &crate::knowledge::settings::Settings,
+    read: impl Fn(&str) -> Option<String>,
+) {
+    let total = files.iter().map(|f| f.prints.len()).sum();
+    let mut owner = Vec::with_capacity(total);
+    let mut prints = Vec::with_capacity(total);
+    for (i, f) in files.iter_mut().enumerate() {
+        for p in std::mem::take(&mut f.prints) {
+            owner.push(i);
+            prints.push(p);
+        }
+    }
+    let mut touched = Vec::new();
+    if prints.len() >= 2 {
+        for (k, mut f, ack) in crate::analysis::across::check(&prints, settings) {
+            let file = &mut files[owner[k]];
+            match level_in(&file.levels, f.rule) {
+                Some(None) => continue,
+                Some(Some(s)) => f.severity = s,
+                None => {}
+            }
+            let by = match ack {
+                Some(reason) => Some(SilencedBy::Acknowledge(reason)),
+                None => suppress::silence(&mut file.comments, f.start.line, f.rule)
+                    .map(SilencedBy::Comment),
+            };
+            match by {
+                Some(by) => file.suppressed.push(Suppressed { finding: f, by }),
+                None => file.findings.push(f),
+            }
+            touched.push(owner[k]);
+        }
+    }
+    let unused = &crate::rules::unused_suppression::UNUSED_SUPPRESSION;
+    for (i, file) in files.iter_mut().enumerate() {
+        let level = match level_in(&file.levels, unused) {
+            Some(None) => continue,
+            Some(Some(s)) => s,
+            None => unused.severity,
+        };
+        for (place, message, help) in suppress::problems(&file.comments) {
+            file.findings.push(Finding {
+                file: file.path.clone(),
+                campaign: None,
+                rule: unused,
+                severity: level,
+                message: crate::model::campaign::sentence(message),
+                help: crate::model::campaign::sentence(help),
+                span: place.span,
+                start: place.start,
+                end: place.end,
+                related: Vec::new(),
+            });
+            touched.push(i);
+        }
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for i in touched {
+        let file = &mut files[i];
+        file.sort_findings();
+        if file.text.is_none() {
+            file.text = read(&file.path);
+        }
+    }
+}
+
+/// Checks one file's contents given directly (tests, editors).
+pub fn run_text(name: &str, text: &str, opts: &Options) -> Report {
+    run_texts(&[(name, text)], opts)
+}
+
+/// Checks several files given directly, as one run (tests, editors).
+pub fn run_texts(files: &[(&str, &str)], opts: &Options) -> Report {
+    let mut outcomes: Vec<FileOutcome> = files
+        .iter()
+        .map(|(name, text)| check_file(name, text.as_bytes(), true, opts, Checks::builtin()))
+        .collect();
+    outcomes.sort_by(|a, b| a.path.cmp(&b.path));
+    finish_run(&mut outcomes, &opts.settings, |name| {
+        files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.to_string())
+    });
+    Report {
+        files: outcomes,
+        unreadable: Vec::new(),
+        skipped_paths: Vec::new(),
+    }
+}

@@ -1,0 +1,197 @@
+//! Inline suppressions: a YAML comment `# preflight: ignore[rule-name] reason`
+//! on the offending line (after the value) or on its own line just above it
+//! silences those rules there. Several rules are separated by commas; a
+//! reason is required. An ignore that silences nothing, names no rule, or
+//! gives no reason is reported as `unused-suppression`, so they cannot rot.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::rules::RuleMeta;
+use crate::input::source::{LineCol, LineIndex, Span};
+
+static COMMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)(?:^|[ \t])(#[ \t]*preflight[ \t]*:[ \t]*ignore[ \t]*\[([^\]\r\n]*)\][ \t]*([^\r\n]*))")
+        .expect("valid")
+});
+
+/// A place with its line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub span: Span,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+/// One rule named in an ignore comment.
+#[derive(Debug, Clone)]
+pub struct Ignore {
+    pub name: String,
+    pub rule: Option<&'static RuleMeta>,
+    pub place: Place,
+    pub used: bool,
+}
+
+/// One ignore comment.
+#[derive(Debug, Clone)]
+pub struct Comment {
+    /// The line whose findings it silences (1-based).
+    pub target: usize,
+    pub reason: Option<String>,
+    /// The whole comment.
+    pub place: Place,
+    pub ignores: Vec<Ignore>,
+    /// The first ignore of each rule, by code (a comment may name many).
+    by_code: std::collections::HashMap<&'static str, usize>,
+}
+
+/// Every ignore comment in a file.
+pub fn parse(text: &str, lines: &LineIndex) -> Vec<Comment> {
+    if !text.contains("preflight") {
+        return Vec::new();
+    }
+    let place = |start: usize, end: usize| Place {
+        span: Span::new(start, end),
+        start: lines.line_col(text, start),
+        end: lines.line_col(text, end),
+    };
+    let mut out = Vec::new();
+    for c in COMMENT.captures_iter(text) {
+        let whole = c.get(1).expect("comment");
+        let list = c.get(2).expect("rules");
+        let reason = c
+            .get(3)
+            .map(|r| r.as_str().trim())
+            .filter(|r| !r.is_empty());
+        let at = place(whole.start(), whole.end());
+        let line_start = text[..whole.start()]
+            .rfind(['\n', '\r'])
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        let own_line = text[line_start..whole.start()].trim().is_empty();
+        let mut ignores = Vec::new();
+        let mut offset = list.start();
+        for part in list.as_str().split(',') {
+            let lead = part.len() - part.trim_start().len();
+            let name = part.trim();
+            if !name.is_empty() {
+                let s = offset + lead;
+                ignores.push(Ignore {
+                    name: name.to_string(),
+                    rule: crate::rules::find(name),
+                    place: place(s, s + name.len()),
+                    used: false,
+                });
+            }
+            offset += part.len() + 1;
+        }
+        let mut by_code = std::collections::HashMap::new();
+        for (i, ig) in ignores.iter().enumerate() {
+            if let Some(r) = ig.rule {
+                by_code.entry(r.code).or_insert(i);
+            }
+        }
+        out.push(Comment {
+            by_code,
+            target: if own_line {
+                at.start.line + 1
+            } else {
+                at.start.line
+            },
+            reason: reason.map(str::to_string),
+            place: at,
+            ignores,
+        });
+    }
+    out
+}
+
+/// Whether a comment silences `rule` on `line`; marks it used. Returns the reason.
+///
+/// Comments are in file order, so their target lines never decrease: the
+/// ones for `line` are found by binary search, not by a scan per finding.
+pub fn silence(comments: &mut [Comment], line: usize, rule: &RuleMeta) -> Option<String> {
+    let first = comments.partition_point(|c| c.target < line);
+    crate::work::add(1);
+    for c in comments[first..]
+        .iter_mut()
+        .take_while(|c| c.target == line)
+        .filter(|c| c.reason.is_some())
+    {
+        if let Some(&i) = c.by_code.get(rule.code) {
+            c.ignores[i].used = true;
+            return c.reason.clone();
+        }
+    }
+    None
+}
+
+/// What is wrong with the comments once every finding has been seen:
+/// (place, message, help).
+pub fn problems(comments: &[Comment]) -> Vec<(Place, String, String)> {
+    let mut out = Vec::new();
+    for c in comments {
+        if c.reason.is_none() {
+            out.push((
+                c.place,
+                "this ignore comment gives no reason, so it silences nothing".to_string(),
+                "add the reason after the brackets, such as `# preflight: ignore[stale-data] refreshed nightly by the CRM`".to_string(),
+            ));
+            continue;
+        }
+        if c.ignores.is_empty() {
+            out.push((
+                c.place,
+                "this ignore comment names no rule".into(),
+                "name the rule inside the brackets, such as `ignore[stale-data]`".into(),
+            ));
+        }
+        for i in &c.ignores {
+            match i.rule {
+                None => {
+                    let hint = crate::text::suggest::did_you_mean(&i.name, crate::rules::names_and_codes())
+                        .map(|s| format!("did you mean `{s}`? "))
+                        .unwrap_or_default();
+                    out.push((i.place, format!("`{}` is not a preflight rule, so this ignore silences nothing", i.name), format!("{hint}`preflight rules` lists every rule")));
+                }
+                Some(r) if !i.used => out.push((
+                    i.place,
+                    format!("nothing here is reported by `{}`, so this ignore silences nothing", r.name),
+                    "remove it (the mistake it covered is gone), or move it to the line the finding is on, or the line above".to_string(),
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_read_with_their_target_line_and_rules() {
+        let text = "a: 1\n# preflight: ignore[stale-data, PF201] refreshed nightly\nb: 2  # preflight: ignore[nope]\nc: \"# preflight: ignore[x] y\"\n";
+        let lines = LineIndex::new(text);
+        let c = parse(text, &lines);
+        assert_eq!(c.len(), 2, "{c:#?}");
+        assert_eq!(c[0].target, 3);
+        assert_eq!(c[0].reason.as_deref(), Some("refreshed nightly"));
+        assert_eq!(c[0].ignores.len(), 2);
+        assert_eq!(&text[c[0].ignores[1].place.span.range()], "PF201");
+        assert_eq!(c[1].target, 3);
+        assert!(c[1].reason.is_none());
+        let mut c = c;
+        let stale = crate::rules::find("stale-data").unwrap();
+        assert_eq!(
+            silence(&mut c, 3, stale).as_deref(),
+            Some("refreshed nightly")
+        );
+        assert!(silence(&mut c, 2, stale).is_none());
+        let p = problems(&c);
+        // PF201 unused; the second comment has no reason.
+        assert_eq!(p.len(), 2, "{p:#?}");
+    }
+}

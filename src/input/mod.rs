@@ -1,0 +1,8 @@
+//! What preflight reads: files (only regular ones, through a limit), the
+//! folders it walks, YAML as a tree whose every node knows its bytes, and
+//! source positions.
+
+pub mod discover;
+pub mod reading;
+pub mod source;
+pub mod yaml;

@@ -1,0 +1,1394 @@
+//! Vocabulary packs: the data behind the rules.
+//!
+//! Each pack in `checks/` is a YAML file of entries (id, category, message,
+//! case-insensitive regex patterns, and a few optional fields). The packs are
+//! embedded at build time and compiled once per process into one
+//! [`Lexicon`] per kind: a `RegexSet` finds which entries occur in a text in
+//! one pass; only those entries' own regexes then locate the matches.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::{Arc, LazyLock, OnceLock};
+
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use crate::text::language::{Lang, Langs};
+use crate::rule_meta::Severity;
+use crate::text::searchable::Searchable;
+use crate::input::source::Span;
+use crate::input::yaml::{self, Node};
+
+// The packs shipped inside the binary: every pack under `checks/`, listed
+// by `build.rs` (`BUILTIN_PACKS: &[(file name, text)]`).
+include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
+
+/// What a pack's entries are used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Occasion,
+    Topic,
+    SpecialCategory,
+    TokenClass,
+    SystemToken,
+    Phrase,
+    Dimension,
+    OptOut,
+    LifeStage,
+    Seasonal,
+    OptOutPrompt,
+    Compliance,
+    Consent,
+    AdPolicy,
+    PersonalAttribute,
+    /// Phrases that contain a word of another kind but mean something else.
+    Exception,
+    /// How copy addresses its reader (second person, congratulations).
+    ReaderAddress,
+}
+
+impl Kind {
+    pub const NAMES: [(&'static str, Kind); 17] = [
+        ("occasion", Kind::Occasion),
+        ("topic", Kind::Topic),
+        ("special-category", Kind::SpecialCategory),
+        ("token-class", Kind::TokenClass),
+        ("system-token", Kind::SystemToken),
+        ("phrase", Kind::Phrase),
+        ("dimension", Kind::Dimension),
+        ("opt-out", Kind::OptOut),
+        ("life-stage", Kind::LifeStage),
+        ("seasonal", Kind::Seasonal),
+        ("opt-out-prompt", Kind::OptOutPrompt),
+        ("compliance", Kind::Compliance),
+        ("consent", Kind::Consent),
+        ("ad-policy", Kind::AdPolicy),
+        ("personal-attribute", Kind::PersonalAttribute),
+        ("exception", Kind::Exception),
+        ("reader-address", Kind::ReaderAddress),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Kind::NAMES
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("")
+    }
+
+    fn bit(self) -> u32 {
+        1 << (self as u32)
+    }
+}
+
+/// One vocabulary entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    /// The language of the pack it came from; `None`: every language.
+    pub lang: Option<Lang>,
+    pub category: String,
+    /// How to name the entry in a message (defaults to the category).
+    pub label: Option<String>,
+    pub message: String,
+    /// For occasions: how opt-out and preference attributes name it.
+    pub keys: Option<Regex>,
+    /// For token classes: the finding's severity in body copy.
+    pub severity: Option<Severity>,
+    /// Case-insensitive regular expressions, matched as whole words.
+    pub patterns: Vec<String>,
+    /// Words and phrases matched in every inflected form (by their stems in
+    /// the pack's language): `separation` also finds `separated`.
+    pub words: Vec<String>,
+    /// Phrases that contain a match but mean something else ("baby blue").
+    pub except: Option<Regex>,
+    /// For exceptions: the kinds they apply to (none listed: every kind).
+    pub applies_to: Vec<Kind>,
+    /// One of preflight's own entries (validated by its tests, so not
+    /// compiled again when a configuration's packs are checked).
+    pub builtin: bool,
+}
+
+impl Entry {
+    pub fn display(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.category)
+    }
+
+    /// Whether the entry applies to a text in `langs`.
+    pub fn applies(&self, langs: Langs) -> bool {
+        self.lang.is_none_or(|l| langs.contains(l))
+    }
+}
+
+/// A match of one entry in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    pub entry: usize,
+    pub range: Range<usize>,
+}
+
+/// The most memory one entry's compiled regex may take. Vocabulary patterns
+/// are small; a pattern over this (a counted `\w{200}` stands for thousands
+/// of characters) is refused when its pack is read, quickly, instead of
+/// taking seconds to compile.
+const ENTRY_SIZE_LIMIT: usize = 4 << 20;
+
+/// An entry's patterns as one alternation.
+fn alternation(patterns: &[String]) -> String {
+    patterns
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// The whole-word regex of an alternation: no letter, digit or `_` glued on
+/// either side.
+fn whole_words(alternation: &str) -> String {
+    format!(r"\b{{start-half}}(?:{alternation})\b{{end-half}}")
+}
+
+/// Compiles every form patterns take when they are matched: the widened
+/// candidate form, the exact whole-word form for any text, and its form for
+/// ASCII text. A pack that passes this never fails to compile mid-run.
+fn every_form_compiles(patterns: &[String]) -> Result<(), String> {
+    let alts = alternation(patterns);
+    let exact = whole_words(&alts);
+    for (form, source) in [
+        ("text that is not plain ASCII", exact.clone()),
+        ("plain ASCII text", for_ascii(&exact)),
+        ("finding candidates", format!("(?:{})", widened(&alts))),
+    ] {
+        RegexBuilder::new(&source)
+            .case_insensitive(true)
+            .size_limit(ENTRY_SIZE_LIMIT)
+            .build()
+            .map_err(|e| {
+                let why = match e {
+                    regex::Error::CompiledTooBig(_) => "it is too large once compiled (a repeated `\\w` or `.` stands for thousands of characters; write it shorter, or with `+` or `*` instead of a count)".to_string(),
+                    other => other.to_string(),
+                };
+                format!("the pattern cannot be compiled for {form}: {why}")
+            })?;
+    }
+    Ok(())
+}
+
+/// Ranges of text that hide the matches inside them, sorted, with the
+/// furthest end reached so far, so that each match is checked by binary
+/// search however many ranges there are.
+struct Excepts {
+    ranges: Vec<Range<usize>>,
+    furthest: Vec<usize>,
+}
+
+impl Excepts {
+    fn new(mut ranges: Vec<Range<usize>>) -> Excepts {
+        ranges.sort_by_key(|r| r.start);
+        let mut max = 0;
+        let furthest = ranges
+            .iter()
+            .map(|r| {
+                max = max.max(r.end);
+                max
+            })
+            .collect();
+        Excepts { ranges, furthest }
+    }
+
+    /// Whether some range holds all of `m`.
+    fn covers(&self, m: &Range<usize>) -> bool {
+        // The ranges that start at or before the match; the one of them that
+        // reaches furthest covers the match exactly when it reaches its end.
+        let n = self.ranges.partition_point(|r| r.start <= m.start);
+        crate::work::add(self.ranges.len().max(1).ilog2() as usize + 1);
+        n > 0 && self.furthest[n - 1] >= m.end
+    }
+}
+
+/// The candidate set for one set of languages: the widened patterns of
+/// the entries that apply, and which entry each belongs to.
+#[derive(Debug)]
+struct LangSet {
+    set: Option<RegexSet>,
+    entries: Vec<usize>,
+}
+
+/// One phrase of a word entry: the entry, and the stem keys of its words.
+type Phrase = (usize, Box<[u64]>);
+
+/// The word entries of one language, by the stem of their first word.
+#[derive(Debug, Default)]
+struct WordIndex {
+    by_first: HashMap<u64, Vec<Phrase>>,
+}
+
+/// The compiled entries of one kind.
+#[derive(Debug)]
+pub struct Lexicon {
+    pub kind: Kind,
+    pub entries: Vec<Entry>,
+    /// The candidate set of each set of languages (by [`Langs::bits`]),
+    /// compiled on first use: a run that never needs a kind, or a
+    /// language, never pays for it.
+    sets: Vec<OnceLock<LangSet>>,
+    /// Each entry's widened alternation; `None` for entries of words only.
+    widened: Vec<Option<String>>,
+    /// Each entry's own regex, compiled the first time the set says it
+    /// occurs (most runs need only a few of them).
+    each: Vec<OnceLock<Regex>>,
+    sources: Vec<String>,
+    /// The same regexes for ASCII text, where Unicode classes and word
+    /// boundaries mean the same as ASCII ones and cost far less to compile.
+    each_ascii: Vec<OnceLock<Regex>>,
+    /// The word entries of each language.
+    words: Vec<WordIndex>,
+    /// The exception phrases, which hide matches of this kind.
+    exceptions: Option<Arc<Lexicon>>,
+}
+
+impl Lexicon {
+    fn build(kind: Kind, entries: Vec<Entry>, exceptions: Option<Arc<Lexicon>>) -> Lexicon {
+        let alternations: Vec<String> = entries.iter().map(|e| alternation(&e.patterns)).collect();
+        // The set finds candidate entries in one pass. It has no word
+        // boundaries: Unicode `\b` makes the regex engines fall back to their
+        // slowest matcher on any non-ASCII text (a curly quote, an emoji), and
+        // leaving it out only widens the set. Each candidate is then confirmed
+        // by its own regex, which does check whole words.
+        let widened = entries
+            .iter()
+            .zip(&alternations)
+            .map(|(e, a)| (!e.patterns.is_empty()).then(|| format!("(?:{})", widened(a))))
+            .collect();
+        let each = alternations.iter().map(|_| OnceLock::new()).collect();
+        let each_ascii = alternations.iter().map(|_| OnceLock::new()).collect();
+        let sources = alternations.iter().map(|alts| whole_words(alts)).collect();
+        let mut words: Vec<WordIndex> = Lang::ALL.iter().map(|_| WordIndex::default()).collect();
+        for (i, e) in entries.iter().enumerate() {
+            for lang in Lang::ALL {
+                if !e.applies(Langs::of(lang)) || e.words.is_empty() {
+                    continue;
+                }
+                let stemmer = crate::text::searchable::stemmer(lang);
+                for phrase in &e.words {
+                    let keys = stemmer.keys(phrase);
+                    if let Some(first) = keys.first() {
+                        words[lang.index()]
+                            .by_first
+                            .entry(*first)
+                            .or_default()
+                            .push((i, keys.into_boxed_slice()));
+                    }
+                }
+            }
+        }
+        Lexicon {
+            kind,
+            entries,
+            sets: (0..=Langs::ALL.bits()).map(|_| OnceLock::new()).collect(),
+            widened,
+            each,
+            sources,
+            each_ascii,
+            words,
+            exceptions,
+        }
+    }
+
+    /// The candidate set for `langs`, compiled on first use.
+    fn set_for(&self, langs: Langs) -> &LangSet {
+        self.sets[langs.bits()].get_or_init(|| {
+            Self::compile_set(&self.widened, |i| self.entries[i].applies(langs))
+                .expect("checked when the packs were compiled")
+        })
+    }
+
+    fn compile_set(
+        widened: &[Option<String>],
+        wanted: impl Fn(usize) -> bool,
+    ) -> Result<LangSet, String> {
+        let (entries, patterns): (Vec<usize>, Vec<&str>) = widened
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| w.is_some() && wanted(*i))
+            .map(|(i, w)| (i, w.as_deref().unwrap_or("")))
+            .unzip();
+        let set = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                RegexSetBuilder::new(patterns)
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| e.to_string())?,
+            )
+        };
+        Ok(LangSet { set, entries })
+    }
+
+    /// Compiles the set of every language now, reporting a pattern that
+    /// does not compile (for packs from a configuration, which are checked
+    /// before the run). The sets of fewer languages hold fewer patterns.
+    fn validate(&self) -> Result<(), String> {
+        let all = Self::compile_set(&self.widened, |_| true)?;
+        let _ = self.sets[Langs::ALL.bits()].set(all);
+        // Each entry's regex is compiled on first use: check both its forms
+        // here too, so a pack never fails mid-run.
+        for (entry, source) in self.entries.iter().zip(&self.sources) {
+            if entry.patterns.is_empty() || entry.builtin {
+                continue;
+            }
+            for form in [source.clone(), for_ascii(source)] {
+                RegexBuilder::new(&form)
+                    .case_insensitive(true)
+                    .size_limit(ENTRY_SIZE_LIMIT)
+                    .build()
+                    .map_err(|e| format!("entry `{}`: {e}", entry.id))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every whole-word match of every entry that applies to the text's
+    /// languages, in text order (then entry order), outside the exception
+    /// phrases. A match must not be glued to letters, digits or `_` on either
+    /// side, so "expecting" does not match inside "unexpecting".
+    pub fn find_all(&self, t: &Searchable) -> Vec<Match> {
+        let text: &str = &t.text;
+        let mut out = Vec::new();
+        let ls = self.set_for(t.langs);
+        if let Some(set) = &ls.set {
+            for i in set.matches(text).iter() {
+                self.entry_matches(ls.entries[i], text, &mut out);
+            }
+        }
+        for lang in t.langs.iter() {
+            let index = &self.words[lang.index()];
+            if index.by_first.is_empty() {
+                continue;
+            }
+            let keys = t.keys(lang);
+            let words = t.words();
+            let mut excepts: HashMap<usize, Excepts> = HashMap::new();
+            for (i, key) in keys.iter().enumerate() {
+                let Some(candidates) = index.by_first.get(key) else {
+                    continue;
+                };
+                for (entry, seq) in candidates {
+                    if !keys[i..].starts_with(seq) {
+                        continue;
+                    }
+                    let range = words[i].range.start..words[i + seq.len() - 1].range.end;
+                    let except = excepts
+                        .entry(*entry)
+                        .or_insert_with(|| self.except_ranges(*entry, text));
+                    if !except.covers(&range) {
+                        out.push(Match {
+                            entry: *entry,
+                            range,
+                        });
+                    }
+                }
+            }
+        }
+        if !out.is_empty() {
+            if let Some(ex) = &self.exceptions {
+                let spans = t.exceptions(|t| ex.exception_spans(t));
+                if !spans.is_empty() {
+                    let bit = self.kind.bit();
+                    let mine = Excepts::new(
+                        spans
+                            .iter()
+                            .filter(|(_, kinds)| kinds & bit != 0)
+                            .map(|(r, _)| r.clone())
+                            .collect(),
+                    );
+                    out.retain(|m| !mine.covers(&m.range));
+                }
+            }
+        }
+        out.sort_by_key(|m| (m.range.start, m.entry, m.range.end));
+        out.dedup();
+        out
+    }
+
+    /// For the exception lexicon: each exception phrase's range in the text,
+    /// with the kinds it hides.
+    fn exception_spans(&self, t: &Searchable) -> Vec<(Range<usize>, u32)> {
+        let mut out: Vec<(Range<usize>, u32)> = self
+            .find_all(t)
+            .into_iter()
+            .map(|m| {
+                let e = &self.entries[m.entry];
+                let kinds = if e.applies_to.is_empty() {
+                    u32::MAX
+                } else {
+                    e.applies_to.iter().fold(0, |k, x| k | x.bit())
+                };
+                (m.range, kinds)
+            })
+            .collect();
+        out.sort_by_key(|(r, _)| r.start);
+        out
+    }
+
+    /// The ranges of an entry's `except` phrases in `text`.
+    fn except_ranges(&self, entry: usize, text: &str) -> Excepts {
+        Excepts::new(match &self.entries[entry].except {
+            Some(re) => re.find_iter(text).map(|m| m.range()).collect(),
+            None => Vec::new(),
+        })
+    }
+
+    /// Adds the whole-word matches of one entry's patterns (outside its
+    /// `except` phrases) to `out`, in text order.
+    fn entry_matches(&self, entry: usize, text: &str, out: &mut Vec<Match>) {
+        if self.entries[entry].patterns.is_empty() {
+            return;
+        }
+        let ascii = text.is_ascii();
+        let cell = if ascii {
+            &self.each_ascii[entry]
+        } else {
+            &self.each[entry]
+        };
+        let re = cell.get_or_init(|| {
+            let source = &self.sources[entry];
+            let source = if ascii {
+                Cow::Owned(for_ascii(source))
+            } else {
+                Cow::Borrowed(source.as_str())
+            };
+            RegexBuilder::new(&source)
+                .case_insensitive(true)
+                .size_limit(ENTRY_SIZE_LIMIT)
+                .build()
+                .expect("its patterns compiled already as part of the set")
+        });
+        let mut except: Option<Excepts> = None;
+        for m in re.find_iter(text) {
+            if m.start() == m.end() {
+                continue;
+            }
+            let except = except.get_or_insert_with(|| self.except_ranges(entry, text));
+            if except.covers(&m.range()) {
+                continue;
+            }
+            out.push(Match {
+                entry,
+                range: m.range(),
+            });
+        }
+    }
+
+    /// The first entry (in pack order) with a whole-word match in `text`.
+    pub fn first_entry(&self, t: &Searchable) -> Option<(usize, Range<usize>)> {
+        let mut best: Option<Match> = None;
+        for m in self.find_all(t) {
+            if best.as_ref().is_none_or(|b| m.entry < b.entry) {
+                best = Some(m);
+            }
+        }
+        best.map(|m| (m.entry, m.range))
+    }
+
+    pub fn is_match(&self, t: &Searchable) -> bool {
+        !self.find_all(t).is_empty()
+    }
+
+    /// Whether an entry with this id (in any of the text's languages) has a
+    /// whole-word match in `text`.
+    pub fn matches_entry(&self, t: &Searchable, id: &str) -> bool {
+        self.find_all(t)
+            .iter()
+            .any(|m| self.entries[m.entry].id == id)
+    }
+
+    /// The first entry with this id (the English or language-neutral one).
+    pub fn by_id(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// The languages this kind has entries for (besides entries for every
+    /// language), for `explain`.
+    pub fn languages(&self) -> Vec<Lang> {
+        let mut out: Vec<Lang> = self.entries.iter().filter_map(|e| e.lang).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// A class escape or word boundary of a pattern.
+enum Escape<'p> {
+    /// `\w`
+    Word,
+    /// `\d`
+    Digit,
+    /// `\b` or `\B`, with its `{start-half}`-style braces if any, as written.
+    Boundary(&'p str),
+}
+
+/// Rewrites a pattern's `\w`, `\d`, `\b` and `\B` with `with`, leaving every
+/// other character and escape as written.
+fn rewrite_escapes(pattern: &str, with: impl Fn(Escape) -> String) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut rest = pattern;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let escape = &rest[at..];
+        let mut chars = escape.chars();
+        chars.next();
+        let len = match chars.next() {
+            Some('w') => {
+                out.push_str(&with(Escape::Word));
+                2
+            }
+            Some('d') => {
+                out.push_str(&with(Escape::Digit));
+                2
+            }
+            Some('b' | 'B') => {
+                let braces = escape[2..]
+                    .strip_prefix('{')
+                    .and_then(|r| r.find('}'))
+                    .map_or(0, |end| end + 2);
+                out.push_str(&with(Escape::Boundary(&escape[..2 + braces])));
+                2 + braces
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+                1 + other.len_utf8()
+            }
+            None => {
+                out.push('\\');
+                1
+            }
+        };
+        rest = &escape[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A pattern rewritten to match a superset of what it matches, cheaply:
+/// word boundaries (`\b`, `\B`) are dropped, `\w` becomes "anything but an
+/// ASCII non-word character" and `\d` "an ASCII digit or any non-ASCII
+/// character". Unicode `\w` is a class of hundreds of ranges that takes most
+/// of the start-up time to compile, and Unicode word boundaries stop the
+/// fast matcher; the candidate set needs neither, since each candidate is
+/// confirmed by its exact pattern.
+fn widened(pattern: &str) -> String {
+    rewrite_escapes(pattern, |e| match e {
+        Escape::Word => r"[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]".into(),
+        Escape::Digit => r"[^\x00-\x2F\x3A-\x7F]".into(),
+        Escape::Boundary(_) => String::new(),
+    })
+}
+
+/// A pattern for ASCII text only: `\w`, `\d` and word boundaries become
+/// their ASCII forms, which match exactly the same in ASCII text and
+/// compile many times faster (Unicode `\w` is hundreds of ranges, closed
+/// under case folding).
+fn for_ascii(pattern: &str) -> String {
+    rewrite_escapes(pattern, |e| match e {
+        Escape::Word => "[0-9A-Za-z_]".into(),
+        Escape::Digit => "[0-9]".into(),
+        Escape::Boundary(b) => format!("(?-u:{b})"),
+    })
+}
+
+/// Every compiled vocabulary.
+#[derive(Debug)]
+pub struct Checks {
+    pub occasions: Lexicon,
+    pub topics: Lexicon,
+    pub special_categories: Lexicon,
+    pub token_classes: Lexicon,
+    pub system_tokens: Lexicon,
+    pub phrases: Lexicon,
+    pub dimensions: Lexicon,
+    pub opt_outs: Lexicon,
+    pub life_stages: Lexicon,
+    pub seasonal: Lexicon,
+    pub opt_out_prompts: Lexicon,
+    pub compliance: Lexicon,
+    pub consent: Lexicon,
+    pub ad_policy: Lexicon,
+    pub personal_attributes: Lexicon,
+    pub exceptions: Arc<Lexicon>,
+    pub reader_address: Lexicon,
+}
+
+/// A problem in a pack file, with its location in that file.
+#[derive(Debug, Clone)]
+pub struct PackError {
+    pub file: String,
+    pub span: Span,
+    pub message: String,
+}
+
+/// A parsed, not yet compiled pack.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub name: String,
+    pub kind: Kind,
+    /// `language:`; `None`: the entries apply to every language.
+    pub language: Option<Lang>,
+    pub entries: Vec<Entry>,
+}
+
+/// Reads a pack file. Every pattern is compiled here once to report errors
+/// with their location.
+pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackError> {
+    read_pack(file, text, true)
+}
+
+/// preflight's own packs, read (their entries marked as built in; the test
+/// suite validates every pattern of them).
+pub fn builtin_packs() -> Vec<Pack> {
+    BUILTIN_PACKS
+        .iter()
+        .map(|(f, t)| {
+            parse_trusted_pack(f, t)
+                .map(|mut p| {
+                    p.entries.iter_mut().for_each(|e| e.builtin = true);
+                    p
+                })
+                .unwrap_or_else(|e| panic!("built-in pack {f} is invalid: {e:?}"))
+        })
+        .collect()
+}
+
+/// Reads a pack without compiling each pattern on its own: for the built-in
+/// packs, which the test suite validates with [`parse_pack`].
+fn parse_trusted_pack(file: &str, text: &str) -> Result<Pack, PackError> {
+    read_pack(file, text, false)
+}
+
+fn read_pack(file: &str, text: &str, validate: bool) -> Result<Pack, PackError> {
+    let err = |span: Span, message: String| PackError {
+        file: file.to_string(),
+        span,
+        message,
+    };
+    let docs = yaml::parse(text, 0, yaml::Budget::default()).map_err(|e| err(e.span, e.message))?;
+    let root = docs
+        .first()
+        .map(|d| &d.root)
+        .ok_or_else(|| err(Span::default(), "the pack is empty".into()))?;
+    let map = root.as_map().ok_or_else(|| {
+        err(
+            root.span,
+            "a pack is a mapping with `pack`, `kind` and `entries`".into(),
+        )
+    })?;
+    let mut name = None;
+    let mut kind = None;
+    let mut language = None;
+    let mut entries_node = None;
+    for e in map {
+        match e.key.as_str() {
+            Some("pack") => name = e.value.as_str().map(str::to_string),
+            Some("language") => {
+                let tag = e.value.as_str().unwrap_or("");
+                language = Some(Lang::from_tag(tag).ok_or_else(|| {
+                    let codes: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+                    err(
+                        e.value.span,
+                        format!("`{tag}` is not a language preflight has vocabularies for; write one of {}", codes.join(", ")),
+                    )
+                })?);
+            }
+            Some("kind") => {
+                let k = e.value.as_str().unwrap_or("");
+                kind = Some(
+                    Kind::NAMES
+                        .iter()
+                        .find(|(n, _)| *n == k)
+                        .map(|(_, k)| *k)
+                        .ok_or_else(|| {
+                            let names: Vec<_> = Kind::NAMES.iter().map(|(n, _)| *n).collect();
+                            err(
+                                e.value.span,
+                                format!("unknown pack kind `{k}`; kinds are {}", names.join(", ")),
+                            )
+                        })?,
+                );
+            }
+            Some("entries") => entries_node = Some(&e.value),
+            _ => {
+                return Err(err(
+                    e.key.span,
+                    "unknown key; a pack has `pack`, `kind`, `entries` and optionally `language`"
+                        .into(),
+                ))
+            }
+        }
+    }
+    let name = name.ok_or_else(|| err(root.span, "the pack has no `pack:` name".into()))?;
+    let kind = kind.ok_or_else(|| err(root.span, "the pack has no `kind:`".into()))?;
+    let items = entries_node
+        .and_then(Node::as_seq)
+        .ok_or_else(|| err(root.span, "the pack has no `entries:` list".into()))?;
+    let mut entries = Vec::with_capacity(items.len());
+    for item in items {
+        let mut entry = parse_entry(item, &err, validate)?;
+        // An English or every-language entry is the one others take their
+        // category and message from: it must give them.
+        if matches!(language, None | Some(Lang::En)) {
+            for (what, value) in [("category", &entry.category), ("message", &entry.message)] {
+                if value.is_empty() {
+                    return Err(err(
+                        item.span,
+                        format!("entry `{}` has no `{what}`", entry.id),
+                    ));
+                }
+            }
+        }
+        entry.lang = language;
+        entries.push(entry);
+    }
+    Ok(Pack {
+        name,
+        kind,
+        language,
+        entries,
+    })
+}
+
+fn parse_entry(
+    item: &Node,
+    err: &dyn Fn(Span, String) -> PackError,
+    validate: bool,
+) -> Result<Entry, PackError> {
+    let map = item
+        .as_map()
+        .ok_or_else(|| err(item.span, "an entry is a mapping".into()))?;
+    let text = |key: &str| -> Option<String> {
+        map.iter()
+            .find(|e| e.key.as_str() == Some(key))
+            .and_then(|e| e.value.as_str())
+            .map(str::to_string)
+    };
+    for e in map {
+        let k = e.key.as_str().unwrap_or("");
+        if ![
+            "id",
+            "category",
+            "label",
+            "message",
+            "keys",
+            "severity",
+            "patterns",
+            "words",
+            "except",
+            "applies_to",
+        ]
+        .contains(&k)
+        {
+            return Err(err(e.key.span, format!("unknown entry key `{k}`")));
+        }
+    }
+    let id = text("id").ok_or_else(|| err(item.span, "the entry has no `id`".into()))?;
+    // An entry of a language pack may leave these to the entry of the same
+    // id in preflight's English packs (checked when the packs are compiled).
+    let category = text("category").unwrap_or_default();
+    let message = text("message").unwrap_or_default();
+    let compile = |node: &Node, p: &str| -> Result<Regex, PackError> {
+        let re = RegexBuilder::new(p)
+            .case_insensitive(true)
+            .size_limit(ENTRY_SIZE_LIMIT)
+            .build()
+            .map_err(|e| match e {
+                regex::Error::CompiledTooBig(_) => err(node.span, "the pattern is too large once compiled (a repeated `\\w` or `.` stands for thousands of characters; write it shorter, or with `+` or `*` instead of a count)".into()),
+                other => err(node.span, format!("pattern does not compile: {other}")),
+            })?;
+        if re.is_match("") {
+            return Err(err(node.span, "pattern matches empty text".into()));
+        }
+        Ok(re)
+    };
+    let keys = match map.iter().find(|e| e.key.as_str() == Some("keys")) {
+        Some(e) => Some(compile(&e.value, e.value.as_str().unwrap_or(""))?),
+        None => None,
+    };
+    let severity = match map.iter().find(|e| e.key.as_str() == Some("severity")) {
+        Some(e) => Some(match e.value.as_str() {
+            Some("error") => Severity::Error,
+            Some("warning") => Severity::Warning,
+            Some("advice") => Severity::Advice,
+            _ => {
+                return Err(err(
+                    e.value.span,
+                    "severity is one of error, warning, advice".into(),
+                ))
+            }
+        }),
+        None => None,
+    };
+    let list = |key: &str| {
+        map.iter()
+            .find(|e| e.key.as_str() == Some(key))
+            .map(|e| &e.value)
+    };
+    let (pnode, wnode) = (list("patterns"), list("words"));
+    if pnode.is_none() && wnode.is_none() {
+        return Err(err(
+            item.span,
+            format!("entry `{id}` has no `patterns` or `words`"),
+        ));
+    }
+    let mut words = Vec::new();
+    if let Some(wnode) = wnode {
+        let items = wnode.as_seq().filter(|s| !s.is_empty()).ok_or_else(|| {
+            err(
+                wnode.span,
+                format!("entry `{id}`: `words` is a non-empty list of words and phrases"),
+            )
+        })?;
+        for w in items {
+            let s = w
+                .as_str()
+                .ok_or_else(|| err(w.span, "a word is text".into()))?;
+            if crate::text::language::words(s).is_empty() {
+                return Err(err(
+                    w.span,
+                    "this has no word in it (only spaces or punctuation)".into(),
+                ));
+            }
+            words.push(s.to_string());
+        }
+    }
+    let empty: &[Node] = &[];
+    let pitems = match pnode {
+        None => empty,
+        Some(pnode) => pnode.as_seq().filter(|s| !s.is_empty()).ok_or_else(|| {
+            err(
+                pnode.span,
+                format!("entry `{id}` needs a non-empty list of patterns"),
+            )
+        })?,
+    };
+    let mut patterns = Vec::new();
+    for p in pitems {
+        let s = p
+            .as_str()
+            .ok_or_else(|| err(p.span, "a pattern is text".into()))?;
+        if validate {
+            compile(p, s)?;
+            every_form_compiles(std::slice::from_ref(&s.to_string()))
+                .map_err(|m| err(p.span, m))?;
+        }
+        patterns.push(s.to_string());
+    }
+    if let (true, Some(pnode)) = (validate, pnode) {
+        // The entry's patterns are also matched together, as one regex.
+        every_form_compiles(&patterns)
+            .map_err(|m| err(pnode.span, format!("{m} (with the entry's other patterns)")))?;
+    }
+    let mut applies_to = Vec::new();
+    if let Some(anode) = list("applies_to") {
+        for a in anode.as_seq().unwrap_or(std::slice::from_ref(anode)) {
+            let name = a.as_str().unwrap_or("");
+            let kind = Kind::NAMES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, k)| *k);
+            applies_to
+                .push(kind.ok_or_else(|| err(a.span, format!("`{name}` is not a pack kind")))?);
+        }
+    }
+    let except = match map.iter().find(|e| e.key.as_str() == Some("except")) {
+        None => None,
+        Some(e) => {
+            let items = e.value.as_seq().ok_or_else(|| {
+                err(
+                    e.value.span,
+                    format!("entry `{id}`: `except` is a list of patterns"),
+                )
+            })?;
+            let mut alts = Vec::new();
+            for p in items {
+                let s = p
+                    .as_str()
+                    .ok_or_else(|| err(p.span, "a pattern is text".into()))?;
+                if validate {
+                    compile(p, s)?;
+                }
+                alts.push(format!("(?:{s})"));
+            }
+            Some(compile(&e.value, &alts.join("|"))?)
+        }
+    };
+    Ok(Entry {
+        id,
+        lang: None,
+        category,
+        label: text("label"),
+        message,
+        keys,
+        severity,
+        patterns,
+        words,
+        except,
+        applies_to,
+        builtin: false,
+    })
+}
+
+impl Checks {
+    /// Compiles packs into lexicons. An id is unique within a kind and a
+    /// language; an entry of a language pack that gives no `category` or
+    /// `message` takes them (with `label`, `keys` and `severity`) from the
+    /// entry of the same id that applies to every language or to English.
+    pub fn compile(packs: Vec<Pack>) -> Result<Checks, String> {
+        let mut by_kind: Vec<(Kind, Vec<Entry>)> =
+            Kind::NAMES.iter().map(|(_, k)| (*k, Vec::new())).collect();
+        let mut ids = std::collections::HashSet::new();
+        for pack in packs {
+            for e in pack.entries {
+                if !ids.insert((pack.kind as u8, e.lang, e.id.clone())) {
+                    return Err(format!(
+                        "pack `{}`: entry id `{}` is used twice",
+                        pack.name, e.id
+                    ));
+                }
+                by_kind
+                    .iter_mut()
+                    .find(|(k, _)| *k == pack.kind)
+                    .expect("every kind")
+                    .1
+                    .push(e);
+            }
+        }
+        for (kind, entries) in &mut by_kind {
+            let base: HashMap<String, Entry> = entries
+                .iter()
+                .filter(|e| matches!(e.lang, None | Some(Lang::En)) && !e.category.is_empty())
+                .map(|e| (e.id.clone(), e.clone()))
+                .collect();
+            for e in entries.iter_mut() {
+                if !e.category.is_empty() && !e.message.is_empty() {
+                    continue;
+                }
+                let Some(b) = base.get(&e.id) else {
+                    let missing = if e.category.is_empty() {
+                        "category"
+                    } else {
+                        "message"
+                    };
+                    return Err(format!(
+                        "{} entry `{}` has no `{missing}`, and no English entry of that id gives one",
+                        kind.name(),
+                        e.id
+                    ));
+                };
+                if e.category.is_empty() {
+                    e.category = b.category.clone();
+                }
+                if e.message.is_empty() {
+                    e.message = b.message.clone();
+                }
+                e.label = e.label.take().or_else(|| b.label.clone());
+                e.keys = e.keys.take().or_else(|| b.keys.clone());
+                e.severity = e.severity.or(b.severity);
+            }
+        }
+        let mut take = |k: Kind| -> Vec<Entry> {
+            std::mem::take(&mut by_kind.iter_mut().find(|(x, _)| *x == k).expect("kind").1)
+        };
+        let exceptions = Arc::new(Lexicon::build(Kind::Exception, take(Kind::Exception), None));
+        let mut lex = |k: Kind| Lexicon::build(k, take(k), Some(exceptions.clone()));
+        Ok(Checks {
+            occasions: lex(Kind::Occasion),
+            topics: lex(Kind::Topic),
+            special_categories: lex(Kind::SpecialCategory),
+            token_classes: lex(Kind::TokenClass),
+            system_tokens: lex(Kind::SystemToken),
+            phrases: lex(Kind::Phrase),
+            dimensions: lex(Kind::Dimension),
+            opt_outs: lex(Kind::OptOut),
+            life_stages: lex(Kind::LifeStage),
+            seasonal: lex(Kind::Seasonal),
+            opt_out_prompts: lex(Kind::OptOutPrompt),
+            compliance: lex(Kind::Compliance),
+            consent: lex(Kind::Consent),
+            ad_policy: lex(Kind::AdPolicy),
+            personal_attributes: lex(Kind::PersonalAttribute),
+            reader_address: lex(Kind::ReaderAddress),
+            exceptions,
+        })
+    }
+
+    /// Compiles every kind's set now, so that a pattern that cannot be
+    /// compiled is reported before the run (for packs from a configuration).
+    pub fn validate(&self) -> Result<(), String> {
+        for lex in [
+            &self.occasions,
+            &self.topics,
+            &self.special_categories,
+            &self.token_classes,
+            &self.system_tokens,
+            &self.phrases,
+            &self.dimensions,
+            &self.opt_outs,
+            &self.life_stages,
+            &self.seasonal,
+            &self.opt_out_prompts,
+            &self.compliance,
+            &self.consent,
+            &self.ad_policy,
+            &self.personal_attributes,
+            &self.exceptions,
+            &self.reader_address,
+        ] {
+            lex.validate()?;
+        }
+        Ok(())
+    }
+
+    /// The dimension of a person a condition draws on (demographic,
+    /// geographic, purchase, browsing, engagement, declared preference, the
+    /// channel's address), from the `dimension` vocabulary; `None` when its
+    /// name is not recognised. Attribute names are identifiers: every
+    /// language's words apply.
+    pub fn dimension_of(&self, cond: &crate::model::campaign::Condition) -> Option<&Entry> {
+        let words = Searchable::name(cond.name().value, Langs::ALL);
+        self.dimensions
+            .first_entry(&words)
+            .map(|(i, _)| &self.dimensions.entries[i])
+    }
+
+    /// The lexicon of a kind.
+    pub fn lexicon(&self, kind: Kind) -> &Lexicon {
+        match kind {
+            Kind::Occasion => &self.occasions,
+            Kind::Topic => &self.topics,
+            Kind::SpecialCategory => &self.special_categories,
+            Kind::TokenClass => &self.token_classes,
+            Kind::SystemToken => &self.system_tokens,
+            Kind::Phrase => &self.phrases,
+            Kind::Dimension => &self.dimensions,
+            Kind::OptOut => &self.opt_outs,
+            Kind::LifeStage => &self.life_stages,
+            Kind::Seasonal => &self.seasonal,
+            Kind::OptOutPrompt => &self.opt_out_prompts,
+            Kind::Compliance => &self.compliance,
+            Kind::Consent => &self.consent,
+            Kind::AdPolicy => &self.ad_policy,
+            Kind::PersonalAttribute => &self.personal_attributes,
+            Kind::Exception => &self.exceptions,
+            Kind::ReaderAddress => &self.reader_address,
+        }
+    }
+
+    /// The built-in packs, compiled on first use.
+    pub fn builtin() -> &'static Checks {
+        static BUILTIN: LazyLock<Checks> =
+            LazyLock::new(|| Checks::compile(builtin_packs()).expect("built-in packs compile"));
+        &BUILTIN
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_patterns_match_the_same_in_ascii_text() {
+        assert_eq!(
+            for_ascii(r"\b{start-half}(?:purchas\w*|\d+ \\w)\b{end-half}"),
+            r"(?-u:\b{start-half})(?:purchas[0-9A-Za-z_]*|[0-9]+ \\w)(?-u:\b{end-half})"
+        );
+        let samples = [
+            "We purchased 3 pairs",
+            "purchasing_power",
+            "a pregnancy test",
+            "you viewed shoes 5 minutes ago",
+            "Reply STOP to opt out",
+            "120 Harbour Street, Portland, ME 04101",
+            "PO Box 12",
+            "SW1A 1AA",
+            "chronic pain",
+            "order_placed",
+            "preferences interests",
+            "just turned 62",
+            "now that you're 40",
+            "x-pregnant_y",
+            "Father's Day",
+            "baby blue",
+            "unsubscribe here",
+            "recruiting now",
+        ];
+        for (file, text) in BUILTIN_PACKS {
+            let pack = parse_pack(file, text).unwrap();
+            let lex = Lexicon::build(pack.kind, pack.entries, None);
+            for (i, source) in lex.sources.iter().enumerate() {
+                let unicode = RegexBuilder::new(source)
+                    .case_insensitive(true)
+                    .build()
+                    .unwrap();
+                let ascii = RegexBuilder::new(&for_ascii(source))
+                    .case_insensitive(true)
+                    .build()
+                    .unwrap_or_else(|e| panic!("{file} entry {i}: {e}"));
+                for s in samples {
+                    let a: Vec<_> = unicode.find_iter(s).map(|m| m.range()).collect();
+                    let b: Vec<_> = ascii.find_iter(s).map(|m| m.range()).collect();
+                    assert_eq!(a, b, "{file} entry {i} on {s:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn widened_patterns_match_a_superset() {
+        assert_eq!(
+            widened(r"\bpurchas\w*\b"),
+            r"purchas[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]*"
+        );
+        assert_eq!(widened(r"a\b{start-half}b\Bc"), "abc");
+        assert_eq!(
+            widened(r"x\\w\.\s"),
+            r"x\\w\.\s",
+            "escaped backslashes stay"
+        );
+        assert_eq!(widened(r"[A-Z\d]"), r"[A-Z[^\x00-\x2F\x3A-\x7F]]");
+        // Every built-in pattern still compiles widened, and matches at
+        // least wherever the exact pattern does, on words with accents,
+        // digits from other scripts and curly quotes.
+        let samples = [
+            "purchased",
+            "pregnancy",
+            "chronic ülcer",
+            "diagnosé",
+            "recruiting",
+            "120 Harbour Street",
+            "just turned ٦٢",
+            "you viewed shoes 5 minutes ago",
+            "se désabonner",
+            "PO Box 12",
+            "SW1A 1AA",
+            "ME 04101",
+        ];
+        for (file, text) in BUILTIN_PACKS {
+            for e in parse_pack(file, text).unwrap().entries {
+                for p in &e.patterns {
+                    let exact = RegexBuilder::new(p).case_insensitive(true).build().unwrap();
+                    let wide = RegexBuilder::new(&widened(p))
+                        .case_insensitive(true)
+                        .build()
+                        .unwrap_or_else(|err| panic!("{file}: {p}: {err}"));
+                    for s in samples {
+                        if exact.is_match(s) {
+                            assert!(wide.is_match(s), "{file}: {p} widened misses {s:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_builtin_pack_is_valid() {
+        Checks::builtin()
+            .validate()
+            .expect("every kind's set compiles");
+        // Every pattern of every pack compiles on its own (with a location).
+        let mut ids = std::collections::HashSet::new();
+        for (file, text) in BUILTIN_PACKS {
+            let pack = parse_pack(file, text).unwrap_or_else(|e| panic!("{e:?}"));
+            assert!(!pack.entries.is_empty(), "{file} has no entries");
+            for e in &pack.entries {
+                // One id per kind and language: a language pack reuses the
+                // English id of the same concept.
+                assert!(
+                    ids.insert((pack.kind as u8, pack.language, e.id.clone())),
+                    "id {} repeated ({file})",
+                    e.id
+                );
+                assert!(
+                    e.message.is_empty() || e.message.ends_with('.'),
+                    "{}: messages are sentences ({file})",
+                    e.id
+                );
+            }
+        }
+        // After the language entries took their category and message from
+        // the English ones, every entry has both, and each kind what it needs.
+        let c = Checks::builtin();
+        for lex in [
+            &c.occasions,
+            &c.topics,
+            &c.special_categories,
+            &c.token_classes,
+            &c.system_tokens,
+            &c.phrases,
+            &c.dimensions,
+            &c.opt_outs,
+            &c.life_stages,
+            &c.seasonal,
+            &c.opt_out_prompts,
+            &c.compliance,
+            &c.consent,
+            &c.ad_policy,
+            &c.personal_attributes,
+            &c.exceptions,
+            &c.reader_address,
+        ] {
+            for e in &lex.entries {
+                let at = format!("{} entry `{}` ({:?})", lex.kind.name(), e.id, e.lang);
+                assert!(
+                    !e.category.trim().is_empty() && !e.message.trim().is_empty(),
+                    "{at}"
+                );
+                match lex.kind {
+                    Kind::TokenClass => {
+                        assert!(e.severity.is_some(), "{at}: token classes need a severity")
+                    }
+                    Kind::Seasonal => assert!(
+                        crate::model::campaign::Season::parse(&e.category)
+                            .is_some_and(|s| s != crate::model::campaign::Season::Any),
+                        "{at}: seasonal goods need a season as their category"
+                    ),
+                    Kind::Occasion => assert!(e.keys.is_some(), "{at}: occasions need keys"),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bad_packs_are_reported_with_a_location() {
+        let text = "pack: x\nkind: topic\nentries:\n  - id: a\n    category: c\n    message: m.\n    patterns: ['(unclosed']\n";
+        let e = parse_pack("p.yaml", text).unwrap_err();
+        assert!(e.message.contains("does not compile"));
+        assert_eq!(&text[e.span.range()], "'(unclosed'");
+        let e = parse_pack("p.yaml", "pack: x\nkind: nope\nentries: []\n").unwrap_err();
+        assert!(e.message.contains("unknown pack kind"));
+        let e = parse_pack(
+            "p.yaml",
+            "pack: x\nkind: topic\nentries:\n  - id: a\n    patterns: [x]\n",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("no `category`"));
+    }
+
+    #[test]
+    fn a_pattern_too_large_for_non_ascii_text_is_refused_at_the_pattern() {
+        // `\w{201}` compiles for ASCII text and as a candidate, but its
+        // Unicode form is over the size limit: refuse it when the pack is
+        // read, at the pattern, instead of failing on the first accented word.
+        let text = "pack: x\nkind: topic\nentries:\n  - id: a\n    category: c\n    message: m.\n    patterns: ['\\w{200}', '\\w{201}']\n";
+        let e = parse_pack("p.yaml", text).unwrap_err();
+        assert!(e.message.contains("too large"), "{}", e.message);
+        assert!(
+            text[e.span.range()].contains("\\w{20"),
+            "{:?}",
+            &text[e.span.range()]
+        );
+        // One pattern too large alone is located at that pattern.
+        let text = text.replace("'\\w{200}', '\\w{201}'", "'ok', '\\w{900}'");
+        let e = parse_pack("p.yaml", &text).unwrap_err();
+        assert_eq!(&text[e.span.range()], "'\\w{900}'", "{e:?}");
+    }
+
+    fn en(t: &str) -> Searchable<'_> {
+        Searchable::new(t, Langs::of(Lang::En))
+    }
+
+    #[test]
+    fn matching_respects_word_boundaries_and_case() {
+        let c = Checks::builtin();
+        let topics = &c.topics;
+        assert!(topics.is_match(&en("Congratulations on your PREGNANCY")));
+        assert!(!topics.is_match(&en("An unexpecting guest")));
+        assert!(!topics.is_match(&en("Book a babysitter tonight")));
+        assert!(!topics.is_match(&en("New in baby blue and baby pink")));
+        assert!(topics.is_match(&en("baby blue for the baby")));
+        assert!(topics.is_match(&en("Gifts for the new baby")));
+        let occ = &c.occasions;
+        for s in [
+            "Happy Father's Day",
+            "happy fathers day",
+            "Father’s Day deals",
+            "#FathersDay",
+            "fathers-day-buyers",
+        ] {
+            assert!(
+                occ.is_match(&Searchable::name(s, Langs::ALL)) || occ.is_match(&en(s)),
+                "{s}"
+            );
+        }
+        assert!(!occ.is_match(&en("our forefathers daydreamed")));
+    }
+
+    #[test]
+    fn first_entry_follows_pack_order() {
+        let d = &Checks::builtin().dimensions;
+        let dim = |n: &str| {
+            d.first_entry(&Searchable::name(n, Langs::ALL))
+                .map(|(i, _)| d.entries[i].id.clone())
+        };
+        assert_eq!(dim("email_opened").as_deref(), Some("engagement"));
+        assert_eq!(dim("order_placed").as_deref(), Some("purchase"));
+        assert_eq!(dim("product_viewed").as_deref(), Some("browsing"));
+        assert_eq!(dim("profile.gender").as_deref(), Some("demographic"));
+        assert_eq!(dim("profile.country").as_deref(), Some("geographic"));
+        assert_eq!(dim("preferences.occasions").as_deref(), Some("preference"));
+        assert_eq!(dim("mystery_flag"), None);
+    }
+
+    #[test]
+    fn words_match_their_inflections_in_their_language_only() {
+        let pack = |lang: &str| {
+            format!("pack: t\nkind: topic\nlanguage: {lang}\nentries:\n  - id: separation\n    category: separation\n    message: M.\n    words: [separation, trying for a baby]\n")
+        };
+        let checks = Checks::compile(vec![parse_pack("en.yaml", &pack("en")).unwrap()]).unwrap();
+        let t = &checks.topics;
+        for s in [
+            "Recently separated?",
+            "Separating is hard",
+            "Trying for a baby?",
+            "We tried for a baby",
+        ] {
+            assert!(t.is_match(&en(s)), "{s}");
+        }
+        assert!(!t.is_match(&en("Try a baby carrot for a change")));
+        // Not in a text of another language.
+        assert!(!t.is_match(&Searchable::new("Recently separated?", Langs::of(Lang::Fr))));
+        // A language pack's entry may take its category and message from
+        // the English entry of the same id.
+        let fr = "pack: t-fr\nkind: topic\nlanguage: fr\nentries:\n  - id: separation\n    words: [séparation, divorce]\n";
+        let checks = Checks::compile(vec![
+            parse_pack("en.yaml", &pack("en")).unwrap(),
+            parse_pack("fr.yaml", fr).unwrap(),
+        ])
+        .unwrap();
+        let t = &checks.topics;
+        let fr_text = Searchable::new("Vous êtes séparés ?", Langs::of(Lang::Fr));
+        let (i, _) = t.first_entry(&fr_text).expect("séparés matches séparation");
+        assert_eq!(t.entries[i].category, "separation");
+        assert_eq!(t.entries[i].message, "M.");
+        // Without an English entry to take them from, it is an error.
+        let lone = fr.replace("id: separation", "id: other");
+        let e = Checks::compile(vec![parse_pack("fr.yaml", &lone).unwrap()]).unwrap_err();
+        assert!(e.contains("no `category`"), "{e}");
+    }
+
+    #[test]
+    fn exceptions_hide_matches_of_the_kinds_they_name() {
+        let topics = "pack: t\nkind: topic\nlanguage: en\nentries:\n  - id: pregnancy\n    category: pregnancy\n    message: M.\n    words: [baby]\n";
+        let ex = "pack: x\nkind: exception\nlanguage: en\nentries:\n  - id: foods\n    category: foods\n    message: Foods.\n    applies_to: [topic]\n    words: [baby carrots, baby back ribs]\n";
+        let checks = Checks::compile(vec![
+            parse_pack("t.yaml", topics).unwrap(),
+            parse_pack("x.yaml", ex).unwrap(),
+        ])
+        .unwrap();
+        let t = &checks.topics;
+        assert!(!t.is_match(&en("Roasted baby carrots and baby back ribs tonight")));
+        assert!(t.is_match(&en("Baby carrots for the baby")));
+    }
+}

@@ -1,0 +1,7 @@
+//! What the rules know: the vocabulary packs (`checks/`), calendars of
+//! occasions and seasons, SMS quiet hours, and the rules' settings.
+
+pub mod checks;
+pub mod quiet_hours;
+pub mod settings;
+pub mod world_calendar;
