@@ -22,7 +22,8 @@ fn main() {
     let threads: usize = args
         .get(1)
         .map_or(0, |t| t.parse().expect("THREADS is a number"));
-    let (inputs, _) = preflight::engine::run::discover(&[PathBuf::from(dir.as_str())]).expect("a folder");
+    let (inputs, _) =
+        preflight::engine::run::discover(&[PathBuf::from(dir.as_str())]).expect("a folder");
     let parsed = preflight::engine::parallel::map(&inputs, threads, |input| {
         let Ok(bytes) = std::fs::read(&input.path) else {
             return (0, 0);

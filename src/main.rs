@@ -9,13 +9,13 @@ use chrono::NaiveDate;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use preflight::engine::config::{self, Config};
-use preflight::report::excerpt::escape_controls;
 use preflight::engine::lint::{FileStatus, Options};
-use preflight::rule_meta::Severity;
-use preflight::engine::run::{ConfigMode, RunError};
 use preflight::engine::run;
+use preflight::engine::run::{ConfigMode, RunError};
 use preflight::model::schema;
+use preflight::report::excerpt::escape_controls;
 use preflight::report::{docs, render};
+use preflight::rule_meta::Severity;
 use preflight::rules;
 
 // A run allocates many small, short-lived values on every thread while it
@@ -210,21 +210,21 @@ fn main() -> ExitCode {
             Ok(cfg) => emit(&docs::rules_table_with(&cfg), 0),
             Err(code) => code,
         },
-        Command::Explain { rule, config } => {
-            match rules::find(&rule) {
-                Some(r) => match effective_config(&config) {
-                    Ok(cfg) => emit(&docs::explain_with(r, &cfg), 0),
-                    Err(code) => code,
-                },
-                None => {
-                    let hint = preflight::text::suggest::did_you_mean(&rule, rules::names_and_codes())
-                        .map(|s| format!(" Did you mean `{s}`?"))
-                        .unwrap_or_default();
-                    warn(format_args!("preflight: `{rule}` is not a rule.{hint} `preflight rules` lists them all."));
-                    ExitCode::from(2)
-                }
+        Command::Explain { rule, config } => match rules::find(&rule) {
+            Some(r) => match effective_config(&config) {
+                Ok(cfg) => emit(&docs::explain_with(r, &cfg), 0),
+                Err(code) => code,
+            },
+            None => {
+                let hint = preflight::text::suggest::did_you_mean(&rule, rules::names_and_codes())
+                    .map(|s| format!(" Did you mean `{s}`?"))
+                    .unwrap_or_default();
+                warn(format_args!(
+                    "preflight: `{rule}` is not a rule.{hint} `preflight rules` lists them all."
+                ));
+                ExitCode::from(2)
             }
-        }
+        },
         Command::Init => init(),
         Command::Schema => emit(&schema::json_schema(), 0),
         Command::Completions { shell } => {

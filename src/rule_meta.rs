@@ -82,3 +82,17 @@ impl RuleMeta {
         !self.code.starts_with("PF0")
     }
 }
+
+/// Makes a message read as a sentence: a capital first letter and a full stop.
+pub fn sentence(mut s: String) -> String {
+    if let Some(first) = s.chars().next() {
+        if first.is_lowercase() {
+            let upper: String = first.to_uppercase().collect();
+            s.replace_range(..first.len_utf8(), &upper);
+        }
+    }
+    if !s.ends_with(['.', '!', '?']) {
+        s.push('.');
+    }
+    s
+}

@@ -17,7 +17,7 @@ fn format_document_shows_every_field() {
     let doc = std::fs::read_to_string("docs/format.md").unwrap();
     let channels = preflight::model::campaign::Channel::ALL;
     let mut keys: Vec<String> = Vec::new();
-    for (_, list) in preflight::model::campaign::FORMAT_KEYS {
+    for (_, list) in preflight::model::load::FORMAT_KEYS {
         keys.extend(list.iter().map(|k| k.to_string()));
     }
     for c in channels {

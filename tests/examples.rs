@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use preflight::engine::lint::{FileStatus, Options};
-use preflight::rules::RULES;
 use preflight::engine::run::run;
+use preflight::rules::RULES;
 
 fn report() -> preflight::engine::run::Report {
     let now = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();

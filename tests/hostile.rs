@@ -1096,8 +1096,9 @@ fn hostile_shapes_cost_linear_work() {
     for (what, make, rule) in shapes {
         let steps = |n: usize| {
             let text = make(n);
-            let (report, steps) =
-                preflight::work::count(|| preflight::engine::run::run_text("shape.yaml", &text, &opts));
+            let (report, steps) = preflight::work::count(|| {
+                preflight::engine::run::run_text("shape.yaml", &text, &opts)
+            });
             if !rule.is_empty() {
                 assert!(
                     report.findings().any(|f| f.rule.name == rule),

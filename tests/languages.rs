@@ -239,7 +239,8 @@ languages! {
 
 /// The fixture as JSON values (read through preflight's own YAML tree).
 fn fixture(text: &str) -> Value {
-    let docs = preflight::input::yaml::parse(text, 0, preflight::input::yaml::Budget::default()).unwrap();
+    let docs =
+        preflight::input::yaml::parse(text, 0, preflight::input::yaml::Budget::default()).unwrap();
     to_json(&docs[0].root)
 }
 
@@ -247,7 +248,9 @@ fn to_json(n: &preflight::input::yaml::Node) -> Value {
     use preflight::input::yaml::Value as Y;
     match &n.value {
         Y::Scalar(s) => {
-            if s.style == preflight::input::yaml::Style::Plain && (s.text == "true" || s.text == "false") {
+            if s.style == preflight::input::yaml::Style::Plain
+                && (s.text == "true" || s.text == "false")
+            {
                 Value::Bool(s.text == "true")
             } else {
                 Value::String(s.text.clone())

@@ -7,8 +7,8 @@
 
 use chrono::NaiveDate;
 use preflight::engine::lint::Options;
-use preflight::report::render;
 use preflight::engine::run::run_texts;
+use preflight::report::render;
 use proptest::prelude::*;
 
 const PIECES: &[&str] = &[

@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 use preflight::engine::lint::Options;
-use preflight::report::render::{pretty, Style};
 use preflight::engine::run::run;
+use preflight::report::render::{pretty, Style};
 
 fn render(path: &str) -> String {
     render_all(&[path])

@@ -374,7 +374,9 @@ fn the_schema_accepts_the_clean_examples_and_rejects_unknown_keys() {
     for entry in std::fs::read_dir(repo().join("examples/clean")).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        let docs = preflight::input::yaml::parse(&text, 0, preflight::input::yaml::Budget::default()).unwrap();
+        let docs =
+            preflight::input::yaml::parse(&text, 0, preflight::input::yaml::Budget::default())
+                .unwrap();
         for d in docs.iter().filter(|d| d.root.get("campaign").is_some()) {
             let v = preflight::model::schema::to_json(&d.root);
             let errors: Vec<String> = validator
@@ -387,7 +389,8 @@ fn the_schema_accepts_the_clean_examples_and_rejects_unknown_keys() {
     }
     assert!(checked >= 5);
     let typo = "campaign: x\nchannels: [email]\nschedule:\n  send_at: 2027-01-01\naudience:\n  exlude: []\n";
-    let docs = preflight::input::yaml::parse(typo, 0, preflight::input::yaml::Budget::default()).unwrap();
+    let docs =
+        preflight::input::yaml::parse(typo, 0, preflight::input::yaml::Budget::default()).unwrap();
     assert!(!validator.is_valid(&preflight::model::schema::to_json(&docs[0].root)));
 }
 

@@ -74,10 +74,10 @@ use std::ops::Bound;
 
 use chrono::Datelike;
 
+use crate::input::yaml::{Node, Style};
 use crate::model::calendar::When;
 use crate::model::campaign::{Condition, ConditionKind, Op};
 use crate::work;
-use crate::input::yaml::{Node, Style};
 
 /// The most `contains` checks (substring tests) one attribute may cost;
 /// past it the attribute's values are not compared (conservative).
@@ -954,8 +954,8 @@ fn event_contradictions(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::campaign::load;
     use crate::input::yaml::{parse as parse_yaml, Budget};
+    use crate::model::load::load;
     use proptest::prelude::*;
 
     /// Solves an audience written as YAML lines under `include:` and

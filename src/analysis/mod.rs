@@ -2,7 +2,7 @@
 //! sentence speaks to, what its audience conditions allow, and the
 //! fingerprints the rules across campaigns compare.
 
-pub mod across;
 pub mod audience_solver;
+pub mod fingerprint;
 pub mod reader;
 pub mod wording;

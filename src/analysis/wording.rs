@@ -3,11 +3,11 @@
 
 use std::borrow::Cow;
 
-use crate::model::campaign::{Campaign, CopyField};
+use crate::input::yaml::Node;
 use crate::knowledge::checks::{Lexicon, Match};
+use crate::model::campaign::{Campaign, CopyField};
 use crate::text::searchable::Searchable;
 use crate::text::template::Visible;
-use crate::input::yaml::Node;
 
 /// One searchable text. Map a range of `text` with [`Wording::value_range`]
 /// before locating it in the file.

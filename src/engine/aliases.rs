@@ -7,9 +7,9 @@
 //! alias use, with a related label on the exact place inside the anchored
 //! value, where the fix goes, and on the other uses.
 
-use crate::engine::context::Pending;
 use crate::input::source::Span;
 use crate::input::yaml::AliasUse;
+use crate::rules::context::Pending;
 
 /// Where a finding sits relative to an anchored value that aliases repeat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,13 +21,13 @@ use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
+use crate::input::source::Span;
+use crate::input::yaml::{self, Budget, Node};
 use crate::knowledge::checks::{parse_pack, Checks};
+use crate::knowledge::settings::Settings;
 use crate::rule_meta::Severity;
 use crate::rules::{self, RuleMeta};
-use crate::knowledge::settings::Settings;
-use crate::input::source::Span;
 use crate::text::suggest::did_you_mean;
-use crate::input::yaml::{self, Budget, Node};
 
 /// The largest configuration or pack read, in bytes.
 const MAX_SIZE: u64 = 1_000_000;
@@ -298,7 +298,8 @@ impl Config {
             }
         }
         if !packs.is_empty() {
-            let mut all: Vec<crate::knowledge::checks::Pack> = crate::knowledge::checks::builtin_packs();
+            let mut all: Vec<crate::knowledge::checks::Pack> =
+                crate::knowledge::checks::builtin_packs();
             let spans: Vec<Span> = packs.iter().map(|(_, s)| *s).collect();
             all.extend(packs.into_iter().map(|(p, _)| p));
             let checks = Checks::compile(all).map_err(|m| {
@@ -355,8 +356,8 @@ fn read_pack_file(
             ));
         }
     }
-    let bytes =
-        crate::input::reading::read_limited(&file, MAX_SIZE).map_err(|e| unreadable(e.to_string()))?;
+    let bytes = crate::input::reading::read_limited(&file, MAX_SIZE)
+        .map_err(|e| unreadable(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         unreadable(format!(
             "it is not UTF-8 text (byte {} cannot be read)",
@@ -511,7 +512,7 @@ fn read_defaults(n: &Node, cfg: &mut Config, err: &Err) -> Result<(), ConfigErro
         match key {
             "region" => {
                 let r = e.value.as_str().unwrap_or("");
-                if !crate::model::campaign::is_region(r) {
+                if !crate::model::load::is_region(r) {
                     return Err(err(e.value.span, format!("`{r}` is not a country code"), "write a two-letter ISO 3166 code in capitals, such as `US`, or a subdivision such as `US-FL`".into()));
                 }
                 cfg.defaults.region = Some(r.to_string());

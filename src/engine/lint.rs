@@ -5,19 +5,19 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
-use crate::analysis::across::{self, Fingerprint};
-use crate::model::campaign::{self, Campaign, Spanned};
-use crate::knowledge::checks::Checks;
+use crate::analysis::fingerprint::{self, Fingerprint};
 use crate::engine::config::{Config, Defaults, Level};
-use crate::engine::context::{Ctx, Pending};
-use crate::engine::diagnostic::{Finding, Related};
+use crate::engine::suppress;
+use crate::input::source::{LineCol, LineIndex, Span};
+use crate::input::yaml::{self, Budget};
+use crate::knowledge::checks::Checks;
+use crate::knowledge::settings::Settings;
+use crate::model::campaign::{Campaign, Spanned};
+use crate::rules::context::{Ctx, Pending};
+use crate::rules::diagnostic::{Finding, Related};
 use crate::rules::internal_error::INTERNAL_ERROR;
 use crate::rules::invalid_campaign::INVALID_CAMPAIGN;
 use crate::rules::{Rule, RuleMeta, RULES};
-use crate::knowledge::settings::Settings;
-use crate::input::source::{LineCol, LineIndex, Span};
-use crate::engine::suppress;
-use crate::input::yaml::{self, Budget};
 
 /// The default size limit of a campaign file: 10 MB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10_000_000;
@@ -307,7 +307,8 @@ pub fn check_file(
         }
         out.campaigns += 1;
         let mut problems = Vec::new();
-        let mut campaign = campaign::load(&doc.root, &mut problems, crate::rules::metas());
+        let mut campaign =
+            crate::model::load::load(&doc.root, &mut problems, crate::rules::metas());
         if campaign.region.is_none() {
             if let Some(r) = &opts.defaults.region {
                 campaign.region = Some(Spanned::new(r.as_str(), campaign.anchor()));
@@ -321,8 +322,9 @@ pub fn check_file(
                 campaign.sender_address = Some(Spanned::new(a.as_str(), campaign.anchor()));
             }
         }
-        out.prints
-            .push(across::fingerprint(path, text, &lines, &campaign, checks));
+        out.prints.push(fingerprint::fingerprint(
+            path, text, &lines, &campaign, checks,
+        ));
         let mut pending: Vec<Pending> = problems
             .into_iter()
             .map(|p| (crate::rules::for_problem(p.kind), p))
@@ -552,8 +554,8 @@ impl FileOutcome {
             campaign: campaign.map(str::to_string),
             rule,
             severity: rule.severity,
-            message: crate::model::campaign::sentence(message.into()),
-            help: crate::model::campaign::sentence(help.into()),
+            message: crate::rule_meta::sentence(message.into()),
+            help: crate::rule_meta::sentence(help.into()),
             span,
             start: LineCol::default(),
             end: LineCol::default(),
@@ -673,7 +675,7 @@ mod tests {
         let text = BASE.replace("estimated_size: 12000", "estimated_size: 40");
         let docs = yaml::parse(&text, 0, Budget::default()).unwrap();
         let mut problems = Vec::new();
-        let c = campaign::load(&docs[0].root, &mut problems, crate::rules::metas());
+        let c = crate::model::load::load(&docs[0].root, &mut problems, crate::rules::metas());
         let prev = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
         let found = run_rule_list(&rules, &text, &c, Checks::builtin(), &Options::new(now()));

@@ -1,10 +1,8 @@
 //! From files to findings: checking one file, the run over many (threads,
-//! configurations), suppressions, alias folding, and what a finding is.
+//! configurations), suppressions and alias folding.
 
 pub mod aliases;
 pub mod config;
-pub mod context;
-pub mod diagnostic;
 pub mod lint;
 pub mod parallel;
 pub mod run;

@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 use crate::engine::config::{Config, ConfigError};
 
-use crate::knowledge::checks::Checks;
-use crate::engine::diagnostic::Finding;
 use crate::engine::lint::{
     check_file, check_file_guarded, level_in, FileOutcome, FileStatus, Options, SilencedBy,
     Suppressed,
 };
-use crate::rule_meta::Severity;
 use crate::engine::suppress;
+use crate::knowledge::checks::Checks;
+use crate::rule_meta::Severity;
+use crate::rules::diagnostic::Finding;
 
 pub use crate::input::discover::{Input, Skipped, Unreadable};
 
@@ -306,7 +306,8 @@ pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<
         if !opts.keep_text {
             return None;
         }
-        let bytes = crate::input::reading::read_limited(paths.get(name)?, opts.max_file_size).ok()?;
+        let bytes =
+            crate::input::reading::read_limited(paths.get(name)?, opts.max_file_size).ok()?;
         String::from_utf8(bytes).ok()
     });
     unreadable.sort_by(|a, b| a.file.cmp(&b.file));
@@ -333,9 +334,9 @@ fn check_input(
             &applied.opts,
             applied.config.checks(),
         )),
-        Err(crate::input::reading::ReadError::TooLarge(over)) => {
-            Ok(crate::engine::lint::too_large(&input.display, over, &applied.opts))
-        }
+        Err(crate::input::reading::ReadError::TooLarge(over)) => Ok(
+            crate::engine::lint::too_large(&input.display, over, &applied.opts),
+        ),
         Err(e) => Err(Unreadable {
             file: input.display.clone(),
             error: e.to_string(),
@@ -400,7 +401,7 @@ pub fn finish_run(
     }
     let mut touched = Vec::new();
     if prints.len() >= 2 {
-        for (k, mut f, ack) in crate::analysis::across::check(&prints, settings) {
+        for (k, mut f, ack) in crate::rules::across::check(&prints, settings) {
             let file = &mut files[owner[k]];
             match level_in(&file.levels, f.rule) {
                 Some(None) => continue,
@@ -432,8 +433,8 @@ pub fn finish_run(
                 campaign: None,
                 rule: unused,
                 severity: level,
-                message: crate::model::campaign::sentence(message),
-                help: crate::model::campaign::sentence(help),
+                message: crate::rule_meta::sentence(message),
+                help: crate::rule_meta::sentence(help),
                 span: place.span,
                 start: place.start,
                 end: place.end,

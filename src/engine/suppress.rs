@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::rules::RuleMeta;
 use crate::input::source::{LineCol, LineIndex, Span};
+use crate::rules::RuleMeta;
 
 static COMMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)(?:^|[ \t])(#[ \t]*preflight[ \t]*:[ \t]*ignore[ \t]*\[([^\]\r\n]*)\][ \t]*([^\r\n]*))")

@@ -13,11 +13,11 @@ use std::sync::{Arc, LazyLock, OnceLock};
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
-use crate::text::language::{Lang, Langs};
-use crate::rule_meta::Severity;
-use crate::text::searchable::Searchable;
 use crate::input::source::Span;
 use crate::input::yaml::{self, Node};
+use crate::rule_meta::Severity;
+use crate::text::language::{Lang, Langs};
+use crate::text::searchable::Searchable;
 
 // The packs shipped inside the binary: every pack under `checks/`, listed
 // by `build.rs` (`BUILTIN_PACKS: &[(file name, text)]`).

@@ -4,8 +4,8 @@ use std::sync::LazyLock;
 
 use chrono::{NaiveTime, Weekday};
 
-use crate::knowledge::world_calendar::DateRule;
 use crate::input::yaml::{self, Budget, Node};
+use crate::knowledge::world_calendar::DateRule;
 
 pub const BUILTIN: (&str, &str) = (
     "checks/quiet-hours.yaml",

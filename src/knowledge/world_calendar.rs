@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use crate::model::campaign::Season;
 use crate::input::yaml::{self, Budget, Node};
+use crate::model::campaign::Season;
 
 pub const BUILTIN: (&str, &str) = (
     "checks/calendar.yaml",

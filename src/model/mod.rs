@@ -4,4 +4,5 @@
 
 pub mod calendar;
 pub mod campaign;
+pub mod load;
 pub mod schema;

@@ -2,13 +2,14 @@
 //! (yaml-language-server): completion, hover text and validation.
 //!
 //! It is generated from the loader's own field lists
-//! ([`crate::model::campaign::FORMAT_KEYS`] and each channel's fields), with a
+//! ([`crate::model::load::FORMAT_KEYS`] and each channel's fields), with a
 //! description for every field; a test checks that the two agree.
 
 use serde_json::{json, Map, Value};
 
-use crate::model::campaign::{Channel, Season, FORMAT_KEYS};
 use crate::input::yaml::{Node, Style};
+use crate::model::campaign::{Channel, Season};
+use crate::model::load::FORMAT_KEYS;
 
 const DURATION: &str = r"^[0-9]+[mhdw]$";
 const DATE: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$";

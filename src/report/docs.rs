@@ -1,10 +1,10 @@
 //! The rule documentation shown by `preflight rules` and `preflight explain`.
 
-use crate::knowledge::checks::{Checks, Kind};
 use crate::engine::config::Config;
-use crate::text::language::Lang;
-use crate::rules::{RuleMeta, RULES};
+use crate::knowledge::checks::{Checks, Kind};
 use crate::knowledge::settings::Settings;
+use crate::rules::{RuleMeta, RULES};
+use crate::text::language::Lang;
 
 /// A table of every rule: code, name, default severity, summary.
 pub fn rules_table() -> String {
@@ -112,7 +112,7 @@ pub fn languages_of(rule: &RuleMeta, checks: &Checks) -> Option<Vec<Lang>> {
 /// "English, Spanish and French".
 fn language_list(langs: &[Lang]) -> String {
     let names: Vec<String> = langs.iter().map(|l| l.name().to_string()).collect();
-    crate::analysis::across::and_list(&names)
+    crate::rules::across::and_list(&names)
 }
 
 /// The line `explain` gives about a rule's languages.

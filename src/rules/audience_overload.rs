@@ -1,10 +1,11 @@
 use chrono::NaiveDateTime;
 
-use crate::analysis::across::{and_more, groups, name_others, Cross, Fingerprint, Place};
+use crate::analysis::fingerprint::{Fingerprint, Place};
+use crate::knowledge::settings::Settings;
 use crate::model::calendar::Rate;
 use crate::model::campaign::Channel;
+use crate::rules::across::{and_more, groups, name_others, Cross};
 use crate::rules::SettingDoc;
-use crate::knowledge::settings::Settings;
 use crate::work;
 
 declare_rule! {
@@ -244,12 +245,13 @@ fn busiest(
 mod tests {
     use chrono::NaiveDateTime;
 
-    use crate::analysis::across::testing::{at, place, print, shown, Rng};
-    use crate::analysis::across::{and_more, groups, limit_others, Cross, Fingerprint, Place};
+    use crate::analysis::fingerprint::{Fingerprint, Place};
+    use crate::knowledge::settings::Settings;
     use crate::model::calendar::{Duration, Rate};
     use crate::model::campaign::Channel;
+    use crate::rules::across::testing::{at, place, print, shown, Rng};
+    use crate::rules::across::{and_more, groups, limit_others, Cross};
     use crate::rules::testing::{lint_many, BASE};
-    use crate::knowledge::settings::Settings;
     use crate::work;
 
     use super::noun;

@@ -1,5 +1,5 @@
-use crate::engine::context::Ctx;
 use crate::analysis::wording::{copy, excerpt};
+use crate::rules::context::Ctx;
 
 declare_rule! {
     /// ## What it does

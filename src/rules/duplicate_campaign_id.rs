@@ -1,7 +1,8 @@
 use std::collections::HashMap;
 
-use crate::analysis::across::{and_more, name_others, Cross, Fingerprint};
+use crate::analysis::fingerprint::Fingerprint;
 use crate::knowledge::settings::Settings;
+use crate::rules::across::{and_more, name_others, Cross};
 
 declare_rule! {
     /// ## What it does
@@ -73,10 +74,11 @@ pub fn check(prints: &[Fingerprint], _settings: &Settings, out: &mut Vec<Cross>)
 mod tests {
     use std::collections::HashMap;
 
-    use crate::analysis::across::testing::{place, print, shown, Rng};
-    use crate::analysis::across::{and_more, limit_others, Cross, Fingerprint};
-    use crate::rules::testing::{lint_many, BASE};
+    use crate::analysis::fingerprint::Fingerprint;
     use crate::knowledge::settings::Settings;
+    use crate::rules::across::testing::{place, print, shown, Rng};
+    use crate::rules::across::{and_more, limit_others, Cross};
+    use crate::rules::testing::{lint_many, BASE};
     use crate::work;
 
     /// The version this replaced, which listed every other member for

@@ -1,8 +1,9 @@
 use chrono::{NaiveDateTime, TimeDelta};
 
-use crate::analysis::across::{and_more, name_others, Cross, Fingerprint, Place, UnionFind};
-use crate::rules::SettingDoc;
+use crate::analysis::fingerprint::{Fingerprint, Place};
 use crate::knowledge::settings::Settings;
+use crate::rules::across::{and_more, name_others, Cross, UnionFind};
+use crate::rules::SettingDoc;
 use crate::work;
 
 declare_rule! {
@@ -168,11 +169,12 @@ fn join_seasons(
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::across::testing::{at, place, print, shown, Rng};
-    use crate::analysis::across::{and_more, groups, limit_others, Cross, Fingerprint, Place};
-    use crate::model::calendar::Duration;
-    use crate::rules::testing::{lint_many, BASE};
+    use crate::analysis::fingerprint::{Fingerprint, Place};
     use crate::knowledge::settings::Settings;
+    use crate::model::calendar::Duration;
+    use crate::rules::across::testing::{at, place, print, shown, Rng};
+    use crate::rules::across::{and_more, groups, limit_others, Cross};
+    use crate::rules::testing::{lint_many, BASE};
     use crate::work;
 
     /// The version this replaced, which compared every prompt with every

@@ -1,6 +1,6 @@
 use crate::model::calendar::Rate;
 use crate::model::campaign::Channel;
-use crate::engine::context::Ctx;
+use crate::rules::context::Ctx;
 use crate::rules::SettingDoc;
 
 declare_rule! {

@@ -1,5 +1,5 @@
 use crate::model::campaign::ConditionKind;
-use crate::engine::context::Ctx;
+use crate::rules::context::Ctx;
 use crate::rules::SettingDoc;
 
 declare_rule! {

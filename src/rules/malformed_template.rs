@@ -1,4 +1,4 @@
-use crate::engine::context::Ctx;
+use crate::rules::context::Ctx;
 use crate::text::template_syntax::{known_filters, malformed};
 
 declare_rule! {

@@ -1,5 +1,5 @@
 use crate::model::campaign::Channel;
-use crate::engine::context::Ctx;
+use crate::rules::context::Ctx;
 use crate::rules::missing_unsubscribe::{email_field, email_key, says};
 
 declare_rule! {

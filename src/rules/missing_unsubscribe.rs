@@ -1,6 +1,6 @@
-use crate::model::campaign::{Campaign, Channel, CopyField};
-use crate::engine::context::Ctx;
 use crate::input::source::Span;
+use crate::model::campaign::{Campaign, Channel, CopyField};
+use crate::rules::context::Ctx;
 
 declare_rule! {
     /// ## What it does

@@ -4,8 +4,8 @@
 //! on its `declare_rule!`, shown by `preflight explain`), its messages, its
 //! logic and its tests.
 
-use crate::engine::context::Ctx;
 pub use crate::rule_meta::{RuleMeta, SettingDoc};
+use crate::rules::context::Ctx;
 
 /// Declares a rule's metadata; the doc comment becomes its `explain` text.
 macro_rules! declare_rule {
@@ -31,6 +31,13 @@ macro_rules! declare_rule {
     };
 }
 
+// What the rules share: the context a rule reads and reports into, what a
+// finding is, and the helpers of the rules across campaigns.
+pub mod across;
+pub mod context;
+pub mod diagnostic;
+
+// The rules, one per file.
 pub mod audience_below_platform_minimum;
 pub mod audience_overload;
 pub mod channel_without_content;
@@ -280,8 +287,11 @@ pub static RULES: &[Rule] = &[
 ];
 
 /// A rule that reads the fingerprints of every campaign in the run.
-pub type AcrossCheck =
-    fn(&[crate::analysis::across::Fingerprint], &crate::knowledge::settings::Settings, &mut Vec<crate::analysis::across::Cross>);
+pub type AcrossCheck = fn(
+    &[crate::analysis::fingerprint::Fingerprint],
+    &crate::knowledge::settings::Settings,
+    &mut Vec<crate::rules::across::Cross>,
+);
 
 /// The cross-campaign rules, run after every file is checked.
 pub static ACROSS: &[AcrossCheck] = &[
@@ -309,8 +319,8 @@ pub fn metas() -> &'static [&'static RuleMeta] {
 }
 
 /// The rule a structural problem of the loader is reported under.
-pub fn for_problem(kind: crate::model::campaign::ProblemKind) -> &'static RuleMeta {
-    use crate::model::campaign::ProblemKind;
+pub fn for_problem(kind: crate::model::load::ProblemKind) -> &'static RuleMeta {
+    use crate::model::load::ProblemKind;
     match kind {
         ProblemKind::Invalid => &invalid_campaign::INVALID_CAMPAIGN,
         ProblemKind::UnknownField => &unknown_field::UNKNOWN_FIELD,

@@ -1,10 +1,10 @@
 use chrono::{Datelike, NaiveDate};
 
-use crate::engine::context::Ctx;
-use crate::rules::SettingDoc;
-use crate::input::source::Span;
 use crate::analysis::wording::{copy, excerpt};
+use crate::input::source::Span;
 use crate::knowledge::world_calendar::{country, WorldCalendar};
+use crate::rules::context::Ctx;
+use crate::rules::SettingDoc;
 
 declare_rule! {
     /// ## What it does

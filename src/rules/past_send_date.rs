@@ -1,5 +1,5 @@
 use crate::model::calendar::days_phrase;
-use crate::engine::context::Ctx;
+use crate::rules::context::Ctx;
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
-use crate::engine::context::Ctx;
 use crate::analysis::reader::{is_short_question, sentence, Marks};
 use crate::analysis::wording::{copy, excerpt};
+use crate::rules::context::Ctx;
 
 declare_rule! {
     /// ## What it does

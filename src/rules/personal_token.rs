@@ -1,6 +1,6 @@
-use crate::engine::context::Ctx;
-use crate::text::language::Langs;
 use crate::rule_meta::Severity;
+use crate::rules::context::Ctx;
+use crate::text::language::Langs;
 use crate::text::searchable::Searchable;
 
 declare_rule! {

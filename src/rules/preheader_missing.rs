@@ -1,4 +1,4 @@
-use crate::engine::context::Ctx;
+use crate::rules::context::Ctx;
 use crate::rules::missing_unsubscribe::{email_field, email_key};
 
 declare_rule! {

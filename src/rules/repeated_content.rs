@@ -1,11 +1,9 @@
 use std::collections::HashMap;
 
-use crate::analysis::across::{
-    and_list, name_others, similarity, Cross, Fingerprint, TextKind, TextPrint, UnionFind,
-    MINHASH_LEN,
-};
-use crate::rules::SettingDoc;
+use crate::analysis::fingerprint::{similarity, Fingerprint, TextKind, TextPrint, MINHASH_LEN};
 use crate::knowledge::settings::Settings;
+use crate::rules::across::{and_list, name_others, Cross, UnionFind};
+use crate::rules::SettingDoc;
 use crate::work;
 
 declare_rule! {
@@ -192,14 +190,12 @@ pub fn check(prints: &[Fingerprint], settings: &Settings, out: &mut Vec<Cross>) 
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::across::testing::{place, print, shown, Rng};
-    use crate::analysis::across::{
-        and_list, groups, limit_others, similarity, Cross, Fingerprint, TextKind, TextPrint,
-        MINHASH_LEN,
-    };
-    use crate::model::campaign::Channel;
-    use crate::rules::testing::{lint_many, BASE};
+    use crate::analysis::fingerprint::{similarity, Fingerprint, TextKind, TextPrint, MINHASH_LEN};
     use crate::knowledge::settings::Settings;
+    use crate::model::campaign::Channel;
+    use crate::rules::across::testing::{place, print, shown, Rng};
+    use crate::rules::across::{and_list, groups, limit_others, Cross};
+    use crate::rules::testing::{lint_many, BASE};
     use crate::work;
 
     use super::{BAND, FULL_COMPARE};

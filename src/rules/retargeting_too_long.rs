@@ -1,4 +1,4 @@
-use crate::engine::context::Ctx;
+use crate::rules::context::Ctx;
 use crate::rules::SettingDoc;
 
 declare_rule! {

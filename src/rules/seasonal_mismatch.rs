@@ -1,7 +1,7 @@
-use crate::model::campaign::Season;
-use crate::engine::context::Ctx;
 use crate::analysis::wording::{copy, excerpt};
 use crate::knowledge::world_calendar::{country, WorldCalendar};
+use crate::model::campaign::Season;
+use crate::rules::context::Ctx;
 
 declare_rule! {
     /// ## What it does

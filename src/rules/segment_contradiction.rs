@@ -1,8 +1,8 @@
 use crate::analysis::audience_solver::{self, Contradiction, Literal};
-use crate::model::campaign::{Condition, ConditionKind, Op};
-use crate::engine::context::Ctx;
 use crate::input::source::Span;
 use crate::input::yaml::Node;
+use crate::model::campaign::{Condition, ConditionKind, Op};
+use crate::rules::context::Ctx;
 
 declare_rule! {
     /// ## What it does

@@ -1,10 +1,10 @@
-use crate::model::campaign::{Campaign, Op};
+use crate::analysis::wording::{copy_and_names, excerpt};
 use crate::knowledge::checks::{Checks, Entry};
-use crate::engine::context::Ctx;
+use crate::model::campaign::{Campaign, Op};
+use crate::rules::context::Ctx;
 use crate::text::language::Langs;
 use crate::text::searchable::words_of_name;
 use crate::text::searchable::Searchable;
-use crate::analysis::wording::{copy_and_names, excerpt};
 
 declare_rule! {
     /// ## What it does

@@ -1,8 +1,8 @@
+use crate::input::source::Span;
 use crate::model::campaign::{ConditionKind, Op, Spanned};
-use crate::engine::context::Ctx;
+use crate::rules::context::Ctx;
 use crate::text::searchable::words_of_name;
 use crate::text::searchable::Searchable;
-use crate::input::source::Span;
 
 declare_rule! {
     /// ## What it does

@@ -1,8 +1,8 @@
-use crate::engine::context::Ctx;
 use crate::analysis::reader::{speaks_to_reader, Marks};
-use crate::rule_meta::Severity;
-use crate::text::searchable::Searchable;
 use crate::analysis::wording::{copy, excerpt};
+use crate::rule_meta::Severity;
+use crate::rules::context::Ctx;
+use crate::text::searchable::Searchable;
 
 declare_rule! {
     /// ## What it does

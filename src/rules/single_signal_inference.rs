@@ -1,7 +1,7 @@
-use crate::model::campaign::{ConditionKind, Spanned};
-use crate::engine::context::Ctx;
-use crate::text::searchable::Searchable;
 use crate::input::source::Span;
+use crate::model::campaign::{ConditionKind, Spanned};
+use crate::rules::context::Ctx;
+use crate::text::searchable::Searchable;
 
 declare_rule! {
     /// ## What it does

@@ -1,7 +1,7 @@
-use crate::model::campaign::Channel;
-use crate::engine::context::Ctx;
-use crate::rules::missing_unsubscribe::{first_line_len, says};
 use crate::input::source::Span;
+use crate::model::campaign::Channel;
+use crate::rules::context::Ctx;
+use crate::rules::missing_unsubscribe::{first_line_len, says};
 
 declare_rule! {
     /// ## What it does

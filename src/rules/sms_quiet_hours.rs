@@ -1,8 +1,8 @@
 use chrono::TimeZone;
 
-use crate::model::campaign::{Channel, Zone};
-use crate::engine::context::Ctx;
 use crate::knowledge::quiet_hours::QuietHours;
+use crate::model::campaign::{Channel, Zone};
+use crate::rules::context::Ctx;
 
 declare_rule! {
     /// ## What it does

@@ -1,8 +1,8 @@
+use crate::input::source::Span;
 use crate::model::campaign::Channel;
-use crate::engine::context::Ctx;
+use crate::rules::context::Ctx;
 use crate::rules::SettingDoc;
 use crate::text::sms::{describe, segments, segments_without_culprits, Encoding};
-use crate::input::source::Span;
 use crate::text::template::rendered;
 
 declare_rule! {

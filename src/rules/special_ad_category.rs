@@ -1,8 +1,8 @@
-use crate::model::campaign::{Channel, ConditionKind};
-use crate::engine::context::Ctx;
-use crate::text::searchable::Searchable;
-use crate::input::source::Span;
 use crate::analysis::wording::{copy, excerpt};
+use crate::input::source::Span;
+use crate::model::campaign::{Channel, ConditionKind};
+use crate::rules::context::Ctx;
+use crate::text::searchable::Searchable;
 
 declare_rule! {
     /// ## What it does

@@ -1,6 +1,6 @@
 use crate::model::calendar::{age_between, age_phrase};
 use crate::model::campaign::ConditionKind;
-use crate::engine::context::Ctx;
+use crate::rules::context::Ctx;
 
 declare_rule! {
     /// ## What it does

@@ -1,4 +1,4 @@
-use crate::engine::context::Ctx;
+use crate::rules::context::Ctx;
 use crate::rules::missing_unsubscribe::email_field;
 use crate::rules::SettingDoc;
 use crate::text::template::rendered;

@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 
-use crate::knowledge::checks::Checks;
-use crate::engine::diagnostic::Finding;
 use crate::engine::lint::{check_file, Options};
+use crate::knowledge::checks::Checks;
+use crate::rules::diagnostic::Finding;
 
 /// A clean campaign: no rule fires on it (with "today" = [`NOW`]).
 pub const BASE: &str = r#"campaign: spring-running-shoes

@@ -2,12 +2,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::engine::context::Ctx;
-use crate::text::language::Langs;
+use crate::analysis::wording::excerpt;
 use crate::rule_meta::Severity;
+use crate::rules::context::Ctx;
+use crate::text::language::Langs;
 use crate::text::searchable::Searchable;
 use crate::text::template::{Fallback, Role, Syntax, Token};
-use crate::analysis::wording::excerpt;
 
 declare_rule! {
     /// ## What it does

@@ -1,4 +1,4 @@
-use crate::engine::context::Ctx;
+use crate::rules::context::Ctx;
 use crate::rules::unverified_data::provided;
 use crate::text::suggest::did_you_mean;
 

@@ -1,6 +1,6 @@
-use crate::model::campaign::Campaign;
-use crate::engine::context::Ctx;
 use crate::input::source::Span;
+use crate::model::campaign::Campaign;
+use crate::rules::context::Ctx;
 use crate::text::suggest::did_you_mean;
 
 declare_rule! {
@@ -60,7 +60,10 @@ pub fn check(ctx: &mut Ctx) {
     let mut used: Vec<(&str, Span, &str)> = Vec::new();
     for cond in c.include().iter().chain(c.exclude()) {
         let n = cond.name();
-        let kind = if matches!(cond.kind, crate::model::campaign::ConditionKind::Event { .. }) {
+        let kind = if matches!(
+            cond.kind,
+            crate::model::campaign::ConditionKind::Event { .. }
+        ) {
             "event"
         } else {
             "attribute"

@@ -6,8 +6,8 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use crate::text::template::{liquid_tags, pieces, Piece, MAILCHIMP};
 use crate::input::yaml::{self, Budget};
+use crate::text::template::{liquid_tags, pieces, Piece, MAILCHIMP};
 
 /// One syntax mistake, with the exact characters to point at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,9 +200,10 @@ pub fn malformed(text: &str, filters: &[String]) -> Vec<Malformed> {
             let name = &trimmed[..name_len];
             let start = at + lead;
             if !name.is_empty() && filters.binary_search_by(|f| f.as_str().cmp(name)).is_err() {
-                let hint = crate::text::suggest::did_you_mean(name, filters.iter().map(String::as_str))
-                    .map(|s| format!("did you mean `{s}`? "))
-                    .unwrap_or_default();
+                let hint =
+                    crate::text::suggest::did_you_mean(name, filters.iter().map(String::as_str))
+                        .map(|s| format!("did you mean `{s}`? "))
+                        .unwrap_or_default();
                 out.push(Malformed {
                     range: start..start + name.len(),
                     message: format!("`{name}` is not a filter the template languages know, so the platform would reject the template or print it raw"),

@@ -1,7 +1,7 @@
 //! What preflight reports: findings with their rule, severity and location.
 
-use crate::rule_meta::{RuleMeta, Severity};
 use crate::input::source::{LineCol, Span};
+use crate::rule_meta::{RuleMeta, Severity};
 
 /// One problem found in one file.
 #[derive(Debug, Clone)]

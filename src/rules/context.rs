@@ -9,15 +9,15 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use crate::input::source::Span;
+use crate::input::yaml::{Locator, Node};
+use crate::knowledge::checks::Checks;
+use crate::knowledge::settings::Settings;
 use crate::model::campaign::Campaign;
 use crate::model::campaign::CopyField;
-use crate::knowledge::checks::Checks;
 use crate::rule_meta::Severity;
 use crate::rules::RuleMeta;
 use crate::text::searchable::Searchable;
-use crate::knowledge::settings::Settings;
-use crate::input::source::Span;
-use crate::input::yaml::{Locator, Node};
 
 /// A finding before it is placed in a file.
 #[derive(Debug, Clone)]
@@ -132,9 +132,10 @@ impl<'a> Ctx<'a> {
         let region = self.campaign.region.map(|r| r.value).unwrap_or("");
         let langs = crate::text::language::languages_of_region(region)
             .into_iter()
-            .fold(field.langs().with(crate::text::language::Lang::En), |s, l| {
-                s.with(l)
-            });
+            .fold(
+                field.langs().with(crate::text::language::Lang::En),
+                |s, l| s.with(l),
+            );
         let mut texts = vec![
             Searchable::new(field.visible().text.to_string(), langs),
             Searchable::name(field.text(), langs),
