@@ -233,12 +233,19 @@ pub fn check_file(
         }
     };
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let docs = match yaml::parse(&text[bom..], bom, opts.budget) {
+    let json = crate::input::json::looks_like_json(path, text);
+    let parsed = if json {
+        crate::input::json::parse(&text[bom..], bom, opts.budget)
+    } else {
+        yaml::parse(&text[bom..], bom, opts.budget)
+    };
+    let docs = match parsed {
         Ok(d) => d,
         Err(e) => {
+            let language = if json { "JSON" } else { "YAML" };
             if !explicit && !CAMPAIGN_LINE.is_match(text) {
                 out.status = FileStatus::Skipped(format!(
-                    "not valid YAML and no top-level `campaign:` line ({})",
+                    "not valid {language} and no top-level `campaign` key ({})",
                     e.message
                 ));
                 return out;
@@ -251,10 +258,16 @@ pub fn check_file(
                 if e.limit {
                     format!("the file is too large or too deeply nested to check: {}", e.message)
                 } else {
-                    format!("the file is not valid YAML: {}", e.message)
+                    format!("the file is not valid {language}: {}", e.message)
                 },
                 if e.limit {
-                    "a campaign file is small and shallow; split this file, and avoid aliases (`*name`) that repeat other aliases"
+                    if json {
+                        "a campaign file is small and shallow; split this file"
+                    } else {
+                        "a campaign file is small and shallow; split this file, and avoid aliases (`*name`) that repeat other aliases"
+                    }
+                } else if json {
+                    "fix the JSON here or just before: check the commas between values, the colon after each key, and that every `[`, `{` and `\"` is closed"
                 } else {
                     "fix the YAML here or just above: check the indentation, the colon after each key, and that every `[`, `{` and quote is closed"
                 },

@@ -114,10 +114,11 @@ impl FileId {
 /// Whether a walked file with this name is collected (checked). The one
 /// place that decides which formats are read.
 pub fn is_collected(p: &Path) -> bool {
-    matches!(
-        p.extension().and_then(|e| e.to_str()),
-        Some("yaml") | Some("yml")
-    )
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["yaml", "yml", "json"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }
 
 /// How a path is named in the output: a leading `./` dropped, and each
@@ -836,13 +837,15 @@ mod tests {
     }
 
     #[test]
-    fn yaml_files_are_collected() {
+    fn yaml_and_json_files_are_collected() {
         for (name, wanted) in [
             ("a.yaml", true),
             ("a.yml", true),
             ("dir/a.yaml", true),
-            ("a.YAML", false),
-            ("a.json", false),
+            ("a.YAML", true),
+            ("a.json", true),
+            ("a.jsonl", false),
+            ("a.yaml.bak", false),
             ("yaml", false),
         ] {
             assert_eq!(is_collected(Path::new(name)), wanted, "{name}");

@@ -1,8 +1,9 @@
 //! What preflight reads: files (only regular ones, through a limit), the
-//! folders it walks, YAML as a tree whose every node knows its bytes, and
+//! folders it walks, YAML and JSON as a tree whose every node knows its bytes, and
 //! source positions.
 
 pub mod discover;
+pub mod json;
 pub mod reading;
 pub mod source;
 pub mod yaml;
