@@ -69,7 +69,7 @@ pub fn parse(text: &str, base: usize, budget: Budget) -> Result<Vec<Document>, Y
         return Ok(Vec::new());
     };
     let mut nodes = 0usize;
-    let root = convert(&value, text, base, budget, &mut nodes)?;
+    let root = convert(&value, base, budget, &mut nodes)?;
     Ok(vec![Document {
         root,
         aliases: Vec::new(),
@@ -135,7 +135,6 @@ fn too_deep(text: &str, max: usize) -> Option<usize> {
 
 fn convert(
     value: &JsonValue,
-    text: &str,
     base: usize,
     budget: Budget,
     nodes: &mut usize,
@@ -159,7 +158,7 @@ fn convert(
         JsonValue::Array(a) => Value::Seq(
             a.elements
                 .iter()
-                .map(|e| convert(e, text, base, budget, nodes))
+                .map(|e| convert(e, base, budget, nodes))
                 .collect::<Result<_, _>>()?,
         ),
         JsonValue::Object(o) => Value::Map(
@@ -176,7 +175,7 @@ fn convert(
                             span: Span::new(base + key_range.start, base + key_range.end),
                             value: scalar(key_text, Style::DoubleQuoted),
                         },
-                        value: convert(&p.value, text, base, budget, nodes)?,
+                        value: convert(&p.value, base, budget, nodes)?,
                     })
                 })
                 .collect::<Result<_, _>>()?,
