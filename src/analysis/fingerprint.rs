@@ -8,7 +8,7 @@
 
 use chrono::NaiveDateTime;
 
-use crate::input::source::{LineCol, LineIndex, Span};
+use crate::input::source::{LineCol, LineIndex, Sources, Span};
 use crate::knowledge::checks::Checks;
 use crate::model::calendar::Rate;
 use crate::model::campaign::{Campaign, Channel};
@@ -17,9 +17,13 @@ use crate::text::template;
 /// A place in a file, with its line and column already worked out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Place {
+    /// Bytes in its file.
     pub span: Span,
     pub start: LineCol,
     pub end: LineCol,
+    /// Which file: 0 for the campaign file, `k` for the `k`-th file its
+    /// copy names ([`Fingerprint::file_of`]).
+    pub file: u16,
 }
 
 /// Which piece of copy a text is; only texts of the same kind are compared.
@@ -52,12 +56,17 @@ pub struct TextPrint {
     /// MinHash of its 3-word shingles, for texts long enough to have them.
     pub minhash: Option<Box<[u16; MINHASH_LEN]>>,
     pub place: Place,
+    /// The file the text is taken from, when it is not the campaign file
+    /// (`body: {file: …}`): a hash of its name.
+    pub from_file: Option<u64>,
 }
 
 /// What the cross-campaign rules need from one campaign.
 #[derive(Debug, Clone)]
 pub struct Fingerprint {
     pub file: String,
+    /// The files the campaign's copy names, in the order places count them.
+    pub sources: Vec<String>,
     pub campaign: Option<String>,
     /// The campaign id (or where it should be).
     pub anchor: Place,
@@ -83,9 +92,20 @@ impl Fingerprint {
         format!(
             "`{}` ({}:{})",
             self.campaign.as_deref().unwrap_or("unnamed campaign"),
-            self.file,
+            self.file_of(place),
             place.start.line
         )
+    }
+
+    /// The file a place is in.
+    pub fn file_of(&self, place: &Place) -> &str {
+        match place.file.checked_sub(1) {
+            Some(k) => self
+                .sources
+                .get(usize::from(k))
+                .map_or(&self.file, |s| s.as_str()),
+            None => &self.file,
+        }
     }
 
     pub fn same_campaign(&self, other: &Fingerprint) -> bool {
@@ -226,17 +246,34 @@ pub fn similarity(a: &[u16; MINHASH_LEN], b: &[u16; MINHASH_LEN]) -> f64 {
 }
 
 /// Builds the fingerprint of a loaded campaign.
+///
+/// `text` is the whole offset space of the campaign file (its own text,
+/// then the files its copy names, as `sources` lays them out); `lines`
+/// indexes the campaign file's own text.
 pub fn fingerprint(
     file: &str,
     text: &str,
     lines: &LineIndex,
+    sources: &Sources,
     c: &Campaign,
     checks: &Checks,
 ) -> Fingerprint {
-    let place = |span: Span| Place {
-        span,
-        start: lines.line_col(text, span.start),
-        end: lines.line_col(text, span.end),
+    let place = |span: Span| match sources.locate(span) {
+        (Some(k), local) => {
+            let f = &sources.files[k];
+            Place {
+                span: local,
+                start: f.line_col(local.start),
+                end: f.line_col(local.end),
+                file: u16::try_from(k + 1).unwrap_or(u16::MAX),
+            }
+        }
+        (None, span) => Place {
+            span,
+            start: lines.line_col(text, span.start),
+            end: lines.line_col(text, span.end),
+            file: 0,
+        },
     };
     let mut texts = Vec::new();
     let mut prompts: Vec<(String, String, Place)> = Vec::new();
@@ -255,7 +292,13 @@ pub fn fingerprint(
             kind,
             exact: words.iter().fold(0x51_7cc1_b727_220a, |h, w| mix(h ^ w)),
             minhash: minhash_of(&words),
-            place: place(f.node.span),
+            // Copy from a file is pointed at where the campaign names it,
+            // rather than at the whole of the file.
+            place: place(f.file.map_or(f.node.span, |p| p.span)),
+            from_file: f.file.map(|_| match sources.locate(f.node.span) {
+                (Some(k), _) => hash_bytes(sources.files[k].name.as_bytes()),
+                (None, _) => 0,
+            }),
         });
     }
     for w in crate::analysis::wording::copy(c) {
@@ -324,6 +367,7 @@ pub fn fingerprint(
     };
     Fingerprint {
         file: file.to_string(),
+        sources: sources.files.iter().map(|f| f.name.clone()).collect(),
         campaign: c.id_str().map(str::to_string),
         anchor: place(c.anchor()),
         texts,
@@ -358,6 +402,7 @@ pub(crate) mod testing {
                 line,
                 column: 3 + len,
             },
+            file: 0,
         }
     }
 
@@ -366,6 +411,7 @@ pub(crate) mod testing {
     pub fn print(file: &str, id: &str) -> Fingerprint {
         Fingerprint {
             file: file.to_string(),
+            sources: Vec::new(),
             campaign: Some(id.to_string()),
             anchor: place(1, id.len()),
             texts: Vec::new(),

@@ -6,9 +6,10 @@ use chrono::NaiveDate;
 use regex::Regex;
 
 use crate::analysis::fingerprint::{self, Fingerprint};
+use crate::engine::attachments;
 use crate::engine::config::{Config, Defaults, Level};
 use crate::engine::suppress;
-use crate::input::source::{LineCol, LineIndex, Span};
+use crate::input::source::{LineCol, LineIndex, Sources, Span};
 use crate::input::yaml::{self, Budget};
 use crate::knowledge::checks::Checks;
 use crate::knowledge::settings::Settings;
@@ -48,6 +49,11 @@ pub struct Options {
     /// The file the report will be written to, when it exists already: a
     /// run that would check it stops instead (`--output-file c.yaml .`).
     pub report_file: Option<crate::input::discover::FileId>,
+    /// The files campaigns' copy names, read once per run.
+    pub copy_files: std::sync::Arc<attachments::Cache>,
+    /// The folder of the configuration in force, if any: the root copy
+    /// files must stay inside when a campaign is in no git repository.
+    pub config_dir: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -63,6 +69,8 @@ impl Options {
             threads: 0,
             keep_text: true,
             report_file: None,
+            copy_files: Default::default(),
+            config_dir: None,
         }
     }
 
@@ -79,6 +87,19 @@ impl Options {
             threads: self.threads,
             keep_text: self.keep_text,
             report_file: self.report_file.clone(),
+            copy_files: self.copy_files.clone(),
+            config_dir: config
+                .file
+                .as_deref()
+                .and_then(std::path::Path::parent)
+                .map(|d| {
+                    if d.as_os_str().is_empty() {
+                        std::path::Path::new(".")
+                    } else {
+                        d
+                    }
+                })
+                .map(std::path::Path::to_path_buf),
         }
     }
 
@@ -142,6 +163,32 @@ pub struct FileOutcome {
     /// A skipped file that may still be meant as a campaign file (counted
     /// in the summary, so that it is never skipped in silence).
     pub looks_like_campaign: bool,
+    /// What this file's campaigns found in the files their copy names
+    /// (placed in those files' own outcomes when the run is finished).
+    pub attached: Vec<AttachedOutcome>,
+    /// What the file holds.
+    pub kind: FileKind,
+}
+
+/// What a checked file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// Campaigns (YAML or JSON).
+    Campaigns,
+    /// Copy that campaigns name (`body: {file: …}`).
+    Copy,
+}
+
+/// The findings of one campaign file in a file its copy names.
+#[derive(Debug, Clone)]
+pub struct AttachedOutcome {
+    /// The file, as shown.
+    pub path: String,
+    pub text: std::sync::Arc<str>,
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
+    /// The file's ignore comments, as this campaign file's check used them.
+    pub comments: Vec<suppress::Comment>,
 }
 
 /// A top-level `campaign:` key, bare or quoted (`"campaign":`, as JSON
@@ -304,6 +351,43 @@ pub fn check_file(
     }
     let lines = LineIndex::new(text);
     out.comments = suppress::parse(text, &lines);
+    // Copy kept in files of its own is read before the campaigns are
+    // loaded, and laid after this file's text in one offset space.
+    let references: Vec<&yaml::Node> = docs
+        .iter()
+        .filter(|d| is_campaign(d))
+        .flat_map(|d| crate::model::load::file_references(&d.root))
+        .collect();
+    let attached = (!references.is_empty()).then(|| {
+        attachments::read(
+            path,
+            text,
+            &references,
+            &opts.copy_files,
+            opts.config_dir.as_deref(),
+            opts.max_file_size,
+        )
+    });
+    let no_attachments = crate::model::campaign::Attachments::new();
+    let no_sources = Sources {
+        own: text.len(),
+        files: Vec::new(),
+    };
+    let (full, sources, atts) = match &attached {
+        Some(a) => (a.text.as_str(), &a.sources, &a.attachments),
+        None => (text, &no_sources, &no_attachments),
+    };
+    out.attached = sources
+        .files
+        .iter()
+        .map(|f| AttachedOutcome {
+            path: f.name.clone(),
+            text: f.text.clone(),
+            findings: Vec::new(),
+            suppressed: Vec::new(),
+            comments: suppress::parse_template(&f.text, f.lines()),
+        })
+        .collect();
     for doc in &docs {
         if !is_campaign(doc) {
             if !doc.root.is_null() {
@@ -321,7 +405,7 @@ pub fn check_file(
         out.campaigns += 1;
         let mut problems = Vec::new();
         let mut campaign =
-            crate::model::load::load(&doc.root, &mut problems, crate::rules::metas());
+            crate::model::load::load_with(&doc.root, atts, &mut problems, crate::rules::metas());
         if campaign.region.is_none() {
             if let Some(r) = &opts.defaults.region {
                 campaign.region = Some(Spanned::new(r.as_str(), campaign.anchor()));
@@ -336,7 +420,7 @@ pub fn check_file(
             }
         }
         out.prints.push(fingerprint::fingerprint(
-            path, text, &lines, &campaign, checks,
+            path, full, &lines, sources, &campaign, checks,
         ));
         let mut pending: Vec<Pending> = problems
             .into_iter()
@@ -350,7 +434,7 @@ pub fn check_file(
                 related: p.related.into_iter().collect(),
             })
             .collect();
-        pending.extend(run_rules(text, &campaign, checks, opts));
+        pending.extend(run_rules(full, &campaign, checks, opts));
         let pending = crate::engine::aliases::fold(pending, &doc.aliases);
         // The campaign's acknowledgements by rule: the first entry of each.
         let mut acks: std::collections::HashMap<&str, Option<&str>> = Default::default();
@@ -359,41 +443,131 @@ pub fn check_file(
                 acks.entry(r.code).or_insert(a.reason);
             }
         }
+        // A place in any of the files, with its line and column.
+        let place = |span: Span| -> (Option<usize>, Related) {
+            let (k, local) = sources.locate(span);
+            let (file, start, end) = match k {
+                Some(k) => {
+                    let f = &sources.files[k];
+                    (
+                        f.name.clone(),
+                        f.line_col(local.start),
+                        f.line_col(local.end),
+                    )
+                }
+                None => {
+                    let local = clamp(local, text);
+                    (
+                        path.to_string(),
+                        lines.line_col(text, local.start),
+                        lines.line_col(text, local.end),
+                    )
+                }
+            };
+            (
+                k,
+                Related {
+                    file,
+                    span: if k.is_some() {
+                        local
+                    } else {
+                        clamp(local, text)
+                    },
+                    start,
+                    end,
+                    message: String::new(),
+                },
+            )
+        };
         for p in pending {
             let level = match opts.level_of(p.rule) {
                 Some(None) => continue,
                 Some(Some(s)) => s,
                 None => p.severity,
             };
-            out.push_raw(text, campaign.id_str(), p.rule, p.span, p.message, p.help);
-            if let Some(last) = out.findings.last_mut() {
-                last.severity = level;
-                last.related = p
-                    .related
-                    .into_iter()
-                    .map(|(span, message)| Related {
-                        file: last.file.clone(),
-                        span: clamp(span, text),
-                        start: LineCol::default(),
-                        end: LineCol::default(),
-                        message,
-                    })
-                    .collect();
-            }
-            if !p.rule.acknowledgeable() {
-                continue;
-            }
-            let by = match acks.get(p.rule.code).copied().flatten() {
-                Some(reason) => Some(SilencedBy::Acknowledge(reason.to_string())),
+            // A finding about a whole field whose copy is in a file points
+            // where the campaign names the file, not at the whole file.
+            let span = campaign
+                .copy
+                .iter()
+                .find(|f| f.node.span == p.span)
+                .and_then(|f| f.file)
+                .map_or(p.span, |written| written.span);
+            let (k, at) = place(span);
+            let mut related: Vec<Related> = p
+                .related
+                .into_iter()
+                .map(|(span, message)| Related {
+                    message,
+                    ..place(span).1
+                })
+                .collect();
+            let finding = match k {
                 None => {
-                    let at = out.findings.last().map_or(0, |f| f.span.start);
-                    let line = lines.line_col(text, at).line;
-                    suppress::silence(&mut out.comments, line, p.rule).map(SilencedBy::Comment)
+                    out.push_raw(text, campaign.id_str(), p.rule, span, p.message, p.help);
+                    let mut f = out.findings.pop().expect("just pushed");
+                    (f.start, f.end) = (at.start, at.end);
+                    f
+                }
+                Some(_) => {
+                    // In a file the copy names: point back at the campaign
+                    // that uses it.
+                    if let Some(written) = campaign
+                        .copy
+                        .iter()
+                        .find(|f| f.file.is_some() && f.node.span.contains(p.span))
+                        .and_then(|f| f.file)
+                    {
+                        related.push(Related {
+                            message: format!(
+                                "used by campaign `{}`",
+                                campaign.id_str().unwrap_or("(no id)")
+                            ),
+                            ..place(written.span).1
+                        });
+                    }
+                    Finding {
+                        file: at.file,
+                        campaign: campaign.id_str().map(str::to_string),
+                        rule: p.rule,
+                        severity: p.rule.severity,
+                        message: crate::rule_meta::sentence(p.message),
+                        help: crate::rule_meta::sentence(p.help),
+                        span: at.span,
+                        start: at.start,
+                        end: at.end,
+                        related: Vec::new(),
+                    }
                 }
             };
-            if let Some(by) = by {
-                let finding = out.findings.pop().expect("just pushed");
-                out.suppressed.push(Suppressed { finding, by });
+            let mut finding = finding;
+            finding.severity = level;
+            finding.related = related;
+            let by = if !p.rule.acknowledgeable() {
+                None
+            } else {
+                match acks.get(p.rule.code).copied().flatten() {
+                    Some(reason) => Some(SilencedBy::Acknowledge(reason.to_string())),
+                    None => {
+                        let comments = match k {
+                            Some(k) => &mut out.attached[k].comments,
+                            None => &mut out.comments,
+                        };
+                        suppress::silence(comments, finding.start.line, p.rule)
+                            .map(SilencedBy::Comment)
+                    }
+                }
+            };
+            let (findings, suppressed) = match k {
+                Some(k) => {
+                    let a = &mut out.attached[k];
+                    (&mut a.findings, &mut a.suppressed)
+                }
+                None => (&mut out.findings, &mut out.suppressed),
+            };
+            match by {
+                Some(by) => suppressed.push(Suppressed { finding, by }),
+                None => findings.push(finding),
             }
         }
     }
@@ -515,6 +689,8 @@ impl FileOutcome {
             text: None,
             prints: Vec::new(),
             looks_like_campaign: false,
+            attached: Vec::new(),
+            kind: FileKind::Campaigns,
         }
     }
 

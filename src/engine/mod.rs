@@ -2,6 +2,7 @@
 //! configurations), suppressions and alias folding.
 
 pub mod aliases;
+pub mod attachments;
 pub mod config;
 pub mod lint;
 pub mod parallel;

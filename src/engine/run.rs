@@ -8,8 +8,8 @@ use std::sync::Arc;
 use crate::engine::config::{Config, ConfigError};
 
 use crate::engine::lint::{
-    check_file, check_file_guarded, level_in, FileOutcome, FileStatus, Options, SilencedBy,
-    Suppressed,
+    check_file, check_file_guarded, level_in, FileKind, FileOutcome, FileStatus, Options,
+    SilencedBy, Suppressed,
 };
 use crate::engine::suppress;
 use crate::knowledge::checks::Checks;
@@ -78,7 +78,15 @@ impl Report {
     pub fn files_checked(&self) -> usize {
         self.files
             .iter()
-            .filter(|f| f.status == FileStatus::Checked)
+            .filter(|f| f.status == FileStatus::Checked && f.kind == FileKind::Campaigns)
+            .count()
+    }
+
+    /// Files of copy that campaigns name (`body: {file: …}`) checked with them.
+    pub fn templates_checked(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.kind == FileKind::Copy)
             .count()
     }
 
@@ -115,10 +123,16 @@ impl Report {
             self.count(Severity::Warning),
             self.count(Severity::Advice),
         );
+        let templates = self.templates_checked();
         let place = format!(
-            "{} ({})",
+            "{} ({}{})",
             plural(self.campaigns(), "campaign", "campaigns"),
-            plural(self.files_checked(), "file", "files")
+            plural(self.files_checked(), "file", "files"),
+            if templates > 0 {
+                format!(", {}", plural(templates, "template", "templates"))
+            } else {
+                String::new()
+            }
         );
         let mut s = if e + w + a == 0 && self.unreadable.is_empty() {
             format!("No problems found in {place}")
@@ -293,7 +307,7 @@ pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<
             Err(u) => unreadable.push(u),
         }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    place_attached(&mut files);
     let settings = jobs
         .first()
         .map(|(_, a)| a.opts.settings.clone())
@@ -362,6 +376,7 @@ pub fn run_stdin(
         applied.config.checks(),
     )];
     let text = String::from_utf8_lossy(bytes).into_owned();
+    place_attached(&mut files);
     finish_run(&mut files, &applied.opts.settings, |_| Some(text.clone()));
     Ok(Report {
         files,
@@ -378,6 +393,105 @@ fn absolute(p: &Path) -> PathBuf {
         std::env::current_dir()
             .map(|d| d.join(p))
             .unwrap_or_else(|_| p.to_path_buf())
+    }
+}
+
+/// Places what campaign files found in the files their copy names into
+/// those files' own outcomes, and sorts the files by path. A file named by
+/// several campaigns gets one outcome; a finding that holds for all of
+/// them (same place, rule and message) is kept once, with a related label
+/// at each campaign that uses the file.
+pub fn place_attached(files: &mut Vec<FileOutcome>) {
+    use std::collections::BTreeMap;
+    type Key = (usize, usize, &'static str, String);
+    /// A file's outcome, with where each finding (and silenced one) is.
+    type Placed = (FileOutcome, HashMap<Key, usize>, HashMap<Key, usize>);
+    let key = |f: &Finding| -> Key { (f.span.start, f.span.end, f.rule.code, f.message.clone()) };
+    let mut placed: BTreeMap<String, Placed> = BTreeMap::new();
+    for f in files.iter_mut() {
+        for a in std::mem::take(&mut f.attached) {
+            let (out, seen, seen_suppressed) = placed.entry(a.path.clone()).or_insert_with(|| {
+                let mut o = FileOutcome {
+                    path: a.path.clone(),
+                    status: FileStatus::Checked,
+                    findings: Vec::new(),
+                    campaigns: 0,
+                    suppressed: Vec::new(),
+                    comments: a.comments.clone(),
+                    levels: f.levels.clone(),
+                    text: Some(a.text.to_string()),
+                    prints: Vec::new(),
+                    looks_like_campaign: false,
+                    attached: Vec::new(),
+                    kind: FileKind::Copy,
+                };
+                for c in &mut o.comments {
+                    for i in &mut c.ignores {
+                        i.used = false;
+                    }
+                }
+                (o, HashMap::new(), HashMap::new())
+            });
+            for (c, theirs) in out.comments.iter_mut().zip(&a.comments) {
+                for (i, t) in c.ignores.iter_mut().zip(&theirs.ignores) {
+                    i.used |= t.used;
+                }
+            }
+            for finding in a.findings {
+                merge_finding(&mut out.findings, seen, key(&finding), finding);
+            }
+            for s in a.suppressed {
+                let k = key(&s.finding);
+                match seen_suppressed.get(&k) {
+                    Some(&i) => add_related(&mut out.suppressed[i].finding, s.finding),
+                    None => {
+                        seen_suppressed.insert(k, out.suppressed.len());
+                        out.suppressed.push(s);
+                    }
+                }
+            }
+        }
+    }
+    for (path, (mut outcome, _, _)) in placed {
+        outcome.sort_findings();
+        // A file both checked itself and named by a campaign keeps one outcome.
+        match files.iter_mut().find(|f| f.path == path) {
+            Some(existing) => {
+                existing.findings.append(&mut outcome.findings);
+                existing.suppressed.append(&mut outcome.suppressed);
+                existing.sort_findings();
+                if existing.text.is_none() {
+                    existing.text = outcome.text;
+                }
+            }
+            None => files.push(outcome),
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+/// Adds `finding` to `findings`, or, when an equal one is there, adds its
+/// related places (the other campaign using the file) to that one.
+fn merge_finding(
+    findings: &mut Vec<Finding>,
+    seen: &mut HashMap<(usize, usize, &'static str, String), usize>,
+    key: (usize, usize, &'static str, String),
+    finding: Finding,
+) {
+    match seen.get(&key) {
+        Some(&i) => add_related(&mut findings[i], finding),
+        None => {
+            seen.insert(key, findings.len());
+            findings.push(finding);
+        }
+    }
+}
+
+fn add_related(to: &mut Finding, from: Finding) {
+    for r in from.related {
+        if !to.related.contains(&r) {
+            to.related.push(r);
+        }
     }
 }
 
@@ -401,8 +515,19 @@ pub fn finish_run(
     }
     let mut touched = Vec::new();
     if prints.len() >= 2 {
+        // A finding in a file a campaign's copy names goes to that file.
+        let index: HashMap<String, usize> = files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.kind == FileKind::Copy)
+            .map(|(i, f)| (f.path.clone(), i))
+            .collect();
         for (k, mut f, ack) in crate::rules::across::check(&prints, settings) {
-            let file = &mut files[owner[k]];
+            let at = match index.get(&f.file) {
+                Some(&i) if f.file != files[owner[k]].path => i,
+                _ => owner[k],
+            };
+            let file = &mut files[at];
             match level_in(&file.levels, f.rule) {
                 Some(None) => continue,
                 Some(Some(s)) => f.severity = s,
@@ -417,7 +542,7 @@ pub fn finish_run(
                 Some(by) => file.suppressed.push(Suppressed { finding: f, by }),
                 None => file.findings.push(f),
             }
-            touched.push(owner[k]);
+            touched.push(at);
         }
     }
     let unused = &crate::rules::unused_suppression::UNUSED_SUPPRESSION;
@@ -465,7 +590,7 @@ pub fn run_texts(files: &[(&str, &str)], opts: &Options) -> Report {
         .iter()
         .map(|(name, text)| check_file(name, text.as_bytes(), true, opts, Checks::builtin()))
         .collect();
-    outcomes.sort_by(|a, b| a.path.cmp(&b.path));
+    place_attached(&mut outcomes);
     finish_run(&mut outcomes, &opts.settings, |name| {
         files
             .iter()

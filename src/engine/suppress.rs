@@ -1,6 +1,9 @@
 //! Inline suppressions: a YAML comment `# preflight: ignore[rule-name] reason`
 //! on the offending line (after the value) or on its own line just above it
-//! silences those rules there. Several rules are separated by commas; a
+//! silences those rules there. In a file of copy that campaigns name, the
+//! same words go in a comment of the file's own language: `<!-- … -->`
+//! (HTML, MJML), `{% comment %} … {% endcomment %}` or `{# … #}` (Liquid,
+//! Jinja, Nunjucks), `{{!-- … --}}` or `{{! … }}` (Handlebars), `/* … */`. Several rules are separated by commas; a
 //! reason is required. An ignore that silences nothing, names no rule, or
 //! gives no reason is reported as `unused-suppression`, so they cannot rot.
 
@@ -44,10 +47,31 @@ pub struct Comment {
     pub ignores: Vec<Ignore>,
     /// The first ignore of each rule, by code (a comment may name many).
     by_code: std::collections::HashMap<&'static str, usize>,
+    /// In a file of copy rather than YAML (its examples differ).
+    pub template: bool,
 }
 
-/// Every ignore comment in a file.
+/// An ignore in a template's comment: the opener, then the same words as in
+/// YAML; the reason runs to the comment's closer.
+static TEMPLATE_COMMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)((?:<!--|\{\{!--|\{\{!|\{#-?|\{%-?[ \t]*comment[ \t]*-?%\}|/\*)[ \t]*preflight[ \t]*:[ \t]*ignore[ \t]*\[([^\]\r\n]*)\][ \t]*([^\r\n]*))")
+        .expect("valid")
+});
+
+/// What ends a template comment (the reason stops before it).
+const CLOSERS: [&str; 6] = ["-->", "--}}", "}}", "#}", "*/", "{%"];
+
+/// Every ignore comment in a YAML file.
 pub fn parse(text: &str, lines: &LineIndex) -> Vec<Comment> {
+    parse_with(text, lines, &COMMENT, false)
+}
+
+/// Every ignore comment in a file of copy (HTML, MJML, Liquid, Handlebars…).
+pub fn parse_template(text: &str, lines: &LineIndex) -> Vec<Comment> {
+    parse_with(text, lines, &TEMPLATE_COMMENT, true)
+}
+
+fn parse_with(text: &str, lines: &LineIndex, pattern: &Regex, template: bool) -> Vec<Comment> {
     if !text.contains("preflight") {
         return Vec::new();
     }
@@ -57,14 +81,39 @@ pub fn parse(text: &str, lines: &LineIndex) -> Vec<Comment> {
         end: lines.line_col(text, end),
     };
     let mut out = Vec::new();
-    for c in COMMENT.captures_iter(text) {
+    for c in pattern.captures_iter(text) {
         let whole = c.get(1).expect("comment");
         let list = c.get(2).expect("rules");
-        let reason = c
-            .get(3)
-            .map(|r| r.as_str().trim())
-            .filter(|r| !r.is_empty());
-        let at = place(whole.start(), whole.end());
+        let mut end = whole.end();
+        let reason = c.get(3).map(|r| {
+            let raw = r.as_str();
+            if !template {
+                return raw.trim();
+            }
+            // The reason stops at the comment's closer, which the comment
+            // includes (`{% endcomment %}` up to its `%}`).
+            match CLOSERS
+                .iter()
+                .filter_map(|k| raw.find(k).map(|i| (i, *k)))
+                .min()
+            {
+                Some((i, k)) => {
+                    let after = r.start() + i + k.len();
+                    end = if k == "{%" {
+                        text[after..]
+                            .find("%}")
+                            .map_or(r.end(), |j| after + j + 2)
+                            .min(r.end())
+                    } else {
+                        after
+                    };
+                    raw[..i].trim()
+                }
+                None => raw.trim(),
+            }
+        });
+        let reason = reason.filter(|r| !r.is_empty());
+        let at = place(whole.start(), end);
         let line_start = text[..whole.start()]
             .rfind(['\n', '\r'])
             .map(|i| i + 1)
@@ -93,6 +142,7 @@ pub fn parse(text: &str, lines: &LineIndex) -> Vec<Comment> {
             }
         }
         out.push(Comment {
+            template,
             by_code,
             target: if own_line {
                 at.start.line + 1
@@ -136,7 +186,11 @@ pub fn problems(comments: &[Comment]) -> Vec<(Place, String, String)> {
             out.push((
                 c.place,
                 "this ignore comment gives no reason, so it silences nothing".to_string(),
-                "add the reason after the brackets, such as `# preflight: ignore[stale-data] refreshed nightly by the CRM`".to_string(),
+                if c.template {
+                    "add the reason after the brackets, such as `<!-- preflight: ignore[creepy-phrasing] approved by legal, ticket 123 -->`".to_string()
+                } else {
+                    "add the reason after the brackets, such as `# preflight: ignore[stale-data] refreshed nightly by the CRM`".to_string()
+                },
             ));
             continue;
         }
@@ -170,6 +224,66 @@ pub fn problems(comments: &[Comment]) -> Vec<(Place, String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn template_comments_of_each_language() {
+        for (text, reason) in [
+            (
+                "<!-- preflight: ignore[creepy-phrasing] legal ok -->\n<p>x</p>",
+                "legal ok",
+            ),
+            (
+                "{% comment %}preflight: ignore[creepy-phrasing] legal ok{% endcomment %}\nx",
+                "legal ok",
+            ),
+            (
+                "{%- comment -%} preflight: ignore[creepy-phrasing] legal ok {%- endcomment -%}\nx",
+                "legal ok",
+            ),
+            (
+                "{# preflight: ignore[creepy-phrasing] legal ok #}\nx",
+                "legal ok",
+            ),
+            (
+                "{{!-- preflight: ignore[creepy-phrasing] legal ok --}}\nx",
+                "legal ok",
+            ),
+            (
+                "{{! preflight: ignore[creepy-phrasing] legal ok }}\nx",
+                "legal ok",
+            ),
+            (
+                "/* preflight: ignore[creepy-phrasing] legal ok */\nx",
+                "legal ok",
+            ),
+        ] {
+            let lines = LineIndex::new(text);
+            let c = parse_template(text, &lines);
+            assert_eq!(c.len(), 1, "{text}");
+            assert_eq!(c[0].reason.as_deref(), Some(reason), "{text}");
+            assert_eq!(c[0].target, 2, "{text}");
+            let comment = &text[c[0].place.span.range()];
+            assert!(
+                comment.ends_with("-->")
+                    || comment.ends_with("%}")
+                    || comment.ends_with('}')
+                    || comment.ends_with("*/"),
+                "{text}: {comment}"
+            );
+        }
+        // On the same line as the copy, it silences that line.
+        let text = "<p>We saw you looking</p> <!-- preflight: ignore[creepy-phrasing] ok -->";
+        let c = parse_template(text, &LineIndex::new(text));
+        assert_eq!(c[0].target, 1);
+        // A YAML-style comment is just text in a template.
+        let text = "# preflight: ignore[creepy-phrasing] ok\n";
+        assert!(parse_template(text, &LineIndex::new(text)).is_empty());
+        // An empty reason before the closer is no reason.
+        let text = "<!-- preflight: ignore[creepy-phrasing] -->\nx";
+        let c = parse_template(text, &LineIndex::new(text));
+        assert!(c[0].reason.is_none());
+        assert!(problems(&c)[0].2.contains("<!--"));
+    }
 
     #[test]
     fn comments_are_read_with_their_target_line_and_rules() {

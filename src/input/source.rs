@@ -259,9 +259,97 @@ impl LineIndex {
     }
 }
 
+/// One file of a campaign file's offset space.
+#[derive(Debug)]
+pub struct Source {
+    /// The name shown in the output.
+    pub name: String,
+    pub text: std::sync::Arc<str>,
+    /// Where its bytes start in the offset space.
+    pub base: usize,
+    pub lines: std::sync::OnceLock<LineIndex>,
+}
+
+impl Source {
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    pub fn line_col(&self, local: usize) -> LineCol {
+        self.lines().line_col(&self.text, local)
+    }
+}
+
+/// The files one campaign file's spans point into: the files its copy
+/// names, after the campaign file itself (which starts at 0 and is not
+/// listed). Each starts one byte after the one before, so that no offset
+/// belongs to two files.
+#[derive(Debug, Default)]
+pub struct Sources {
+    /// The campaign file's own length.
+    pub own: usize,
+    pub files: Vec<Source>,
+}
+
+impl Sources {
+    /// The file a span lies in (`None`: the campaign file) and the span
+    /// within it.
+    pub fn locate(&self, span: Span) -> (Option<usize>, Span) {
+        if span.start <= self.own || self.files.is_empty() {
+            return (None, span);
+        }
+        let i = self
+            .files
+            .partition_point(|f| f.base <= span.start)
+            .saturating_sub(1);
+        let f = &self.files[i];
+        let len = f.text.len();
+        let start = (span.start - f.base).min(len);
+        let end = span.end.saturating_sub(f.base).clamp(start, len);
+        (Some(i), Span::new(start, end))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn offsets_map_back_to_their_file() {
+        let sources = Sources {
+            own: 10,
+            files: vec![
+                Source {
+                    name: "a".into(),
+                    text: Arc::from("hello"),
+                    base: 11,
+                    lines: Default::default(),
+                },
+                Source {
+                    name: "b".into(),
+                    text: Arc::from("world!"),
+                    base: 17,
+                    lines: Default::default(),
+                },
+            ],
+        };
+        assert_eq!(sources.locate(Span::new(3, 5)), (None, Span::new(3, 5)));
+        assert_eq!(sources.locate(Span::new(10, 10)), (None, Span::new(10, 10)));
+        assert_eq!(
+            sources.locate(Span::new(12, 14)),
+            (Some(0), Span::new(1, 3))
+        );
+        assert_eq!(
+            sources.locate(Span::new(17, 23)),
+            (Some(1), Span::new(0, 6))
+        );
+        // A span running past its file is kept inside it.
+        assert_eq!(
+            sources.locate(Span::new(20, 99)),
+            (Some(1), Span::new(3, 6))
+        );
+    }
 
     #[test]
     fn ascii_char_index_is_byte_index() {

@@ -42,6 +42,9 @@ pub enum Style {
     DoubleQuoted,
     Literal,
     Folded,
+    /// Not YAML: the whole text of a file, as it is (copy kept in a file
+    /// of its own).
+    Verbatim,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -855,7 +858,7 @@ impl<'f> Alignment<'f> {
             Style::Literal | Style::Folded if raw.starts_with(['|', '>']) => {
                 raw.find('\n').map(|i| i + 1).unwrap_or(raw.len())
             }
-            Style::Literal | Style::Folded | Style::Plain => 0,
+            Style::Literal | Style::Folded | Style::Plain | Style::Verbatim => 0,
         };
         Some(Alignment {
             value,

@@ -287,12 +287,33 @@ pub struct Acknowledgement<'a> {
     pub reason: Option<&'a str>,
 }
 
+/// Copy kept in a file of its own (`body: {file: ../templates/welcome.html}`),
+/// as the engine found it. The loader does no reading: the engine reads
+/// every file a campaign names first, and hands the results over by the
+/// span of the path as written.
+#[derive(Debug)]
+pub enum AttachedCopy {
+    /// The file's text, as a scalar whose span lies in the file's own
+    /// stretch of the run's offsets (see `crate::input::source::SourceMap`).
+    Read(Node),
+    /// It could not be read: what to tell the author, and how to fix it.
+    Failed { message: String, help: String },
+}
+
+/// The files the copy of one campaign file names, by the span of each path.
+pub type Attachments = std::collections::HashMap<Span, AttachedCopy>;
+
 /// One piece of copy: a channel's field such as `email.subject`.
 #[derive(Debug)]
 pub struct CopyField<'a> {
     pub channel: Channel,
     pub field: &'static str,
+    /// The text: a scalar of the campaign file, or the whole of a file the
+    /// campaign names (then its span lies in that file's stretch).
     pub node: &'a Node,
+    /// The path as written in `{file: PATH}`, when the copy is in a file of
+    /// its own.
+    pub file: Option<Spanned<&'a str>>,
     /// The text as a reader sees it and its merge tokens, worked out once
     /// when the campaign is loaded (many rules read the same copy).
     visible: Visible<'a>,
@@ -310,6 +331,7 @@ impl<'a> CopyField<'a> {
             channel,
             field,
             node,
+            file: None,
             search: Searchable::new(
                 visible.text.clone(),
                 crate::text::language::Langs::of(crate::text::language::Lang::En),

@@ -91,13 +91,15 @@ const CONDITION_KEYS: &[&str] = &[
     "where",
 ];
 
-struct Loader<'p> {
+struct Loader<'p, 'n> {
     problems: &'p mut Vec<Problem>,
+    /// The files the copy names, as the engine read them.
+    attachments: &'n Attachments,
     /// Every rule, for reading the names an `acknowledge` entry gives.
     rules: &'p [&'static RuleMeta],
 }
 
-impl<'p> Loader<'p> {
+impl<'p, 'n> Loader<'p, 'n> {
     fn invalid(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
         self.problems.push(Problem {
             kind: ProblemKind::Invalid,
@@ -289,7 +291,10 @@ impl<'p> Loader<'p> {
             .collect()
     }
 
-    fn campaign<'a>(&mut self, root: &'a Node) -> Campaign<'a> {
+    fn campaign<'a>(&mut self, root: &'a Node) -> Campaign<'a>
+    where
+        'n: 'a,
+    {
         let mut c = Campaign {
             span: root.span,
             ..Campaign::default()
@@ -880,24 +885,105 @@ impl<'p> Loader<'p> {
         entry: &'a Entry,
         keys: &mut Vec<Spanned<Channel>>,
         out: &mut Vec<CopyField<'a>>,
-    ) {
+    ) where
+        'n: 'a,
+    {
         let names = Channel::ALL.map(Channel::as_str);
         for (key, e) in self.fields(&entry.value, &names, "content") {
             let channel = Channel::parse(key).expect("key filtered by channel names");
             keys.push(Spanned::new(channel, e.key.span));
             let place = format!("the {key} content");
             for (field, f) in self.fields(&e.value, channel.fields(), &place) {
-                if self.text(&f.value, &format!("{key} {field}")).is_some() {
-                    let field = channel
-                        .fields()
-                        .iter()
-                        .find(|n| **n == field)
-                        .expect("allowed field");
+                let field = channel
+                    .fields()
+                    .iter()
+                    .find(|n| **n == field)
+                    .expect("allowed field");
+                let what = format!("{key} {field}");
+                if f.value.as_map().is_some() {
+                    if let Some(copy) = self.copy_file(channel, field, &f.value, &what) {
+                        out.push(copy);
+                    }
+                } else if self.text(&f.value, &what).is_some() {
                     out.push(CopyField::new(channel, field, &f.value));
                 }
             }
         }
     }
+}
+
+impl<'p, 'n> Loader<'p, 'n> {
+    /// `field: {file: PATH}`: copy kept in a file of its own, which the
+    /// engine has read (or failed to) before loading.
+    fn copy_file<'a>(
+        &mut self,
+        channel: Channel,
+        field: &'static str,
+        node: &'a Node,
+        what: &str,
+    ) -> Option<CopyField<'a>>
+    where
+        'n: 'a,
+    {
+        let place = format!("the {what}");
+        let entries = self.fields(node, &["file"], &place);
+        let Some((_, entry)) = entries.into_iter().next() else {
+            self.invalid(
+                node.span,
+                format!("the {what} is a mapping without `file:`"),
+                "write the copy as text, or name the file that holds it: `{file: templates/welcome.html}`",
+            );
+            return None;
+        };
+        let path = self.text(&entry.value, "file")?;
+        if path.value.trim().is_empty() {
+            self.invalid(
+                path.span,
+                "`file:` names no file",
+                "write the path of the file that holds the copy, from the campaign file's folder",
+            );
+            return None;
+        }
+        match self.attachments.get(&entry.value.span) {
+            Some(AttachedCopy::Read(text)) => {
+                let mut copy = CopyField::new(channel, field, text);
+                copy.file = Some(path);
+                Some(copy)
+            }
+            Some(AttachedCopy::Failed { message, help }) => {
+                let (message, help) = (message.clone(), help.clone());
+                self.invalid(path.span, message, help);
+                None
+            }
+            None => {
+                self.invalid(
+                    path.span,
+                    format!("`{}` was not read", path.value),
+                    "copy in files is read when campaigns are checked from files; here the campaign was given as text alone",
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The `{file: PATH}` values of a campaign's copy, for the engine to read
+/// before loading: each path's node.
+pub fn file_references(root: &Node) -> Vec<&Node> {
+    let mut out = Vec::new();
+    let Some(content) = root.get("content") else {
+        return out;
+    };
+    for channel in content.value.as_map().unwrap_or(&[]) {
+        for field in channel.value.as_map().unwrap_or(&[]) {
+            if let Some(file) = field.value.get("file") {
+                if file.value.as_str().is_some() {
+                    out.push(&file.value);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether a text is an ISO 3166 country code (`US`) or subdivision (`US-FL`).
@@ -929,7 +1015,24 @@ pub fn load<'a>(
     problems: &mut Vec<Problem>,
     rules: &[&'static RuleMeta],
 ) -> Campaign<'a> {
-    let mut c = Loader { problems, rules }.campaign(root);
+    static NONE: std::sync::LazyLock<Attachments> = std::sync::LazyLock::new(Attachments::new);
+    load_with(root, &NONE, problems, rules)
+}
+
+/// Loads a campaign whose copy may name files, given what the engine read
+/// of them (`attachments`, by the span of each path).
+pub fn load_with<'a>(
+    root: &'a Node,
+    attachments: &'a Attachments,
+    problems: &mut Vec<Problem>,
+    rules: &[&'static RuleMeta],
+) -> Campaign<'a> {
+    let mut c = Loader {
+        problems,
+        attachments,
+        rules,
+    }
+    .campaign(root);
     c.assign_languages(None);
     c
 }

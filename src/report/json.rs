@@ -45,6 +45,8 @@ struct JsonSummary {
     advice: usize,
     campaigns: usize,
     files: usize,
+    /// Files of copy that campaigns name, checked with them.
+    templates: usize,
     skipped_files: usize,
     suppressed: usize,
     acknowledged: usize,
@@ -175,7 +177,12 @@ pub fn json_to(
             advice: report.count(Severity::Advice),
             campaigns: report.campaigns(),
             files: report.files_checked(),
-            skipped_files: report.files.len() - report.files_checked(),
+            templates: report.templates_checked(),
+            skipped_files: report
+                .files
+                .iter()
+                .filter(|f| f.status != crate::engine::lint::FileStatus::Checked)
+                .count(),
             suppressed: report.suppressed(),
             acknowledged: count(true),
             ignored_by_comment: count(false),

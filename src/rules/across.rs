@@ -25,7 +25,7 @@ impl Cross {
     pub fn into_finding(self, prints: &[Fingerprint]) -> Finding {
         let p = &prints[self.at];
         Finding {
-            file: p.file.clone(),
+            file: p.file_of(&self.place).to_string(),
             campaign: p.campaign.clone(),
             rule: self.rule,
             severity: self.rule.severity,
@@ -38,7 +38,7 @@ impl Cross {
                 .related
                 .into_iter()
                 .map(|(i, place, message)| Related {
-                    file: prints[i].file.clone(),
+                    file: prints[i].file_of(&place).to_string(),
                     span: place.span,
                     start: place.start,
                     end: place.end,

@@ -66,8 +66,13 @@ pub fn check(prints: &[Fingerprint], settings: &Settings, out: &mut Vec<Cross>) 
         .flat_map(|(i, p)| p.texts.iter().map(move |t| (i, t)))
         .collect();
     let mut sets = UnionFind::new(items.len());
-    // Texts of one campaign never count against each other.
-    let apart = |a: usize, b: usize| !prints[items[a].0].same_campaign(&prints[items[b].0]);
+    // Texts of one campaign never count against each other, nor do two
+    // campaigns' copy taken from the same file (a shared template is
+    // shared on purpose; its findings are shown once, in that file).
+    let apart = |a: usize, b: usize| {
+        !prints[items[a].0].same_campaign(&prints[items[b].0])
+            && (items[a].1.from_file.is_none() || items[a].1.from_file != items[b].1.from_file)
+    };
     // Exact copies: texts sorted by kind and normalised text; each run of
     // equal ones is a set of copies, joined link by link. (Sorting rather
     // than hashing keeps the memory small and the order the same from run
@@ -339,6 +344,7 @@ mod tests {
                             exact: rng.below(4),
                             minhash: (rng.below(4) != 0).then(|| Box::new(sig)),
                             place: place(100 * k + 10 * t as usize + 2, 5),
+                            from_file: None,
                         }
                     })
                     .collect();
@@ -385,6 +391,7 @@ mod tests {
             exact: 7,
             minhash: None,
             place: place(5, 10),
+            from_file: None,
         };
         let (small, small_steps) = run(2_000, subject);
         let (large, large_steps) = run(4_000, subject);
@@ -431,6 +438,7 @@ mod tests {
                 exact: k as u64,
                 minhash: Some(Box::new(sig)),
                 place: place(7, 40),
+                from_file: None,
             }
         };
         let (small, small_steps) = run(2_000, body);
