@@ -701,7 +701,12 @@ impl FileOutcome {
         // with room for 4, and a fingerprint is large).
         self.prints.shrink_to_fit();
         self.findings.shrink_to_fit();
-        if self.findings.is_empty() && self.suppressed.is_empty() {
+        // Findings in the files the copy names point back here.
+        let pointed_at = self
+            .attached
+            .iter()
+            .any(|a| !a.findings.is_empty() || !a.suppressed.is_empty());
+        if self.findings.is_empty() && self.suppressed.is_empty() && !pointed_at {
             return;
         }
         self.sort_findings();

@@ -928,6 +928,10 @@ impl<'p, 'n> Loader<'p, 'n> {
         let place = format!("the {what}");
         let entries = self.fields(node, &["file"], &place);
         let Some((_, entry)) = entries.into_iter().next() else {
+            // Other keys are reported as unknown fields already.
+            if node.as_map().is_some_and(|m| !m.is_empty()) {
+                return None;
+            }
             self.invalid(
                 node.span,
                 format!("the {what} is a mapping without `file:`"),
