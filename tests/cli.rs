@@ -18,7 +18,7 @@ fn clean_examples_exit_0() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "No problems found in 6 campaigns (5 files)",
+            "No problems found in 7 campaigns (6 files, 1 template)",
         ));
 }
 
@@ -28,10 +28,10 @@ fn mistakes_exit_1_with_a_summary() {
         .args(["check", "examples/mistakes", "--now", NOW])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains(" in 18 campaigns (16 files)"))
+        .stdout(predicate::str::contains(" in 19 campaigns (17 files, 1 template)"))
         .stdout(
             predicate::str::is_match(
-                r"\n\d+ errors, \d+ warnings, \d+ advice in 18 campaigns \(16 files\)\n$",
+                r"\n\d+ errors, \d+ warnings, \d+ advice in 19 campaigns \(17 files, 1 template\)\n$",
             )
             .unwrap(),
         );
@@ -183,6 +183,9 @@ fn output_is_byte_identical_with_one_thread_and_many() {
     for round in 0..8 {
         for entry in std::fs::read_dir("examples/mistakes").unwrap() {
             let path = entry.unwrap().path();
+            if path.is_dir() {
+                continue;
+            }
             let text = std::fs::read_to_string(&path).unwrap();
             let name = path.file_name().unwrap().to_string_lossy().to_string();
             // Distinct campaign ids, so the copies do not all collide.

@@ -96,6 +96,18 @@ fn each_mistake_file_fires_exactly_its_rules() {
             ],
         ),
         (
+            "examples/mistakes/fathers-day-grills.yaml",
+            &[("missing-unsubscribe", 1)],
+        ),
+        (
+            "examples/mistakes/templates/fathers-day-grills.html",
+            &[
+                ("creepy-phrasing", 1),
+                ("sensitive-occasion", 1),
+                ("token-missing-fallback", 1),
+            ],
+        ),
+        (
             "examples/mistakes/fathers-day.yaml",
             &[
                 ("sensitive-occasion", 1),

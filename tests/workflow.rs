@@ -373,6 +373,9 @@ fn the_schema_accepts_the_clean_examples_and_rejects_unknown_keys() {
     let mut checked = 0;
     for entry in std::fs::read_dir(repo().join("examples/clean")).unwrap() {
         let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue; // the templates folder
+        }
         let text = std::fs::read_to_string(&path).unwrap();
         let docs =
             preflight::input::yaml::parse(&text, 0, preflight::input::yaml::Budget::default())

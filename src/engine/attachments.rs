@@ -15,7 +15,8 @@
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::input::reading::{self, ReadError};
 use crate::input::source::{Source, Sources, Span};
@@ -29,32 +30,31 @@ pub enum Read {
     Failed { message: String, help: String },
 }
 
-/// The copy files read so far in a run, by their real path.
+/// The copy files read so far in a run, by their real path. Each is read
+/// once: a thread that asks for a file another is reading waits for it.
 #[derive(Debug, Default)]
 pub struct Cache {
-    files: Mutex<HashMap<PathBuf, Read>>,
+    files: Mutex<HashMap<PathBuf, Arc<OnceLock<Read>>>>,
     /// How many files were read from disk (for tests: each once).
-    reads: std::sync::atomic::AtomicUsize,
+    reads: AtomicUsize,
 }
 
 impl Cache {
     /// How many files were read from disk so far.
     pub fn reads(&self) -> usize {
-        self.reads.load(std::sync::atomic::Ordering::Relaxed)
+        self.reads.load(Ordering::Relaxed)
     }
 
     fn get(&self, real: &Path, limit: u64) -> Read {
-        if let Some(r) = self.files.lock().ok().and_then(|m| m.get(real).cloned()) {
-            return r;
-        }
-        self.reads
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let read = read_text(real, limit);
-        if let Ok(mut m) = self.files.lock() {
-            m.entry(real.to_path_buf()).or_insert(read).clone()
-        } else {
-            read
-        }
+        let cell = match self.files.lock() {
+            Ok(mut m) => m.entry(real.to_path_buf()).or_default().clone(),
+            Err(_) => Arc::new(OnceLock::new()),
+        };
+        cell.get_or_init(|| {
+            self.reads.fetch_add(1, Ordering::Relaxed);
+            read_text(real, limit)
+        })
+        .clone()
     }
 }
 

@@ -487,10 +487,20 @@ pub fn check_file(
             };
             // A finding about a whole field whose copy is in a file points
             // where the campaign names the file, not at the whole file.
+            // (A rule that labels a field's first line means the field.)
+            let whole_field = |f: &crate::model::campaign::CopyField| {
+                let n = f.node.span;
+                p.span == n
+                    || (p.span.start == n.start
+                        && full
+                            .get(p.span.end..n.end)
+                            .is_some_and(|rest| rest.starts_with(['\n', '\r'])))
+            };
             let span = campaign
                 .copy
                 .iter()
-                .find(|f| f.node.span == p.span)
+                .filter(|f| f.file.is_some())
+                .find(|f| whole_field(f))
                 .and_then(|f| f.file)
                 .map_or(p.span, |written| written.span);
             let (k, at) = place(span);

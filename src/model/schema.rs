@@ -101,7 +101,13 @@ pub fn schema() -> Value {
         for f in ch.fields() {
             fields.insert(
                 f.to_string(),
-                json!({"type": "string", "description": format!("The {ch} {f}, with merge tokens such as {{{{ first_name | default: 'there' }}}}.")}),
+                json!({
+                    "description": format!("The {ch} {f}, with merge tokens such as {{{{ first_name | default: 'there' }}}}; or the file that holds it."),
+                    "oneOf": [
+                        {"type": "string"},
+                        {"$ref": "#/$defs/copy_file"},
+                    ],
+                }),
             );
         }
         content.insert(
@@ -127,6 +133,13 @@ pub fn schema() -> Value {
         "sender": object("sender", keys_of("sender"), &[]),
         "acknowledge_entry": object("acknowledge entry", keys_of("acknowledge entry"), &["rule", "reason"]),
         "content": {"type": "object", "properties": content, "additionalProperties": false},
+        "copy_file": {
+            "type": "object",
+            "description": "Copy kept in a file of its own (an HTML, MJML, Liquid or text template), read from the campaign file's folder and never from outside the repository.",
+            "properties": {"file": {"type": "string", "minLength": 1, "description": "The path of the file, from the campaign file's folder, such as ../templates/welcome.html."}},
+            "required": ["file"],
+            "additionalProperties": false,
+        },
     });
     let o = root.as_object_mut().expect("object");
     o.insert(
