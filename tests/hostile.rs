@@ -1115,3 +1115,84 @@ fn hostile_shapes_cost_linear_work() {
         );
     }
 }
+
+/// A campaign whose body is `{file: …}` naming `target`.
+fn naming(target: &str) -> String {
+    let body_start = base().find("    body: |").expect("a body");
+    let sender = base().find("sender:").expect("a sender");
+    format!(
+        "{}    body: {{file: {target}}}\n{}",
+        &base()[..body_start],
+        &base()[sender..]
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn copy_files_that_are_special_huge_or_binary_are_refused_at_the_file_value() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    assert!(std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe.html"))
+        .status()
+        .unwrap()
+        .success());
+    write(dir.path(), "huge.html", vec![b'a'; 10_000_001]);
+    write(dir.path(), "latin1.html", b"<p>caf\xe9</p>");
+    for (target, says) in [
+        ("pipe.html", "named pipe"),
+        ("/dev/zero", "outside the repository"),
+        ("huge.html", "too large"),
+        ("latin1.html", "not UTF-8"),
+    ] {
+        write(dir.path(), "c.yaml", naming(target));
+        let (code, v, _) = check(dir.path(), &["c.yaml"]);
+        assert_eq!(code, 1, "{target}: {v:#}");
+        let found: Vec<&Value> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "invalid-campaign")
+            .collect();
+        assert_eq!(found.len(), 1, "{target}: {v:#}");
+        let message = found[0]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{target}: {message}");
+        assert_eq!(found[0]["file"], "c.yaml");
+    }
+}
+
+#[test]
+fn one_template_named_by_many_campaigns_costs_one_read_and_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write(
+        dir.path(),
+        "body.html",
+        "<p>Hi {{ first_name }}, see you soon</p>",
+    );
+    let mut all = String::new();
+    for i in 0..300 {
+        all.push_str(
+            &naming("body.html")
+                .replace("spring-running-2030", &format!("c{i}"))
+                .replace("runners-who-opted-in", &format!("seg{i}"))
+                .replace("New season, new shoes", &format!("Subject number {i}")),
+        );
+        all.push_str("\n---\n");
+    }
+    write(dir.path(), "many.yaml", all);
+    let (_, v, _) = check(dir.path(), &["many.yaml"]);
+    let in_template: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["file"] == "body.html")
+        .collect();
+    assert_eq!(in_template.len(), 1, "{v:#}");
+    let related = in_template[0]["related"].as_array().unwrap();
+    assert_eq!(related.len(), 8);
+    assert_eq!(
+        related[7]["message"],
+        "used by campaign `c7` (and 292 more campaigns)"
+    );
+}

@@ -454,6 +454,25 @@ pub fn place_attached(files: &mut Vec<FileOutcome>) {
     }
     for (path, (mut outcome, _, _)) in placed {
         outcome.sort_findings();
+        // A template many campaigns share names a few of them at each
+        // finding, and says how many more.
+        for f in outcome
+            .findings
+            .iter_mut()
+            .chain(outcome.suppressed.iter_mut().map(|s| &mut s.finding))
+        {
+            let shown = crate::rules::across::NAMED_OTHERS;
+            if f.related.len() > shown {
+                let more = f.related.len() - shown;
+                f.related.truncate(shown);
+                if let Some(last) = f.related.last_mut() {
+                    last.message.push_str(&format!(
+                        " (and {more} more {})",
+                        if more == 1 { "campaign" } else { "campaigns" }
+                    ));
+                }
+            }
+        }
         // A file both checked itself and named by a campaign keeps one outcome.
         match files.iter_mut().find(|f| f.path == path) {
             Some(existing) => {
@@ -488,8 +507,11 @@ fn merge_finding(
 }
 
 fn add_related(to: &mut Finding, from: Finding) {
+    // The finding's own related places come first and repeat from campaign
+    // to campaign; each campaign's "used by" label is new. Comparing with
+    // the first few only keeps a template shared by thousands linear.
     for r in from.related {
-        if !to.related.contains(&r) {
+        if !to.related.iter().take(64).any(|x| *x == r) {
             to.related.push(r);
         }
     }
