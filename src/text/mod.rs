@@ -2,6 +2,7 @@
 //! sees, languages and word stems, SMS encodings, did-you-mean.
 
 pub mod ampscript;
+pub mod html;
 pub mod language;
 pub mod searchable;
 pub mod sms;

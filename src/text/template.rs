@@ -837,7 +837,12 @@ pub fn rendered(text: &str) -> String {
 
 static URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)\b(?:https?://|www\.|mailto:)[^\s<>"']+"#).expect("valid"));
-static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[A-Za-z/!][^<>]*>").expect("valid"));
+/// Template syntax other than Liquid's and Mailchimp's: AMPscript blocks
+/// and inline expressions (`%%[ … ]%%`, `%%= … =%%`), personalisation
+/// strings (`%%first_name%%`), and ERB-style tags (`<%asm_unsubscribe_url%>`).
+static OTHER_SYNTAX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)%%\[.*?\]%%|%%=.*?=%%|%%[A-Za-z_][A-Za-z0-9_]*%%|<%.*?%>").expect("valid")
+});
 
 /// The text a reader sees: HTML tags, URLs and template syntax are blanked
 /// out with spaces, the text of token fallbacks is kept, and HTML character
@@ -976,8 +981,6 @@ pub fn visible_text(text: &str) -> Visible<'_> {
 /// Blanks tags, URLs and template syntax with spaces (same byte length).
 fn blank_markup(text: &str) -> Cow<'_, str> {
     let mut blank: Vec<Range<usize>> = Vec::new();
-    blank.extend(TAG.find_iter(text).map(|m| m.range()));
-    blank.extend(URL.find_iter(text).map(|m| m.range()));
     for c in liquid_tags(text) {
         let whole = c.get(0).expect("match").range();
         // Keep a quoted default's text readable.
@@ -1016,12 +1019,25 @@ fn blank_markup(text: &str) -> Cow<'_, str> {
         }
     }
     blank.extend(MAILCHIMP.find_iter(text).map(|m| m.range()));
+    blank.extend(OTHER_SYNTAX.find_iter(text).map(|m| m.range()));
     let mut bytes = text.as_bytes().to_vec();
-    for r in blank {
-        for b in &mut bytes[r] {
-            *b = b' ';
+    let apply = |bytes: &mut Vec<u8>, ranges: &[Range<usize>]| {
+        for r in ranges {
+            for b in &mut bytes[r.start.min(r.end)..r.end.min(text.len())] {
+                *b = b' ';
+            }
         }
+    };
+    apply(&mut bytes, &blank);
+    // The markup, read by an HTML tokenizer once template syntax is masked
+    // (so that a `<` inside a merge tag never opens a tag); then URLs.
+    let masked = String::from_utf8_lossy(&bytes).into_owned();
+    let mut rest = Vec::new();
+    if crate::text::html::has_tags(&masked) {
+        rest.extend(crate::text::html::not_copy(&masked));
     }
+    rest.extend(URL.find_iter(&masked).map(|m| m.range()));
+    apply(&mut bytes, &rest);
     // Blanked ranges always cover whole characters (they start and end at
     // ASCII delimiters or at regex match bounds), so this stays UTF-8; fall
     // back to the original text if it ever does not.
