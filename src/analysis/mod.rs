@@ -5,4 +5,5 @@
 pub mod audience_solver;
 pub mod fingerprint;
 pub mod reader;
+pub mod summary;
 pub mod wording;

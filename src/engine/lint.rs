@@ -168,6 +168,9 @@ pub struct FileOutcome {
     pub attached: Vec<AttachedOutcome>,
     /// What the file holds.
     pub kind: FileKind,
+    /// Each campaign in a few facts, in file order (for the HTML and
+    /// Markdown reports).
+    pub summaries: Vec<crate::analysis::summary::CampaignSummary>,
 }
 
 /// What a checked file holds.
@@ -419,6 +422,13 @@ pub fn check_file(
                 campaign.sender_address = Some(Spanned::new(a.as_str(), campaign.anchor()));
             }
         }
+        out.summaries.push(crate::analysis::summary::summarize(
+            path,
+            lines
+                .line_col(text, campaign.span.start.min(text.len()))
+                .line,
+            &campaign,
+        ));
         out.prints.push(fingerprint::fingerprint(
             path, full, &lines, sources, &campaign, checks,
         ));
@@ -701,6 +711,7 @@ impl FileOutcome {
             looks_like_campaign: false,
             attached: Vec::new(),
             kind: FileKind::Campaigns,
+            summaries: Vec::new(),
         }
     }
 

@@ -70,6 +70,11 @@ impl Report {
         self.findings().filter(|f| f.severity == severity).count()
     }
 
+    /// Every campaign in a few facts, by file and position.
+    pub fn summaries(&self) -> impl Iterator<Item = &crate::analysis::summary::CampaignSummary> {
+        self.files.iter().flat_map(|f| f.summaries.iter())
+    }
+
     pub fn campaigns(&self) -> usize {
         self.files.iter().map(|f| f.campaigns).sum()
     }
@@ -424,6 +429,7 @@ pub fn place_attached(files: &mut Vec<FileOutcome>) {
                     looks_like_campaign: false,
                     attached: Vec::new(),
                     kind: FileKind::Copy,
+                    summaries: Vec::new(),
                 };
                 for c in &mut o.comments {
                     for i in &mut c.ignores {
