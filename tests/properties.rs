@@ -187,7 +187,7 @@ prop_compose! {
         y.push_str("content:\n");
         for ch in &channels {
             let fields: &[&str] = match *ch {
-                "email" => &["from", "subject", "preheader", "body"],
+                "email" => &["from", "subject", "preheader", "body", "text"],
                 "sms" => &["body"],
                 "push" => &["title", "body"],
                 _ => &["headline", "body"],

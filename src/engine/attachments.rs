@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::input::reading::{self, ReadError};
-use crate::input::source::{Source, Sources, Span};
+use crate::input::source::{Sources, Span};
 use crate::input::yaml::{Node, Scalar, Style, Value};
 use crate::model::campaign::{AttachedCopy, Attachments};
 
@@ -109,10 +109,7 @@ pub fn read(
     limit: u64,
 ) -> Attached {
     let mut text = own.to_string();
-    let mut sources = Sources {
-        own: own.len(),
-        files: Vec::new(),
-    };
+    let mut sources = Sources::alone(own.len());
     let mut attachments = Attachments::new();
     let root = root_of(Path::new(campaign_path), config_dir);
     let folder = Path::new(campaign_path)
@@ -120,7 +117,7 @@ pub fn read(
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     // The same file named twice in one campaign file is laid out once.
-    let mut placed: HashMap<PathBuf, usize> = HashMap::new();
+    let mut placed: HashMap<PathBuf, std::ops::Range<usize>> = HashMap::new();
     for node in paths {
         let Some(written) = node.as_str() else {
             continue;
@@ -130,22 +127,16 @@ pub fn read(
             continue;
         }
         let found = resolve(folder, written_trimmed, root.as_deref()).and_then(|(real, shown)| {
-            if let Some(&i) = placed.get(&real) {
-                return Ok(i);
+            if let Some(laid) = placed.get(&real) {
+                return Ok(laid.clone());
             }
             match cache.get(&real, limit) {
                 Read::Text(t) => {
-                    text.push('\n');
-                    let base = text.len();
-                    text.push_str(&t);
-                    sources.files.push(Source {
-                        name: shown,
-                        text: t,
-                        base,
-                        lines: Default::default(),
-                    });
-                    placed.insert(real, sources.files.len() - 1);
-                    Ok(sources.files.len() - 1)
+                    let len = t.len();
+                    let k = sources.add_file(shown, t);
+                    let laid = sources.lay(&mut text, Some(k), 0..len, own);
+                    placed.insert(real, laid.clone());
+                    Ok(laid)
                 }
                 Read::Failed { message, help } => Err(Read::Failed {
                     message: format!("`{written_trimmed}` cannot be used: {message}"),
@@ -154,16 +145,13 @@ pub fn read(
             }
         });
         let copy = match found {
-            Ok(i) => {
-                let f = &sources.files[i];
-                AttachedCopy::Read(Node {
-                    span: Span::new(f.base, f.base + f.text.len()),
-                    value: Value::Scalar(Scalar {
-                        text: f.text.to_string(),
-                        style: Style::Verbatim,
-                    }),
-                })
-            }
+            Ok(laid) => AttachedCopy::Read(Node {
+                span: Span::new(laid.start, laid.end),
+                value: Value::Scalar(Scalar {
+                    text: text[laid].to_string(),
+                    style: Style::Verbatim,
+                }),
+            }),
             Err(Read::Failed { message, help }) => AttachedCopy::Failed { message, help },
             Err(Read::Text(_)) => continue,
         };

@@ -372,10 +372,7 @@ pub fn check_file(
         )
     });
     let no_attachments = crate::model::campaign::Attachments::new();
-    let no_sources = Sources {
-        own: text.len(),
-        files: Vec::new(),
-    };
+    let no_sources = Sources::alone(text.len());
     let (full, sources, atts) = match &attached {
         Some(a) => (a.text.as_str(), &a.sources, &a.attachments),
         None => (text, &no_sources, &no_attachments),

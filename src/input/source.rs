@@ -259,18 +259,25 @@ impl LineIndex {
     }
 }
 
-/// One file of a campaign file's offset space.
+/// A file other than the one being checked whose text lies in its offset
+/// space (a template a campaign names, a partial a template includes).
 #[derive(Debug)]
 pub struct Source {
     /// The name shown in the output.
     pub name: String,
     pub text: std::sync::Arc<str>,
-    /// Where its bytes start in the offset space.
-    pub base: usize,
     pub lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl Source {
+    pub fn new(name: String, text: std::sync::Arc<str>) -> Self {
+        Source {
+            name,
+            text,
+            lines: Default::default(),
+        }
+    }
+
     pub fn lines(&self) -> &LineIndex {
         self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
@@ -280,33 +287,97 @@ impl Source {
     }
 }
 
-/// The files one campaign file's spans point into: the files its copy
-/// names, after the campaign file itself (which starts at 0 and is not
-/// listed). Each starts one byte after the one before, so that no offset
-/// belongs to two files.
+/// A stretch of the offset space holding bytes of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    /// Where it starts in the offset space.
+    pub base: usize,
+    /// Where its bytes start in their file, and how many there are.
+    pub start: usize,
+    pub len: usize,
+    /// Which file: `None` for the file being checked, else an index into
+    /// [`Sources::files`].
+    pub file: Option<usize>,
+}
+
+/// The files one checked file's spans point into. The checked file's own
+/// text comes first, at offset 0; after it, pieces of text are laid end to
+/// end, each one byte after the one before so that no offset belongs to
+/// two pieces: the whole of a template a campaign names, or a template
+/// rendered with its includes (its own bytes up to an include, the
+/// partial's, then its own again), so that rules read the copy as it is
+/// sent while every span still names its file.
 #[derive(Debug, Default)]
 pub struct Sources {
-    /// The campaign file's own length.
+    /// The checked file's own length.
     pub own: usize,
     pub files: Vec<Source>,
+    /// Sorted by `base`.
+    pub pieces: Vec<Piece>,
 }
 
 impl Sources {
-    /// The file a span lies in (`None`: the campaign file) and the span
-    /// within it.
+    /// No files but the checked one, `own` bytes long.
+    pub fn alone(own: usize) -> Self {
+        Sources {
+            own,
+            files: Vec::new(),
+            pieces: Vec::new(),
+        }
+    }
+
+    /// Adds a file (not yet laid out); returns its index.
+    pub fn add_file(&mut self, name: String, text: std::sync::Arc<str>) -> usize {
+        self.files.push(Source::new(name, text));
+        self.files.len() - 1
+    }
+
+    /// The text of a file (`None`: the checked one, whose text the caller has).
+    pub fn text_of<'s>(&'s self, file: Option<usize>, own: &'s str) -> &'s str {
+        match file {
+            Some(k) => &self.files[k].text,
+            None => own,
+        }
+    }
+
+    /// Lays `range` of a file at the end of the offset space (`space`, the
+    /// whole text so far); returns where it landed.
+    pub fn lay(
+        &mut self,
+        space: &mut String,
+        file: Option<usize>,
+        range: Range<usize>,
+        own: &str,
+    ) -> Range<usize> {
+        let text = self.text_of(file, own);
+        let end = range.end.min(text.len());
+        let range = range.start.min(end)..end;
+        space.push('\n');
+        let base = space.len();
+        space.push_str(&text[range.clone()]);
+        self.pieces.push(Piece {
+            base,
+            start: range.start,
+            len: range.len(),
+            file,
+        });
+        base..base + range.len()
+    }
+
+    /// The file a span lies in (`None`: the checked file) and the span
+    /// within that file.
     pub fn locate(&self, span: Span) -> (Option<usize>, Span) {
-        if span.start <= self.own || self.files.is_empty() {
+        if span.start <= self.own || self.pieces.is_empty() {
             return (None, span);
         }
         let i = self
-            .files
-            .partition_point(|f| f.base <= span.start)
+            .pieces
+            .partition_point(|p| p.base <= span.start)
             .saturating_sub(1);
-        let f = &self.files[i];
-        let len = f.text.len();
-        let start = (span.start - f.base).min(len);
-        let end = span.end.saturating_sub(f.base).clamp(start, len);
-        (Some(i), Span::new(start, end))
+        let p = &self.pieces[i];
+        let start = (span.start - p.base).min(p.len);
+        let end = span.end.saturating_sub(p.base).clamp(start, p.len);
+        (p.file, Span::new(p.start + start, p.start + end))
     }
 }
 
@@ -317,23 +388,16 @@ mod tests {
 
     #[test]
     fn offsets_map_back_to_their_file() {
-        let sources = Sources {
-            own: 10,
-            files: vec![
-                Source {
-                    name: "a".into(),
-                    text: Arc::from("hello"),
-                    base: 11,
-                    lines: Default::default(),
-                },
-                Source {
-                    name: "b".into(),
-                    text: Arc::from("world!"),
-                    base: 17,
-                    lines: Default::default(),
-                },
-            ],
-        };
+        let own = "0123456789";
+        let mut space = own.to_string();
+        let mut sources = Sources::alone(own.len());
+        let a = sources.add_file("a".into(), Arc::from("hello"));
+        let b = sources.add_file("b".into(), Arc::from("world!"));
+        assert_eq!(sources.lay(&mut space, Some(a), 0..5, own), 11..16);
+        assert_eq!(sources.lay(&mut space, Some(b), 0..6, own), 17..23);
+        // A piece of the checked file itself, laid again (a rendered body).
+        assert_eq!(sources.lay(&mut space, None, 4..8, own), 24..28);
+        assert_eq!(&space[11..16], "hello");
         assert_eq!(sources.locate(Span::new(3, 5)), (None, Span::new(3, 5)));
         assert_eq!(sources.locate(Span::new(10, 10)), (None, Span::new(10, 10)));
         assert_eq!(
@@ -344,11 +408,13 @@ mod tests {
             sources.locate(Span::new(17, 23)),
             (Some(1), Span::new(0, 6))
         );
-        // A span running past its file is kept inside it.
+        // A span running past its piece is kept inside it.
         assert_eq!(
             sources.locate(Span::new(20, 99)),
             (Some(1), Span::new(3, 6))
         );
+        assert_eq!(sources.locate(Span::new(25, 27)), (None, Span::new(5, 7)));
+        assert_eq!(&own[5..7], &space[25..27]);
     }
 
     #[test]

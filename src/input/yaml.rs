@@ -42,8 +42,9 @@ pub enum Style {
     DoubleQuoted,
     Literal,
     Folded,
-    /// Not YAML: the whole text of a file, as it is (copy kept in a file
-    /// of its own).
+    /// Not YAML: text laid byte for byte over its span (copy kept in a file
+    /// of its own, a template's body); its value may blank bytes that are
+    /// not copy, but never moves one.
     Verbatim,
 }
 
@@ -865,10 +866,13 @@ impl<'f> Alignment<'f> {
             raw,
             raw_start,
             style: scalar.style,
-            identity: identity.unwrap_or_else(|| {
-                crate::work::add(value.len() / 16);
-                raw == value
-            }),
+            // Verbatim text is laid byte for byte over its span (it may
+            // blank what is not copy, keeping every byte's place).
+            identity: scalar.style == Style::Verbatim
+                || identity.unwrap_or_else(|| {
+                    crate::work::add(value.len() / 16);
+                    raw == value
+                }),
             first: first.min(raw.len()),
         })
     }

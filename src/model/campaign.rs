@@ -58,7 +58,7 @@ impl Channel {
     /// The copy fields this channel has.
     pub fn fields(self) -> &'static [&'static str] {
         match self {
-            Channel::Email => &["from", "subject", "preheader", "body"],
+            Channel::Email => &["from", "subject", "preheader", "body", "text"],
             Channel::Sms => &["body"],
             Channel::Push => &["title", "body"],
             Channel::Ad | Channel::Web => &["headline", "body"],
@@ -314,6 +314,10 @@ pub struct CopyField<'a> {
     /// The path as written in `{file: PATH}`, when the copy is in a file of
     /// its own.
     pub file: Option<Spanned<&'a str>>,
+    /// Part of the copy comes from an include, a partial or a layout that
+    /// could not be read: rules that look for what must be somewhere in it
+    /// (an unsubscribe link, a postal address) cannot tell, and stay quiet.
+    pub incomplete: bool,
     /// The text as a reader sees it and its merge tokens, worked out once
     /// when the campaign is loaded (many rules read the same copy).
     visible: Visible<'a>,
@@ -332,6 +336,7 @@ impl<'a> CopyField<'a> {
             field,
             node,
             file: None,
+            incomplete: false,
             search: Searchable::new(
                 visible.text.clone(),
                 crate::text::language::Langs::of(crate::text::language::Lang::En),
@@ -416,6 +421,10 @@ pub struct Campaign<'a> {
     pub content_keys: Vec<Spanned<Channel>>,
     /// Every copy field, in file order.
     pub copy: Vec<CopyField<'a>>,
+    /// A template checked on its own, without a campaign file: only the
+    /// rules that judge copy run (the audience, schedule and data rules
+    /// need a campaign).
+    pub copy_only: bool,
     /// What the data sources provide, by name (built on first use, so that
     /// thousands of conditions and sources cost one pass).
     pub(crate) provides_index: std::cell::OnceCell<ProvidesIndex>,
