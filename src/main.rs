@@ -389,7 +389,8 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if report.files_checked() == 0 && report.unreadable.is_empty() {
+    if report.files_checked() == 0 && report.templates_alone() == 0 && report.unreadable.is_empty()
+    {
         let place = if args.paths.is_empty() {
             "the current folder".to_string()
         } else {
@@ -399,7 +400,7 @@ fn check(args: CheckArgs) -> ExitCode {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        warn(format_args!("preflight: no campaign files found in {place} (a campaign file is YAML with a top-level `campaign:` key)."));
+        warn(format_args!("preflight: no campaign files or email templates found in {place} (a campaign file is YAML or JSON with a top-level `campaign:` key; templates are .html, .mjml, .liquid, .hbs, .njk and .txt files that look like email)."));
         if args.require_files {
             return ExitCode::from(2);
         }

@@ -45,7 +45,7 @@ impl Cache {
         self.reads.load(Ordering::Relaxed)
     }
 
-    fn get(&self, real: &Path, limit: u64) -> Read {
+    pub(crate) fn get(&self, real: &Path, limit: u64) -> Read {
         let cell = match self.files.lock() {
             Ok(mut m) => m.entry(real.to_path_buf()).or_default().clone(),
             Err(_) => Arc::new(OnceLock::new()),
@@ -133,8 +133,26 @@ pub fn read(
             match cache.get(&real, limit) {
                 Read::Text(t) => {
                     let len = t.len();
+                    // Front matter is the template's settings, not its copy.
+                    let start =
+                        crate::input::template_file::front_matter(&t, 0, Default::default())
+                            .map_or(0, |f| f.range.end);
+                    let kind = crate::input::template_file::Kind::of_path(&real)
+                        .unwrap_or(crate::input::template_file::Kind::Html);
                     let k = sources.add_file(shown, t);
-                    let laid = sources.lay(&mut text, Some(k), 0..len, own);
+                    let mut renderer =
+                        crate::engine::templates::Renderer::new(cache, root.clone(), limit);
+                    let laid = renderer
+                        .render(
+                            &mut text,
+                            &mut sources,
+                            own,
+                            Some(k),
+                            &real,
+                            start..len,
+                            kind,
+                        )
+                        .range;
                     placed.insert(real, laid.clone());
                     Ok(laid)
                 }
@@ -173,7 +191,11 @@ pub fn root_of(campaign: &Path, config_dir: Option<&Path>) -> Option<PathBuf> {
 
 /// The real path of a copy file and the name to show for it, or why it
 /// cannot be read.
-fn resolve(folder: &Path, written: &str, root: Option<&Path>) -> Result<(PathBuf, String), Read> {
+pub(crate) fn resolve(
+    folder: &Path,
+    written: &str,
+    root: Option<&Path>,
+) -> Result<(PathBuf, String), Read> {
     let joined = folder.join(written);
     let shown = crate::input::discover::display(&lexically_normal(&joined));
     let missing = |message: String| Read::Failed {

@@ -180,6 +180,8 @@ pub enum FileKind {
     Campaigns,
     /// Copy that campaigns name (`body: {file: …}`).
     Copy,
+    /// A template checked on its own, for its copy only.
+    Template,
 }
 
 /// The findings of one campaign file in a file its copy names.
@@ -282,6 +284,18 @@ pub fn check_file(
             return out;
         }
     };
+    if let Some(kind) = crate::input::template_file::Kind::of_path(std::path::Path::new(path)) {
+        let real = std::path::Path::new(path);
+        if kind == crate::input::template_file::Kind::React {
+            out.status = FileStatus::Skipped("React Email components are not read yet".into());
+            return out;
+        }
+        if !explicit && !crate::input::template_file::looks_like_email(real, kind, text) {
+            out.status = FileStatus::Skipped("not an email template (no email folder, email markup, preheader or unsubscribe link)".into());
+            return out;
+        }
+        return crate::engine::templates::check_template(path, real, text, kind, opts, checks);
+    }
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let json = crate::input::json::looks_like_json(path, text);
     let parsed = if json {
@@ -403,193 +417,269 @@ pub fn check_file(
             continue;
         }
         out.campaigns += 1;
-        let mut problems = Vec::new();
-        let mut campaign =
-            crate::model::load::load_with(&doc.root, atts, &mut problems, crate::rules::metas());
-        if campaign.region.is_none() {
-            if let Some(r) = &opts.defaults.region {
-                campaign.region = Some(Spanned::new(r.as_str(), campaign.anchor()));
-            }
-        }
-        if campaign.language.is_none() && opts.defaults.language.is_some() {
-            campaign.assign_languages(opts.defaults.language.as_deref());
-        }
-        if campaign.sender_address.is_none() {
-            if let Some(a) = &opts.defaults.sender_address {
-                campaign.sender_address = Some(Spanned::new(a.as_str(), campaign.anchor()));
-            }
-        }
-        out.summaries.push(crate::analysis::summary::summarize(
-            path,
-            lines
-                .line_col(text, campaign.span.start.min(text.len()))
-                .line,
-            &campaign,
-        ));
-        out.prints.push(fingerprint::fingerprint(
-            path, full, &lines, sources, &campaign, checks,
-        ));
-        let mut pending: Vec<Pending> = problems
-            .into_iter()
-            .map(|p| (crate::rules::for_problem(p.kind), p))
-            .map(|(rule, p)| Pending {
-                rule,
-                severity: p.severity.unwrap_or(rule.severity),
-                span: p.span,
-                message: p.message,
-                help: p.help,
-                related: p.related.into_iter().collect(),
-            })
-            .collect();
-        pending.extend(run_rules(full, &campaign, checks, opts));
-        let pending = crate::engine::aliases::fold(pending, &doc.aliases);
-        // The campaign's acknowledgements by rule: the first entry of each.
-        let mut acks: std::collections::HashMap<&str, Option<&str>> = Default::default();
-        for a in &campaign.acknowledge {
-            if let Some(r) = a.rule {
-                acks.entry(r.code).or_insert(a.reason);
-            }
-        }
-        // A place in any of the files, with its line and column.
-        let place = |span: Span| -> (Option<usize>, Related) {
-            let (k, local) = sources.locate(span);
-            let (file, start, end) = match k {
-                Some(k) => {
-                    let f = &sources.files[k];
-                    (
-                        f.name.clone(),
-                        f.line_col(local.start),
-                        f.line_col(local.end),
-                    )
-                }
-                None => {
-                    let local = clamp(local, text);
-                    (
-                        path.to_string(),
-                        lines.line_col(text, local.start),
-                        lines.line_col(text, local.end),
-                    )
-                }
-            };
-            (
-                k,
-                Related {
-                    file,
-                    span: if k.is_some() {
-                        local
-                    } else {
-                        clamp(local, text)
-                    },
-                    start,
-                    end,
-                    message: String::new(),
-                },
-            )
-        };
-        for p in pending {
-            let level = match opts.level_of(p.rule) {
-                Some(None) => continue,
-                Some(Some(s)) => s,
-                None => p.severity,
-            };
-            // A finding about a whole field whose copy is in a file points
-            // where the campaign names the file, not at the whole file.
-            // (A rule that labels a field's first line means the field.)
-            let whole_field = |f: &crate::model::campaign::CopyField| {
-                let n = f.node.span;
-                p.span == n
-                    || (p.span.start == n.start
-                        && full
-                            .get(p.span.end..n.end)
-                            .is_some_and(|rest| rest.starts_with(['\n', '\r'])))
-            };
-            let span = campaign
-                .copy
-                .iter()
-                .filter(|f| f.file.is_some())
-                .find(|f| whole_field(f))
-                .and_then(|f| f.file)
-                .map_or(p.span, |written| written.span);
-            let (k, at) = place(span);
-            let mut related: Vec<Related> = p
-                .related
-                .into_iter()
-                .map(|(span, message)| Related {
-                    message,
-                    ..place(span).1
-                })
-                .collect();
-            let finding = match k {
-                None => {
-                    out.push_raw(text, campaign.id_str(), p.rule, span, p.message, p.help);
-                    let mut f = out.findings.pop().expect("just pushed");
-                    (f.start, f.end) = (at.start, at.end);
-                    f
-                }
-                Some(_) => {
-                    // In a file the copy names: point back at the campaign
-                    // that uses it.
-                    if let Some(written) = campaign
-                        .copy
-                        .iter()
-                        .find(|f| f.file.is_some() && f.node.span.contains(p.span))
-                        .and_then(|f| f.file)
-                    {
-                        related.push(Related {
-                            message: format!(
-                                "used by campaign `{}`",
-                                campaign.id_str().unwrap_or("(no id)")
-                            ),
-                            ..place(written.span).1
-                        });
-                    }
-                    Finding {
-                        file: at.file,
-                        campaign: campaign.id_str().map(str::to_string),
-                        rule: p.rule,
-                        severity: p.rule.severity,
-                        message: crate::rule_meta::sentence(p.message),
-                        help: crate::rule_meta::sentence(p.help),
-                        span: at.span,
-                        start: at.start,
-                        end: at.end,
-                        related: Vec::new(),
-                    }
-                }
-            };
-            let mut finding = finding;
-            finding.severity = level;
-            finding.related = related;
-            let by = if !p.rule.acknowledgeable() {
-                None
-            } else {
-                match acks.get(p.rule.code).copied().flatten() {
-                    Some(reason) => Some(SilencedBy::Acknowledge(reason.to_string())),
-                    None => {
-                        let comments = match k {
-                            Some(k) => &mut out.attached[k].comments,
-                            None => &mut out.comments,
-                        };
-                        suppress::silence(comments, finding.start.line, p.rule)
-                            .map(SilencedBy::Comment)
-                    }
-                }
-            };
-            let (findings, suppressed) = match k {
-                Some(k) => {
-                    let a = &mut out.attached[k];
-                    (&mut a.findings, &mut a.suppressed)
-                }
-                None => (&mut out.findings, &mut out.suppressed),
-            };
-            match by {
-                Some(by) => suppressed.push(Suppressed { finding, by }),
-                None => findings.push(finding),
-            }
-        }
+        check_campaign(
+            &mut out,
+            Files {
+                path,
+                text,
+                lines: &lines,
+                full,
+                sources,
+                attachments: atts,
+            },
+            &doc.root,
+            &doc.aliases,
+            None,
+            opts,
+            checks,
+        );
     }
     out.finish(text);
     out
+}
+
+/// The text one file's campaigns are checked in: the file's own, and the
+/// offset space with the files its copy names laid after it.
+#[derive(Clone, Copy)]
+pub(crate) struct Files<'t> {
+    pub path: &'t str,
+    pub text: &'t str,
+    pub lines: &'t LineIndex,
+    pub full: &'t str,
+    pub sources: &'t Sources,
+    pub attachments: &'t crate::model::campaign::Attachments,
+}
+
+/// What a template checked on its own tells the loaded campaign.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TemplateFacts {
+    /// The body is a part of an email (a partial, a content block), or
+    /// some of it could not be read.
+    pub incomplete: bool,
+}
+
+/// Loads one campaign (its YAML tree `root`) and runs the rules on it,
+/// filing each finding in the file it points into. `template` is set when
+/// the campaign stands for a template checked on its own: only the rules
+/// that judge copy run.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn check_campaign(
+    out: &mut FileOutcome,
+    files: Files,
+    root: &yaml::Node,
+    aliases: &[yaml::AliasUse],
+    template: Option<TemplateFacts>,
+    opts: &Options,
+    checks: &Checks,
+) {
+    let Files {
+        path,
+        text,
+        lines,
+        full,
+        sources,
+        attachments: atts,
+    } = files;
+    let mut problems = Vec::new();
+    let mut campaign =
+        crate::model::load::load_with(root, atts, &mut problems, crate::rules::metas());
+    if let Some(facts) = template {
+        campaign.copy_only = true;
+        for f in &mut campaign.copy {
+            f.incomplete |= facts.incomplete;
+        }
+    }
+    if campaign.region.is_none() {
+        if let Some(r) = &opts.defaults.region {
+            campaign.region = Some(Spanned::new(r.as_str(), campaign.anchor()));
+        }
+    }
+    if campaign.language.is_none() && opts.defaults.language.is_some() {
+        campaign.assign_languages(opts.defaults.language.as_deref());
+    }
+    if campaign.sender_address.is_none() {
+        if let Some(a) = &opts.defaults.sender_address {
+            campaign.sender_address = Some(Spanned::new(a.as_str(), campaign.anchor()));
+        }
+    }
+    out.summaries.push(crate::analysis::summary::summarize(
+        path,
+        lines
+            .line_col(text, campaign.span.start.min(text.len()))
+            .line,
+        &campaign,
+    ));
+    out.prints.push(fingerprint::fingerprint(
+        path, full, &lines, sources, &campaign, checks,
+    ));
+    if template.is_some() {
+        // The campaign was made from the template, not written: what the
+        // loader says of its shape (no schedule, an id) is not the user's.
+        problems.clear();
+    }
+    let mut pending: Vec<Pending> = problems
+        .into_iter()
+        .map(|p| (crate::rules::for_problem(p.kind), p))
+        .map(|(rule, p)| Pending {
+            rule,
+            severity: p.severity.unwrap_or(rule.severity),
+            span: p.span,
+            message: p.message,
+            help: p.help,
+            related: p.related.into_iter().collect(),
+        })
+        .collect();
+    pending.extend(run_rules(full, &campaign, checks, opts));
+    let pending = crate::engine::aliases::fold(pending, aliases);
+    // The campaign's acknowledgements by rule: the first entry of each.
+    let mut acks: std::collections::HashMap<&str, Option<&str>> = Default::default();
+    for a in &campaign.acknowledge {
+        if let Some(r) = a.rule {
+            acks.entry(r.code).or_insert(a.reason);
+        }
+    }
+    // A place in any of the files, with its line and column.
+    let place = |span: Span| -> (Option<usize>, Related) {
+        let (k, local) = sources.locate(span);
+        let (file, start, end) = match k {
+            Some(k) => {
+                let f = &sources.files[k];
+                (
+                    f.name.clone(),
+                    f.line_col(local.start),
+                    f.line_col(local.end),
+                )
+            }
+            None => {
+                let local = clamp(local, text);
+                (
+                    path.to_string(),
+                    lines.line_col(text, local.start),
+                    lines.line_col(text, local.end),
+                )
+            }
+        };
+        (
+            k,
+            Related {
+                file,
+                span: if k.is_some() {
+                    local
+                } else {
+                    clamp(local, text)
+                },
+                start,
+                end,
+                message: String::new(),
+            },
+        )
+    };
+    // A template checked on its own is not a campaign the user named.
+    let shown_id = if campaign.copy_only {
+        None
+    } else {
+        campaign.id_str()
+    };
+    for p in pending {
+        let level = match opts.level_of(p.rule) {
+            Some(None) => continue,
+            Some(Some(s)) => s,
+            None => p.severity,
+        };
+        // A finding about a whole field whose copy is in a file points
+        // where the campaign names the file, not at the whole file.
+        // (A rule that labels a field's first line means the field.)
+        let whole_field = |f: &crate::model::campaign::CopyField| {
+            let n = f.node.span;
+            p.span == n
+                || (p.span.start == n.start
+                    && full
+                        .get(p.span.end..n.end)
+                        .is_some_and(|rest| rest.starts_with(['\n', '\r'])))
+        };
+        let span = campaign
+            .copy
+            .iter()
+            .filter(|f| f.file.is_some())
+            .find(|f| whole_field(f))
+            .and_then(|f| f.file)
+            .map_or(p.span, |written| written.span);
+        let (k, at) = place(span);
+        let mut related: Vec<Related> = p
+            .related
+            .into_iter()
+            .map(|(span, message)| Related {
+                message,
+                ..place(span).1
+            })
+            .collect();
+        let finding = match k {
+            None => {
+                out.push_raw(text, shown_id, p.rule, at.span, p.message, p.help);
+                let mut f = out.findings.pop().expect("just pushed");
+                (f.start, f.end) = (at.start, at.end);
+                f
+            }
+            Some(_) => {
+                // In a file the copy names: point back at the campaign
+                // that uses it.
+                if let Some(written) = campaign
+                    .copy
+                    .iter()
+                    .find(|f| f.file.is_some() && f.node.span.contains(p.span))
+                    .and_then(|f| f.file)
+                {
+                    related.push(Related {
+                        message: format!(
+                            "used by campaign `{}`",
+                            campaign.id_str().unwrap_or("(no id)")
+                        ),
+                        ..place(written.span).1
+                    });
+                }
+                Finding {
+                    file: at.file,
+                    campaign: shown_id.map(str::to_string),
+                    rule: p.rule,
+                    severity: p.rule.severity,
+                    message: crate::rule_meta::sentence(p.message),
+                    help: crate::rule_meta::sentence(p.help),
+                    span: at.span,
+                    start: at.start,
+                    end: at.end,
+                    related: Vec::new(),
+                }
+            }
+        };
+        let mut finding = finding;
+        finding.severity = level;
+        finding.related = related;
+        let by = if !p.rule.acknowledgeable() {
+            None
+        } else {
+            match acks.get(p.rule.code).copied().flatten() {
+                Some(reason) => Some(SilencedBy::Acknowledge(reason.to_string())),
+                None => {
+                    let comments = match k {
+                        Some(k) => &mut out.attached[k].comments,
+                        None => &mut out.comments,
+                    };
+                    suppress::silence(comments, finding.start.line, p.rule).map(SilencedBy::Comment)
+                }
+            }
+        };
+        let (findings, suppressed) = match k {
+            Some(k) => {
+                let a = &mut out.attached[k];
+                (&mut a.findings, &mut a.suppressed)
+            }
+            None => (&mut out.findings, &mut out.suppressed),
+        };
+        match by {
+            Some(by) => suppressed.push(Suppressed { finding, by }),
+            None => findings.push(finding),
+        }
+    }
 }
 
 /// Runs every rule that checks a loaded campaign.
@@ -611,6 +701,9 @@ fn run_rule_list(
         let Some(check) = rule.check else { continue };
         if opts.level_of(rule.meta) == Some(None) {
             continue; // turned off: not run at all
+        }
+        if campaign.copy_only && !crate::rules::judges_copy_alone(rule.meta) {
+            continue; // needs a campaign file: said once per run
         }
         let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&mut ctx)));
         if let Err(payload) = ran {
@@ -714,7 +807,7 @@ impl FileOutcome {
 
     /// Sorts the findings, computes their lines and columns, and keeps the
     /// text for rendering when there is something to show.
-    fn finish(&mut self, text: &str) {
+    pub(crate) fn finish(&mut self, text: &str) {
         // Kept until the end of the run: no spare capacity (a `Vec` starts
         // with room for 4, and a fingerprint is large).
         self.prints.shrink_to_fit();
@@ -751,7 +844,7 @@ impl FileOutcome {
         self.findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     }
 
-    fn push_raw(
+    pub(crate) fn push_raw(
         &mut self,
         text: &str,
         campaign: Option<&str>,

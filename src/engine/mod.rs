@@ -8,3 +8,4 @@ pub mod lint;
 pub mod parallel;
 pub mod run;
 pub mod suppress;
+pub mod templates;

@@ -95,6 +95,27 @@ impl Report {
             .count()
     }
 
+    /// Templates checked on their own, for their copy only.
+    pub fn templates_alone(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.kind == FileKind::Template && f.status == FileStatus::Checked)
+            .count()
+    }
+
+    /// What the run's reader should know once, beside the findings: that
+    /// templates checked on their own had only their copy checked.
+    pub fn notes(&self) -> Vec<String> {
+        let alone = self.templates_alone();
+        if alone == 0 {
+            return Vec::new();
+        }
+        vec![format!(
+            "{alone} {} checked for copy only; audience, schedule and data rules need a campaign file: see docs/format.md",
+            if alone == 1 { "template" } else { "templates" }
+        )]
+    }
+
     /// Findings that say preflight itself failed on a file.
     pub fn internal_errors(&self) -> usize {
         self.findings()
@@ -129,7 +150,8 @@ impl Report {
             self.count(Severity::Advice),
         );
         let templates = self.templates_checked();
-        let place = format!(
+        let alone = self.templates_alone();
+        let campaigns = format!(
             "{} ({}{})",
             plural(self.campaigns(), "campaign", "campaigns"),
             plural(self.files_checked(), "file", "files"),
@@ -139,6 +161,11 @@ impl Report {
                 String::new()
             }
         );
+        let place = match (self.files_checked(), alone) {
+            (_, 0) => campaigns,
+            (0, _) => plural(alone, "template", "templates"),
+            _ => format!("{campaigns} and {}", plural(alone, "template", "templates")),
+        };
         let mut s = if e + w + a == 0 && self.unreadable.is_empty() {
             format!("No problems found in {place}")
         } else {

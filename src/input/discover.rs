@@ -118,7 +118,8 @@ pub fn is_collected(p: &Path) -> bool {
         ["yaml", "yml", "json"]
             .iter()
             .any(|x| e.eq_ignore_ascii_case(x))
-    })
+    }) || crate::input::template_file::Kind::of_path(p)
+        .is_some_and(|k| k != crate::input::template_file::Kind::React)
 }
 
 /// How a path is named in the output: a leading `./` dropped, and each

@@ -3,7 +3,9 @@
 //! source positions.
 
 pub mod discover;
+pub mod html;
 pub mod json;
 pub mod reading;
 pub mod source;
+pub mod template_file;
 pub mod yaml;

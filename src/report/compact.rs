@@ -31,6 +31,10 @@ pub fn compact(report: &Report) -> String {
             escape_controls(&u.error)
         ));
     }
+    for note in report.notes() {
+        out.push_str(&note);
+        out.push('\n');
+    }
     out.push_str(&report.summary());
     out.push('\n');
     out

@@ -48,6 +48,9 @@ pub fn github(report: &Report) -> String {
             gh_data(&format!("could not be read: {}", u.error))
         ));
     }
+    for note in report.notes() {
+        out.push_str(&format!("::notice::{}\n", gh_data(&note)));
+    }
     out.push_str(&report.summary());
     out.push('\n');
     out

@@ -47,6 +47,8 @@ struct JsonSummary {
     files: usize,
     /// Files of copy that campaigns name, checked with them.
     templates: usize,
+    /// Templates checked on their own, for their copy only.
+    templates_alone: usize,
     skipped_files: usize,
     suppressed: usize,
     acknowledged: usize,
@@ -178,6 +180,7 @@ pub fn json_to(
             campaigns: report.campaigns(),
             files: report.files_checked(),
             templates: report.templates_checked(),
+            templates_alone: report.templates_alone(),
             skipped_files: report
                 .files
                 .iter()

@@ -212,6 +212,10 @@ pub fn pretty(report: &Report, style: Style) -> String {
             escape_controls(&u.error)
         ));
     }
+    for note in report.notes() {
+        out.push_str(&note);
+        out.push('\n');
+    }
     out.push_str(&report.summary());
     out.push('\n');
     out

@@ -45,6 +45,12 @@ pub fn check(ctx: &mut Ctx) {
     if !c.channels.iter().any(|ch| ch.value == Channel::Email) || c.sender_address.is_some() {
         return;
     }
+    if c.copy
+        .iter()
+        .any(|f| f.channel == Channel::Email && f.incomplete)
+    {
+        return; // part of the email is not here to read
+    }
     let Some(key) = email_key(c) else {
         return;
     };

@@ -310,6 +310,28 @@ pub fn find(key: &str) -> Option<&'static RuleMeta> {
         .find(|m| m.code.eq_ignore_ascii_case(k) || m.name.eq_ignore_ascii_case(k))
 }
 
+/// The rules that judge copy alone, and so run on a template checked
+/// without a campaign file. The others need what only a campaign says
+/// (its audience, schedule, data sources, frequency).
+pub const COPY_RULES: &[&str] = &[
+    "sensitive-occasion",
+    "sensitive-topic",
+    "personal-token",
+    "creepy-phrasing",
+    "personal-attribute-copy",
+    "token-missing-fallback",
+    "malformed-template",
+    "subject-too-long",
+    "missing-unsubscribe",
+    "missing-postal-address",
+    "seasonal-mismatch",
+];
+
+/// Whether a rule runs on a template checked on its own.
+pub fn judges_copy_alone(rule: &RuleMeta) -> bool {
+    COPY_RULES.contains(&rule.name)
+}
+
 /// The rule names and codes, for did-you-mean suggestions.
 /// Every rule's metadata, in code order.
 pub fn metas() -> &'static [&'static RuleMeta] {

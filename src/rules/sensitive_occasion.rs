@@ -85,10 +85,25 @@ pub fn check(ctx: &mut Ctx) {
     }
     for (entry, span, quoted) in firsts {
         let e = &lex.entries[entry];
-        if respects_opt_out(c, checks, e) {
+        if respects_opt_out(c, checks, e) || guarded_in_copy(c, ctx.text) {
             continue;
         }
         let key = e.id.replace('-', "_");
+        if c.copy_only {
+            ctx.report(
+                &SENSITIVE_OCCASION,
+                span,
+                format!(
+                    "This template mentions {} (“{quoted}”), and nothing in it keeps the email from people who opted out. {}",
+                    e.display(),
+                    e.message
+                ),
+                format!(
+                    "Send it to an audience that excludes people who opted out (in a campaign file that names this template, or in the platform), or wrap the message in a condition such as `{{% if customer.{key}_opt_out %}}{{% abort_message %}}{{% endif %}}`."
+                ),
+            );
+            continue;
+        }
         ctx.report(
             &SENSITIVE_OCCASION,
             span,
@@ -102,6 +117,15 @@ pub fn check(ctx: &mut Ctx) {
             ),
         );
     }
+}
+
+/// Whether the copy itself keeps the message from people who opted out (a
+/// template condition on an opt-out attribute).
+fn guarded_in_copy(c: &Campaign, text: &str) -> bool {
+    c.copy.iter().any(|f| {
+        text.get(f.node.span.range())
+            .is_some_and(crate::input::template_file::has_opt_out_guard)
+    })
 }
 
 /// Whether the audience excludes people who opted out of this occasion, or
@@ -259,6 +283,14 @@ mod tests {
             RULE,
         );
         assert_clean(&with_subject("Our forefathers daydreamed"), RULE);
+        // The copy's own logic keeps it from people who opted out.
+        for guard in [
+            "{% if customer.fathers_day_opt_out %}{% abort_message('opted out') %}{% endif %}Happy Father's Day",
+            "{{#unless optedOutOfFathersDay}}Happy Father's Day{{/unless}}",
+        ] {
+            let yaml = BASE.replace("Our spring running range has landed.", guard);
+            assert_clean(&yaml, RULE);
+        }
     }
 
     #[test]

@@ -37,13 +37,8 @@ const COPY_INSIDE: &[&[u8]] = &[b"mj-title", b"mj-preview"];
 /// Attributes whose value people read.
 const READ_ATTRIBUTES: &[&[u8]] = &[b"alt", b"title"];
 
-/// Whether a text holds HTML worth tokenizing: some `<` followed by a
-/// letter, `/` or `!`.
-pub fn has_tags(text: &str) -> bool {
-    text.as_bytes()
-        .windows(2)
-        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
-}
+use crate::input::html::attribute_value;
+pub use crate::input::html::has_tags;
 
 /// The byte ranges of `masked` that are not copy.
 pub fn not_copy(masked: &str) -> Vec<Range<usize>> {
@@ -112,24 +107,6 @@ pub fn not_copy(masked: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// The bytes of an attribute's value inside its `name="value"` span.
-fn attribute_value(text: &str, attr: Range<usize>) -> Option<Range<usize>> {
-    let raw = text.get(attr.clone())?;
-    let eq = raw.find('=')?;
-    let after = &raw[eq + 1..];
-    let lead = after.len() - after.trim_start().len();
-    let value = &after[lead..];
-    let start = attr.start + eq + 1 + lead;
-    match value.chars().next() {
-        Some(q @ ('"' | '\'')) => {
-            let end = value[1..].find(q).map_or(value.len(), |i| i + 1);
-            Some(start + 1..start + end)
-        }
-        Some(_) => Some(start..start + value.trim_end_matches('>').trim_end().len()),
-        None => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,15 +148,6 @@ mod tests {
         ] {
             assert_eq!(copy_of(html), want, "{html}");
         }
-    }
-
-    #[test]
-    fn attribute_values_are_found_in_every_quoting() {
-        let t = "alt=\"a b\" alt='c' alt=d> alt = \"e\"";
-        assert_eq!(&t[attribute_value(t, 0..9).unwrap()], "a b");
-        assert_eq!(&t[attribute_value(t, 10..17).unwrap()], "c");
-        assert_eq!(&t[attribute_value(t, 18..24).unwrap()], "d");
-        assert_eq!(&t[attribute_value(t, 25..34).unwrap()], "e");
     }
 
     #[test]

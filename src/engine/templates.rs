@@ -1,0 +1,449 @@
+//! Templates checked as they are: an HTML, MJML, Liquid, Handlebars or
+//! Jinja file (and a braze-sync folder) read as one email.
+//!
+//! A template's body is rendered for reading: its includes, partials and
+//! content blocks are found within the repository and laid where they
+//! render, each piece keeping its own file's bytes (see
+//! [`Sources`]), so a token inside an included footer is checked where it
+//! is sent and reported in the footer's file. A layout the template
+//! extends is read after the template's own text. Includes that cannot be
+//! found make the body *incomplete*: rules that look for what must be
+//! somewhere in an email (an unsubscribe link, a postal address) then stay
+//! quiet.
+//!
+//! A template with no campaign file becomes a campaign of its own with
+//! only its copy (front matter subject and preheader, the hidden preheader,
+//! the body, a plain-text body beside it), checked by the rules that judge
+//! copy alone.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::engine::attachments::{self, Cache, Read};
+use crate::engine::lint::{check_campaign, FileOutcome, FileStatus, Files, Options, TemplateFacts};
+use crate::input::source::{LineIndex, Sources, Span};
+use crate::input::template_file::{self, Kind, Placement};
+use crate::input::yaml::{Entry, Node, Scalar, Style, Value};
+use crate::knowledge::checks::Checks;
+use crate::rules::invalid_campaign::INVALID_CAMPAIGN;
+
+/// How deep includes may nest.
+const MAX_DEPTH: usize = 8;
+
+/// Folders searched for an include that is not beside the template, in
+/// each folder from the template's up to the repository root.
+const INCLUDE_FOLDERS: &[&str] = &[
+    "",
+    "_includes",
+    "includes",
+    "partials",
+    "snippets",
+    "content_blocks",
+    "components",
+    "layouts",
+    "shared",
+    "src/layouts",
+    "src/components",
+    "src/partials",
+];
+
+/// Extensions tried for an include named without one.
+const INCLUDE_EXTENSIONS: &[&str] = &[
+    "",
+    ".liquid",
+    ".html",
+    ".hbs",
+    ".handlebars",
+    ".mjml",
+    ".njk",
+    ".j2",
+    ".jinja",
+    ".txt",
+];
+
+/// What rendering found.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// Where the rendered text lies in the offset space.
+    pub range: std::ops::Range<usize>,
+    /// Some include could not be read.
+    pub incomplete: bool,
+    /// The template extends a layout (so it is a whole email once laid in it).
+    pub has_layout: bool,
+}
+
+/// Reads includes for one file's templates.
+pub struct Renderer<'c> {
+    pub cache: &'c Cache,
+    pub root: Option<PathBuf>,
+    pub limit: u64,
+    /// Bytes the laid pieces may add to the offset space.
+    budget: usize,
+}
+
+impl<'c> Renderer<'c> {
+    pub fn new(cache: &'c Cache, root: Option<PathBuf>, limit: u64) -> Self {
+        let budget = usize::try_from(limit)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(4);
+        Renderer {
+            cache,
+            root,
+            limit,
+            budget,
+        }
+    }
+
+    /// Renders `range` of a file (`file`: `None` for the checked one, whose
+    /// text is `own` and real path `real`) with its includes. With no
+    /// includes, the checked file's range is used where it is.
+    #[allow(clippy::too_many_arguments)]
+    pub fn render(
+        &mut self,
+        space: &mut String,
+        sources: &mut Sources,
+        own: &str,
+        file: Option<usize>,
+        real: &Path,
+        range: std::ops::Range<usize>,
+        kind: Kind,
+    ) -> Rendered {
+        let text: Arc<str> = match file {
+            Some(k) => sources.files[k].text.clone(),
+            None => Arc::from(""),
+        };
+        let body = match file {
+            Some(_) => &text[range.clone()],
+            None => &own[range.clone()],
+        };
+        let includes = template_file::includes(body, kind);
+        if includes.is_empty() && file.is_none() {
+            return Rendered {
+                range,
+                ..Rendered::default()
+            };
+        }
+        let start = space.len() + 1;
+        let mut out = Rendered::default();
+        let mut stack = vec![real.to_path_buf()];
+        self.lay(
+            space,
+            sources,
+            own,
+            file,
+            range.clone(),
+            kind,
+            &mut stack,
+            &mut out,
+        );
+        out.range = start.min(space.len())..space.len();
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lay(
+        &mut self,
+        space: &mut String,
+        sources: &mut Sources,
+        own: &str,
+        file: Option<usize>,
+        range: std::ops::Range<usize>,
+        kind: Kind,
+        stack: &mut Vec<PathBuf>,
+        out: &mut Rendered,
+    ) {
+        let text: Arc<str> = match file {
+            Some(k) => sources.files[k].text.clone(),
+            None => Arc::from(own),
+        };
+        let includes = template_file::includes(&text[range.clone()], kind);
+        let mut at = range.start;
+        let mut layouts = Vec::new();
+        let here = stack.last().cloned().unwrap_or_default();
+        for inc in includes {
+            let (s, e) = (range.start + inc.range.start, range.start + inc.range.end);
+            if s > at {
+                sources.lay(space, file, at..s, own);
+            }
+            at = e;
+            if inc.placement == Placement::Around {
+                out.has_layout = true;
+                layouts.push(inc);
+                continue;
+            }
+            self.include(space, sources, own, &here, &inc, stack, out);
+        }
+        if range.end > at {
+            sources.lay(space, file, at..range.end, own);
+        }
+        for inc in layouts {
+            self.include(space, sources, own, &here, &inc, stack, out);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn include(
+        &mut self,
+        space: &mut String,
+        sources: &mut Sources,
+        own: &str,
+        from: &Path,
+        inc: &template_file::Include,
+        stack: &mut Vec<PathBuf>,
+        out: &mut Rendered,
+    ) {
+        if stack.len() > MAX_DEPTH || space.len() > self.budget {
+            out.incomplete = true;
+            return;
+        }
+        let Some((real, shown)) = self.find(from, &inc.name, inc.content_block) else {
+            out.incomplete = true;
+            return;
+        };
+        if stack.contains(&real) {
+            return; // an include of itself: read once
+        }
+        let text = match self.cache.get(&real, self.limit) {
+            Read::Text(t) => t,
+            Read::Failed { .. } => {
+                out.incomplete = true;
+                return;
+            }
+        };
+        let len = text.len();
+        let k = sources.add_file(shown, text.clone());
+        // A content block's own front matter is not copy.
+        let start =
+            template_file::front_matter(&text, 0, Default::default()).map_or(0, |f| f.range.end);
+        let kind = Kind::of_path(&real).unwrap_or(Kind::Html);
+        stack.push(real);
+        self.lay(space, sources, own, Some(k), start..len, kind, stack, out);
+        stack.pop();
+    }
+
+    /// The file an include names, searched from the including file's
+    /// folder up to the repository root.
+    fn find(&self, from: &Path, name: &str, content_block: bool) -> Option<(PathBuf, String)> {
+        let name = name.trim();
+        if name.is_empty() || name.contains("{{") || name.contains('\0') {
+            return None;
+        }
+        let mut folder = from.parent().map(Path::to_path_buf);
+        let mut levels = 0;
+        while let Some(dir) = folder {
+            for sub in INCLUDE_FOLDERS {
+                if content_block && *sub != "content_blocks" && !sub.is_empty() {
+                    continue;
+                }
+                let base = if sub.is_empty() {
+                    dir.clone()
+                } else {
+                    dir.join(sub)
+                };
+                for ext in INCLUDE_EXTENSIONS {
+                    let candidate = base.join(format!("{name}{ext}"));
+                    if candidate.is_file() {
+                        if let Ok(found) = attachments::resolve(
+                            &base,
+                            &format!("{name}{ext}"),
+                            self.root.as_deref(),
+                        ) {
+                            return Some(found);
+                        }
+                    }
+                }
+            }
+            levels += 1;
+            let at_root = self.root.as_deref().is_some_and(|r| dir == r) || levels > 6;
+            if at_root {
+                break;
+            }
+            folder = dir.parent().map(Path::to_path_buf);
+        }
+        None
+    }
+}
+
+/// A scalar node over bytes of the offset space.
+fn verbatim(space: &str, range: std::ops::Range<usize>) -> Node {
+    Node {
+        span: Span::new(range.start, range.end),
+        value: Value::Scalar(Scalar {
+            text: space[range].to_string(),
+            style: Style::Verbatim,
+        }),
+    }
+}
+
+fn plain(text: &str, span: Span) -> Node {
+    Node {
+        span,
+        value: Value::Scalar(Scalar {
+            text: text.to_string(),
+            style: Style::Plain,
+        }),
+    }
+}
+
+fn entry(key: &str, at: Span, value: Node) -> Entry {
+    Entry {
+        key: plain(key, at),
+        value,
+    }
+}
+
+/// Checks one template file on its own: its copy, with the rules that
+/// judge copy alone.
+pub fn check_template(
+    path: &str,
+    real: &Path,
+    text: &str,
+    kind: Kind,
+    opts: &Options,
+    checks: &Checks,
+) -> FileOutcome {
+    let mut out = FileOutcome::empty(path, opts);
+    out.kind = crate::engine::lint::FileKind::Template;
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let lines = LineIndex::new(text);
+    out.comments = crate::engine::suppress::parse_template(text, &lines);
+    let front = template_file::front_matter(text, bom, opts.budget);
+    if let Some((span, message)) = front.as_ref().and_then(|f| f.error.clone()) {
+        out.push_raw(
+            text,
+            None,
+            &INVALID_CAMPAIGN,
+            span,
+            format!("the front matter is not valid YAML: {message}"),
+            "fix the YAML between the two `---` lines, or remove them",
+        );
+    }
+    let body_start = front.as_ref().map_or(bom, |f| f.range.end);
+    let root = attachments::root_of(real, opts.config_dir.as_deref());
+    let mut space = text.to_string();
+    let mut sources = Sources::alone(text.len());
+    let mut renderer = Renderer::new(&opts.copy_files, root, opts.max_file_size);
+    let rendered = renderer.render(
+        &mut space,
+        &mut sources,
+        text,
+        None,
+        real,
+        body_start..text.len(),
+        kind,
+    );
+    let at = Span::new(body_start, body_start);
+    let mut email: Vec<Entry> = Vec::new();
+    if let Some(f) = &front {
+        if let Some(n) = f.field(&["subject", "subject_line", "title"]) {
+            email.push(entry("subject", n.span, n.clone()));
+        }
+        if let Some(n) = f.field(&["preheader", "preview", "preview_text", "preheader_text"]) {
+            email.push(entry("preheader", n.span, n.clone()));
+        }
+    }
+    // The hidden preheader is copy of its own: blanked from the body (in
+    // place, same length) and read as the preheader.
+    let mut body = verbatim(&space, rendered.range.clone());
+    if let Some(pre) = template_file::preheader(&space[rendered.range.clone()], kind) {
+        let pre = rendered.range.start + pre.start..rendered.range.start + pre.end;
+        if !email.iter().any(|e| e.key.as_str() == Some("preheader")) {
+            email.push(entry(
+                "preheader",
+                Span::new(pre.start, pre.end),
+                verbatim(&space, pre.clone()),
+            ));
+        }
+        if let Value::Scalar(s) = &mut body.value {
+            let local = pre.start - rendered.range.start..pre.end - rendered.range.start;
+            let blank = " ".repeat(local.len());
+            if s.text.is_char_boundary(local.start) && s.text.is_char_boundary(local.end) {
+                s.text.replace_range(local, &blank);
+            }
+        }
+    }
+    let field = if kind == Kind::Text { "text" } else { "body" };
+    email.push(entry(field, at, body));
+    // A plain-text body beside an HTML one (`body.txt` beside `body.html`).
+    if kind != Kind::Text {
+        if let Some(txt) = beside_text(real) {
+            if let Read::Text(t) = opts.copy_files.get(&txt, opts.max_file_size) {
+                let shown = crate::input::discover::display(&Path::new(path).with_extension("txt"));
+                let len = t.len();
+                let k = sources.add_file(shown, t);
+                let laid = sources.lay(&mut space, Some(k), 0..len, text);
+                email.push(entry("text", at, verbatim(&space, laid)));
+            }
+        }
+    }
+    let whole = template_file::is_whole_email(kind, &space) || rendered.has_layout;
+    let id = path.to_string();
+    let root = Node {
+        span: Span::new(body_start, body_start),
+        value: Value::Map(vec![
+            entry("campaign", at, plain(&id, at)),
+            entry(
+                "channels",
+                at,
+                Node {
+                    span: at,
+                    value: Value::Seq(vec![plain("email", at)]),
+                },
+            ),
+            entry(
+                "content",
+                at,
+                Node {
+                    span: at,
+                    value: Value::Map(vec![entry(
+                        "email",
+                        at,
+                        Node {
+                            span: at,
+                            value: Value::Map(email),
+                        },
+                    )]),
+                },
+            ),
+        ]),
+    };
+    out.attached = sources
+        .files
+        .iter()
+        .map(|f| crate::engine::lint::AttachedOutcome {
+            path: f.name.clone(),
+            text: f.text.clone(),
+            findings: Vec::new(),
+            suppressed: Vec::new(),
+            comments: crate::engine::suppress::parse_template(&f.text, f.lines()),
+        })
+        .collect();
+    let no_attachments = crate::model::campaign::Attachments::new();
+    check_campaign(
+        &mut out,
+        Files {
+            path,
+            text,
+            lines: &lines,
+            full: &space,
+            sources: &sources,
+            attachments: &no_attachments,
+        },
+        &root,
+        &[],
+        Some(TemplateFacts {
+            incomplete: rendered.incomplete || !whole,
+        }),
+        opts,
+        checks,
+    );
+    out.status = FileStatus::Checked;
+    out.finish(text);
+    out
+}
+
+/// `body.txt` beside `body.html`.
+fn beside_text(real: &Path) -> Option<PathBuf> {
+    let txt = real.with_extension("txt");
+    (txt != real && txt.is_file()).then_some(txt)
+}
