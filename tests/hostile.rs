@@ -259,7 +259,10 @@ fn shapes() {
     write(empty.path(), "notes.yaml", "team: lifecycle\n");
     let (code, _, err) = check(empty.path(), &[]);
     assert_eq!(code, 0);
-    assert!(err.contains("no campaign files found"), "{err}");
+    assert!(
+        err.contains("no campaign files or email templates found"),
+        "{err}"
+    );
     let (code, _, _) = check(empty.path(), &["--require-files"]);
     assert_eq!(code, 2);
 }

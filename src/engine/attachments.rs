@@ -139,7 +139,7 @@ pub fn read(
                             .map_or(0, |f| f.range.end);
                     let kind = crate::input::template_file::Kind::of_path(&real)
                         .unwrap_or(crate::input::template_file::Kind::Html);
-                    let k = sources.add_file(shown, t);
+                    let k = sources.add_file(shown, Some(real.clone()), t);
                     let mut renderer =
                         crate::engine::templates::Renderer::new(cache, root.clone(), limit);
                     let laid = renderer

@@ -189,6 +189,8 @@ pub enum FileKind {
 pub struct AttachedOutcome {
     /// The file, as shown.
     pub path: String,
+    /// Its real path (the same file named two ways is one file).
+    pub real: Option<std::path::PathBuf>,
     pub text: std::sync::Arc<str>,
     pub findings: Vec<Finding>,
     pub suppressed: Vec<Suppressed>,
@@ -396,6 +398,7 @@ pub fn check_file(
         .iter()
         .map(|f| AttachedOutcome {
             path: f.name.clone(),
+            real: f.real.clone(),
             text: f.text.clone(),
             findings: Vec::new(),
             suppressed: Vec::new(),
@@ -510,7 +513,7 @@ pub(crate) fn check_campaign(
         &campaign,
     ));
     out.prints.push(fingerprint::fingerprint(
-        path, full, &lines, sources, &campaign, checks,
+        path, full, lines, sources, &campaign, checks,
     ));
     if template.is_some() {
         // The campaign was made from the template, not written: what the

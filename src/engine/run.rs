@@ -437,34 +437,63 @@ pub fn place_attached(files: &mut Vec<FileOutcome>) {
     use std::collections::BTreeMap;
     type Key = (usize, usize, &'static str, String);
     /// A file's outcome, with where each finding (and silenced one) is.
-    type Placed = (FileOutcome, HashMap<Key, usize>, HashMap<Key, usize>);
+    type Placed = (FileOutcome, HashMap<Key, usize>, HashMap<Key, usize>, bool);
     let key = |f: &Finding| -> Key { (f.span.start, f.span.end, f.rule.code, f.message.clone()) };
     let mut placed: BTreeMap<String, Placed> = BTreeMap::new();
+    // The real path of each file checked, so that a template named as
+    // `../emails/a.html` by a campaign and walked as `a.html` is one file.
+    let any = files.iter().any(|f| !f.attached.is_empty());
+    let reals: HashMap<PathBuf, String> = if any {
+        files
+            .iter()
+            .filter(|f| f.kind != FileKind::Campaigns)
+            .filter_map(|f| Some((std::fs::canonicalize(&f.path).ok()?, f.path.clone())))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     for f in files.iter_mut() {
-        for a in std::mem::take(&mut f.attached) {
-            let (out, seen, seen_suppressed) = placed.entry(a.path.clone()).or_insert_with(|| {
-                let mut o = FileOutcome {
-                    path: a.path.clone(),
-                    status: FileStatus::Checked,
-                    findings: Vec::new(),
-                    campaigns: 0,
-                    suppressed: Vec::new(),
-                    comments: a.comments.clone(),
-                    levels: f.levels.clone(),
-                    text: Some(a.text.to_string()),
-                    prints: Vec::new(),
-                    looks_like_campaign: false,
-                    attached: Vec::new(),
-                    kind: FileKind::Copy,
-                    summaries: Vec::new(),
-                };
-                for c in &mut o.comments {
-                    for i in &mut c.ignores {
-                        i.used = false;
-                    }
+        let from_campaign = f.kind == FileKind::Campaigns;
+        for mut a in std::mem::take(&mut f.attached) {
+            if let Some(walked) = a.real.as_ref().and_then(|r| reals.get(r)) {
+                a.path = walked.clone();
+                for finding in a
+                    .findings
+                    .iter_mut()
+                    .chain(a.suppressed.iter_mut().map(|s| &mut s.finding))
+                {
+                    finding.file = walked.clone();
                 }
-                (o, HashMap::new(), HashMap::new())
-            });
+            }
+            let one_file = match &a.real {
+                Some(r) => format!("\0{}", r.display()),
+                None => a.path.clone(),
+            };
+            let (out, seen, seen_suppressed, by_campaign) =
+                placed.entry(one_file).or_insert_with(|| {
+                    let mut o = FileOutcome {
+                        path: a.path.clone(),
+                        status: FileStatus::Checked,
+                        findings: Vec::new(),
+                        campaigns: 0,
+                        suppressed: Vec::new(),
+                        comments: a.comments.clone(),
+                        levels: f.levels.clone(),
+                        text: Some(a.text.to_string()),
+                        prints: Vec::new(),
+                        looks_like_campaign: false,
+                        attached: Vec::new(),
+                        kind: FileKind::Copy,
+                        summaries: Vec::new(),
+                    };
+                    for c in &mut o.comments {
+                        for i in &mut c.ignores {
+                            i.used = false;
+                        }
+                    }
+                    (o, HashMap::new(), HashMap::new(), false)
+                });
+            *by_campaign |= from_campaign;
             for (c, theirs) in out.comments.iter_mut().zip(&a.comments) {
                 for (i, t) in c.ignores.iter_mut().zip(&theirs.ignores) {
                     i.used |= t.used;
@@ -485,7 +514,8 @@ pub fn place_attached(files: &mut Vec<FileOutcome>) {
             }
         }
     }
-    for (path, (mut outcome, _, _)) in placed {
+    for (_, (mut outcome, _, _, by_campaign)) in placed {
+        let path = outcome.path.clone();
         outcome.sort_findings();
         // A template many campaigns share names a few of them at each
         // finding, and says how many more.
@@ -508,9 +538,41 @@ pub fn place_attached(files: &mut Vec<FileOutcome>) {
         }
         // A file both checked itself and named by a campaign keeps one outcome.
         match files.iter_mut().find(|f| f.path == path) {
+            // A template checked on its own and also named by a campaign:
+            // what the campaign's check found replaces what the bare check
+            // did (it knows the audience and schedule).
+            // Walked and skipped (it did not look like an email on its
+            // own), but a campaign names it: it is that campaign's copy.
+            Some(existing) if existing.status != FileStatus::Checked => {
+                *existing = outcome;
+            }
+            Some(existing) if by_campaign && existing.kind == FileKind::Template => {
+                existing.findings = std::mem::take(&mut outcome.findings);
+                existing.suppressed = std::mem::take(&mut outcome.suppressed);
+                existing.kind = FileKind::Copy;
+                existing.summaries.clear();
+                existing.prints.clear();
+                existing.sort_findings();
+            }
             Some(existing) => {
-                existing.findings.append(&mut outcome.findings);
-                existing.suppressed.append(&mut outcome.suppressed);
+                let mut seen: HashMap<Key, usize> = HashMap::new();
+                for (i, f) in existing.findings.iter().enumerate() {
+                    seen.insert(key(f), i);
+                }
+                for finding in std::mem::take(&mut outcome.findings) {
+                    merge_finding(&mut existing.findings, &mut seen, key(&finding), finding);
+                }
+                let known: std::collections::HashSet<Key> = existing
+                    .suppressed
+                    .iter()
+                    .map(|s| key(&s.finding))
+                    .collect();
+                existing.suppressed.extend(
+                    outcome
+                        .suppressed
+                        .drain(..)
+                        .filter(|s| !known.contains(&key(&s.finding))),
+                );
                 existing.sort_findings();
                 if existing.text.is_none() {
                     existing.text = outcome.text;

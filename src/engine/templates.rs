@@ -211,7 +211,7 @@ impl<'c> Renderer<'c> {
             }
         };
         let len = text.len();
-        let k = sources.add_file(shown, text.clone());
+        let k = sources.add_file(shown, Some(real.clone()), text.clone());
         // A content block's own front matter is not copy.
         let start =
             template_file::front_matter(&text, 0, Default::default()).map_or(0, |f| f.range.end);
@@ -243,12 +243,13 @@ impl<'c> Renderer<'c> {
                 for ext in INCLUDE_EXTENSIONS {
                     let candidate = base.join(format!("{name}{ext}"));
                     if candidate.is_file() {
-                        if let Ok(found) = attachments::resolve(
+                        if let Ok((real, _)) = attachments::resolve(
                             &base,
                             &format!("{name}{ext}"),
                             self.root.as_deref(),
                         ) {
-                            return Some(found);
+                            let shown = shown_name(&real);
+                            return Some((real, shown));
                         }
                     }
                 }
@@ -262,6 +263,21 @@ impl<'c> Renderer<'c> {
         }
         None
     }
+}
+
+/// How a file found by its real path is named in the output: from the
+/// current folder when it is inside it, as the files walked are.
+fn shown_name(real: &Path) -> String {
+    static HERE: std::sync::LazyLock<Option<PathBuf>> = std::sync::LazyLock::new(|| {
+        std::env::current_dir()
+            .ok()
+            .and_then(|d| d.canonicalize().ok())
+    });
+    let rel = HERE
+        .as_deref()
+        .and_then(|here| real.strip_prefix(here).ok())
+        .unwrap_or(real);
+    crate::input::discover::display(rel)
 }
 
 /// A scalar node over bytes of the offset space.
@@ -370,7 +386,7 @@ pub fn check_template(
             if let Read::Text(t) = opts.copy_files.get(&txt, opts.max_file_size) {
                 let shown = crate::input::discover::display(&Path::new(path).with_extension("txt"));
                 let len = t.len();
-                let k = sources.add_file(shown, t);
+                let k = sources.add_file(shown, txt.canonicalize().ok(), t);
                 let laid = sources.lay(&mut space, Some(k), 0..len, text);
                 email.push(entry("text", at, verbatim(&space, laid)));
             }
@@ -412,6 +428,7 @@ pub fn check_template(
         .iter()
         .map(|f| crate::engine::lint::AttachedOutcome {
             path: f.name.clone(),
+            real: f.real.clone(),
             text: f.text.clone(),
             findings: Vec::new(),
             suppressed: Vec::new(),

@@ -265,14 +265,18 @@ impl LineIndex {
 pub struct Source {
     /// The name shown in the output.
     pub name: String,
+    /// Its real path, when it was read from disk (two names of one file
+    /// are one file).
+    pub real: Option<std::path::PathBuf>,
     pub text: std::sync::Arc<str>,
     pub lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl Source {
-    pub fn new(name: String, text: std::sync::Arc<str>) -> Self {
+    pub fn new(name: String, real: Option<std::path::PathBuf>, text: std::sync::Arc<str>) -> Self {
         Source {
             name,
+            real,
             text,
             lines: Default::default(),
         }
@@ -327,8 +331,13 @@ impl Sources {
     }
 
     /// Adds a file (not yet laid out); returns its index.
-    pub fn add_file(&mut self, name: String, text: std::sync::Arc<str>) -> usize {
-        self.files.push(Source::new(name, text));
+    pub fn add_file(
+        &mut self,
+        name: String,
+        real: Option<std::path::PathBuf>,
+        text: std::sync::Arc<str>,
+    ) -> usize {
+        self.files.push(Source::new(name, real, text));
         self.files.len() - 1
     }
 
@@ -391,8 +400,8 @@ mod tests {
         let own = "0123456789";
         let mut space = own.to_string();
         let mut sources = Sources::alone(own.len());
-        let a = sources.add_file("a".into(), Arc::from("hello"));
-        let b = sources.add_file("b".into(), Arc::from("world!"));
+        let a = sources.add_file("a".into(), None, Arc::from("hello"));
+        let b = sources.add_file("b".into(), None, Arc::from("world!"));
         assert_eq!(sources.lay(&mut space, Some(a), 0..5, own), 11..16);
         assert_eq!(sources.lay(&mut space, Some(b), 0..6, own), 17..23);
         // A piece of the checked file itself, laid again (a rendered body).
