@@ -194,12 +194,98 @@ pub fn detect(text: &str) -> Detected {
         )
     });
     let ours = &*OURS;
-    match ours.detect(text) {
+    let picked = match ours.detect(text) {
         Some(info) if info.is_reliable() || (info.confidence() >= 0.5 && letters >= 40) => {
-            from_whatlang(info.lang()).map_or(Detected::Unsure, Detected::Lang)
+            from_whatlang(info.lang())
         }
-        _ => Detected::Unsure,
+        _ => None,
+    };
+    // Letter patterns misjudge short copy ("We noticed you like gardening.
+    // Happy Father's Day!" reads as Dutch to them); the small words every
+    // sentence has do not. When they clearly say another language, trust
+    // them.
+    let votes = function_word_votes(text);
+    let best = votes
+        .iter()
+        .copied()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n >= 2);
+    let count_of = |l: Lang| votes.iter().find(|(v, _)| *v == l).map_or(0, |(_, n)| *n);
+    match (picked, best) {
+        (Some(p), Some((b, n))) if b != p && n >= 2 * count_of(p).max(1) => Detected::Lang(b),
+        (Some(p), _) => Detected::Lang(p),
+        (None, _) => Detected::Unsure,
     }
+}
+
+/// The commonest small words of each language, as they are written.
+const FUNCTION_WORDS: &[(Lang, &[&str])] = &[
+    (
+        Lang::En,
+        &[
+            "the", "and", "you", "your", "we", "our", "for", "with", "is", "are", "this", "that",
+            "of", "to", "it", "on", "at", "be", "have", "just", "all", "like", "from",
+        ],
+    ),
+    (
+        Lang::Es,
+        &[
+            "el", "los", "las", "que", "y", "un", "una", "por", "con", "para", "es", "tu", "su",
+            "del", "al", "nuestra", "nuestro", "te", "está", "ya",
+        ],
+    ),
+    (
+        Lang::Fr,
+        &[
+            "le", "les", "des", "et", "est", "une", "pour", "avec", "vous", "votre", "nous",
+            "notre", "du", "dans", "sur", "qui", "vos", "nos", "ce", "pas",
+        ],
+    ),
+    (
+        Lang::De,
+        &[
+            "der", "die", "das", "und", "ist", "ein", "eine", "für", "mit", "sie", "ihr", "ihre",
+            "wir", "unser", "nicht", "zu", "den", "dem", "auf", "auch", "jetzt",
+        ],
+    ),
+    (
+        Lang::It,
+        &[
+            "il", "gli", "di", "che", "è", "per", "non", "della", "nel", "sono", "tuo", "tua",
+            "nostro", "nostra", "ti", "ci", "questo", "anche", "più",
+        ],
+    ),
+    (
+        Lang::Pt,
+        &[
+            "os", "que", "é", "um", "uma", "para", "com", "não", "do", "da", "em", "seu", "sua",
+            "nosso", "nossa", "você", "no", "na", "já", "mais",
+        ],
+    ),
+    (
+        Lang::Nl,
+        &[
+            "het", "een", "en", "van", "voor", "met", "je", "jouw", "uw", "wij", "ons", "onze",
+            "niet", "op", "te", "dat", "zijn", "nu", "ook", "bij",
+        ],
+    ),
+];
+
+/// How many of each language's small words a text has.
+fn function_word_votes(text: &str) -> Vec<(Lang, usize)> {
+    let words = words(text);
+    FUNCTION_WORDS
+        .iter()
+        .map(|(lang, list)| {
+            (
+                *lang,
+                words
+                    .iter()
+                    .filter(|w| list.contains(&w.lower.as_str()))
+                    .count(),
+            )
+        })
+        .collect()
 }
 
 fn to_whatlang(l: Lang) -> Option<whatlang::Lang> {
@@ -357,6 +443,17 @@ mod tests {
         assert_eq!(
             detect("Wir freuen uns, Ihnen unsere neue Frühjahrskollektion vorzustellen."),
             Detected::Lang(Lang::De)
+        );
+        // Short English copy that letter patterns alone misjudge.
+        assert_eq!(
+            detect("We noticed you like gardening. Happy Father's Day!"),
+            Detected::Lang(Lang::En)
+        );
+        assert_eq!(
+            detect(
+                "Zomerkorting op alle tuinmeubelen, alleen deze week in onze winkels en online."
+            ),
+            Detected::Lang(Lang::Nl)
         );
         assert_eq!(
             detect("新しい春のコレクションが入荷しました。ぜひ店舗でご覧ください。お待ちしております。"),
