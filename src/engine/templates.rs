@@ -392,7 +392,11 @@ pub fn check_template(
             }
         }
     }
-    let whole = template_file::is_whole_email(kind, &space) || rendered.has_layout;
+    // Only a whole marketing email must carry an unsubscribe link and an
+    // address: not a partial, a layout other templates fill, or a receipt.
+    let whole = (template_file::is_whole_email(kind, &space) || rendered.has_layout)
+        && !template_file::is_layout(&text[body_start..])
+        && !template_file::is_transactional(real);
     let id = path.to_string();
     let root = Node {
         span: Span::new(body_start, body_start),

@@ -97,14 +97,9 @@ pub fn looks_like_email(path: &Path, kind: Kind, text: &str) -> bool {
     match kind {
         Kind::Mjml => return true,
         Kind::React => return false,
-        Kind::Text => {
-            // A text body beside an HTML one (braze-sync, Postmark).
-            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-            let folder = path.parent().unwrap_or(Path::new(""));
-            return ["html", "htm", "liquid", "hbs", "mjml"]
-                .iter()
-                .any(|e| folder.join(format!("{stem}.{e}")).is_file());
-        }
+        // A text file is checked when named, or as the plain-text part of
+        // the HTML body beside it (`body.txt` beside `body.html`).
+        Kind::Text => return false,
         _ => {}
     }
     let in_email_folder = path
@@ -139,6 +134,41 @@ pub fn is_whole_email(kind: Kind, text: &str) -> bool {
         Regex::new(r"(?i)<html[\s>]|<body[\s>]|<mjml[\s>]|<mj-body[\s>]").expect("valid")
     });
     kind != Kind::Text && WHOLE.is_match(text)
+}
+
+/// Whether a template is a layout that other templates fill (its content
+/// comes from elsewhere: `<yield />`, `<block name=…>`, `{{ content }}`,
+/// `{% block %}`, `{{{body}}}`, `{{> body}}`).
+pub fn is_layout(text: &str) -> bool {
+    static LAYOUT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"(?i)<yield\b|<block\s+name\s*=|<slot\b|<content\s*/?>|",
+            r"\{\{\s*content\s*\}\}|\{\{\{\s*body\s*\}\}\}|\{\{>\s*body\s*\}\}|\{%-?\s*block\s",
+        ))
+        .expect("valid")
+    });
+    LAYOUT.is_match(text)
+}
+
+/// Whether a template's name says it is transactional mail (a receipt, a
+/// password reset, an order confirmation), which needs no unsubscribe
+/// link or postal address: the law asks them of marketing mail.
+pub fn is_transactional(path: &Path) -> bool {
+    static WORDS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"(?i)(?:^|[^a-z])(?:password|passwd|reset|receipt|invoice|order|refund|payment|",
+            r"fulfil+ment|shipping|shipment|delivery|confirm\w*|verif\w*|activation|account|",
+            r"login|security|dunning|export|otp|2fa|magic.?link|email.?change\w*|billing)",
+        ))
+        .expect("valid")
+    });
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let folder = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
+    WORDS.is_match(stem) || (matches!(stem, "index" | "content" | "body") && WORDS.is_match(folder))
 }
 
 /// YAML front matter: `---` on the first line, YAML, `---` on a line of
@@ -537,6 +567,32 @@ mod tests {
             "<!doctype html><html lang=en><body>x</body></html>"
         ));
         assert!(!is_whole_email(Kind::Liquid, "<p>Footer</p>"));
+    }
+
+    #[test]
+    fn layouts_and_transactional_mail_are_recognised() {
+        assert!(is_layout(
+            "<html><body><block name=\"template\"></block></body></html>"
+        ));
+        assert!(is_layout("<body>{{{ body }}}</body>"));
+        assert!(is_layout("<body>{{ content }}</body>"));
+        assert!(!is_layout("<body><p>Your content here</p></body>"));
+        for p in [
+            "emails/password_reset.mjml",
+            "x/order-confirmation.html",
+            "receipt/content.html",
+            "a/confirm_payment.mjml",
+        ] {
+            assert!(is_transactional(Path::new(p)), "{p}");
+        }
+        for p in [
+            "emails/welcome.html",
+            "spring-sale.html",
+            "newsletter/content.html",
+            "x/recorder.html",
+        ] {
+            assert!(!is_transactional(Path::new(p)), "{p}");
+        }
     }
 
     #[test]

@@ -95,5 +95,13 @@ mod tests {
             ),
             RULE,
         );
+        // A JavaScript expression's `||` is "or", not a filter.
+        assert_clean(
+            &BASE.replace(
+                "New season, new shoes",
+                "{{ page.preheader || 'New season, new shoes' }}",
+            ),
+            RULE,
+        );
     }
 }

@@ -101,6 +101,12 @@ pub fn is_person_data(ctx: &Ctx, t: &Token) -> bool {
     if ctx.campaign.provides(t.name) {
         return true;
     }
+    // A template checked without a campaign says nothing of its data: its
+    // tokens may be the order it confirms (`total`, `receipt_id`). Only
+    // the fields of a person's profile are theirs for sure.
+    if ctx.campaign.copy_only && !PROFILE_FIELD.is_match(t.name) {
+        return false;
+    }
     let listed = ctx
         .settings
         .content_variables
@@ -115,6 +121,19 @@ pub fn is_person_data(ctx: &Ctx, t: &Token) -> bool {
             .system_tokens
             .is_match(&Searchable::new(t.name, Langs::ALL))
 }
+
+/// Token names that are a field of the reader's profile (their name in
+/// the ways platforms spell it, in preflight's languages), for templates
+/// checked without a campaign.
+static PROFILE_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)(?:^|[._$\[{ ])(?:first_?name|last_?name|full_?name|given_?name|family_?name|",
+        r"sur_?name|nick_?name|user_?name|display_?name|name|fname|lname|",
+        r"nombre|apellido|nome|cognome|pr[ée]nom|vorname|nachname|voornaam|achternaam|",
+        r"city|ciudad|ville|stadt|citt[àa]|cidade|stad)[\]} ]*$",
+    ))
+    .expect("valid")
+});
 
 /// How to write a fallback for a token in its own syntax.
 fn fallback_help(t: &Token) -> String {

@@ -190,6 +190,11 @@ pub fn malformed(text: &str, filters: &[String]) -> Vec<Malformed> {
         if body.trim_start().starts_with(['#', '/']) {
             continue;
         }
+        // A JavaScript expression (Maizzle, Eleventy: `page.preheader ||
+        // 'x'`) has `||` for "or", not filters.
+        if body.contains("||") {
+            continue;
+        }
         let mut at = inner.start() + bar + 1;
         for part in body[bar + 1..].split('|') {
             let lead = part.len() - part.trim_start().len();
