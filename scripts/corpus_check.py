@@ -100,6 +100,27 @@ EXPECTATIONS = [
     # Transactional mail with no unsubscribe link is reported (welcome and
     # trial mail should have one).
     ("email-templates/postmark-templates/*", "missing-unsubscribe", "some"),
+    # Templates read directly, as they are (no campaign file): front matter,
+    # includes, partials and layouts resolved in place.
+    ("direct:email-templates/sendwithus-templates/*", "token-missing-fallback", "some"),
+    ("direct:email-templates/postmark-templates/*", "token-missing-fallback", "some"),
+    ("direct:email-templates/postmark-templates/*", "missing-unsubscribe", "some"),
+    ("direct:email-templates/sendwithus-templates/*", "missing-unsubscribe", "some"),
+    # Platform unsubscribe tags, read directly.
+    ("direct:email-templates/sendgrid-email-templates/*", "missing-unsubscribe", "none"),
+    ("direct:email-templates/maizzle-starter-mailbakery/src/templates/*", "missing-unsubscribe", "none"),
+    # Layouts are filled by other templates; partials are parts; receipts,
+    # resets and order mail are transactional: none must carry a footer.
+    ("direct:email-templates/*/layouts/*", "missing-unsubscribe", "none"),
+    ("direct:email-templates/*/src/layouts/*", "missing-unsubscribe", "none"),
+    ("direct:email-templates/*/components/*", "missing-unsubscribe", "none"),
+    ("direct:email-templates/saleor-mjml/*", "missing-unsubscribe", "none"),
+    ("direct:email-templates/mjml/*", "*", "none"),
+    # Helpers, loop variables, raw blocks and JavaScript expressions.
+    ("direct:email-templates/saleor-mjml/*", "malformed-template", "none"),
+    ("direct:email-templates/maizzle-starter*", "malformed-template", "none"),
+    ("direct:email-templates/saleor-mjml/templates/templated_email/source/partials/*", "token-missing-fallback", "none"),
+    ("direct:email-templates/maizzle-starter-mailbakery/src/templates/*", "token-missing-fallback", "none"),
     # Copy rules point at copy: never at markup, CSS or a URL.
     ("*", "labels-are-copy", "none"),
 ]
@@ -145,8 +166,16 @@ def main():
                                "--now", "2030-01-01"])
     per_file = collections.defaultdict(list)
     for f in direct["findings"]:
-        rel = os.path.relpath(f["file"], corpora) if os.path.isabs(f["file"]) else f["file"]
+        path = f["file"] if os.path.isabs(f["file"]) else os.path.join(os.getcwd(), f["file"])
+        rel = os.path.relpath(path, corpora)
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+            f["label"] = raw[f["offset"]:f["offset"] + f["length"]].decode("utf-8", "replace")
+        except OSError:
+            pass
         per_file["direct:" + rel].append(f)
+    direct_by_rule = collections.Counter(f["rule"] for f in direct["findings"])
 
     # 2. Every template wrapped in a clean campaign.
     names = {}
@@ -190,6 +219,13 @@ def main():
     for findings in per_file.values():
         for f in findings:
             by_rule[f["rule"]] += 1
+    print(f"read directly: {direct['summary']['files']} campaign files, "
+          f"{direct['summary'].get('templates_alone', 0)} templates for copy only, "
+          f"{len(direct['findings'])} findings")
+    print("| rule | findings |")
+    print("|---|---|")
+    for rule, count in sorted(direct_by_rule.items(), key=lambda x: (-x[1], x[0])):
+        print(f"| {rule} | {count} |")
     print(f"corpus: {len(names)} templates wrapped, "
           f"{direct['summary']['files']} files read directly "
           f"({direct['summary']['skipped_files']} skipped), "
