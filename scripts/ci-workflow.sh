@@ -72,3 +72,27 @@ if git log --oneline | grep -q "fathers day"; then
   exit 1
 fi
 echo "ok: a campaign with an error is blocked, with its diagnostic"
+
+# Templates: a web page that is not an email is skipped; an email template
+# with a mistake is checked and blocks the commit.
+git reset --quiet HEAD fathers-day.yaml && rm -f fathers-day.yaml
+mkdir -p site emails
+printf '<!DOCTYPE html>\n<html><body><h1>About us</h1><p>Happy Father'"'"'s Day from the team!</p></body></html>\n' > site/about.html
+git add site/about.html
+if ! git commit --quiet -m "web page" > "$work/page.log" 2>&1; then
+  cat "$work/page.log"
+  echo "FAIL: a web page that is not an email template was blocked"
+  exit 1
+fi
+echo "ok: a staged web page is skipped"
+printf '<html><body>\n<p>Happy Father'"'"'s Day!</p>\n<a href="{{ unsubscribe_url }}">Unsubscribe</a> Grill Co, 1 Elm St, Reno\n</body></html>\n' > emails/dad.html
+git add emails/dad.html
+if git commit --quiet -m "dad template" > "$work/tpl.log" 2>&1; then
+  cat "$work/tpl.log"
+  echo "FAIL: an email template with an error was committed"
+  exit 1
+fi
+grep -q "sensitive-occasion(PF201)" "$work/tpl.log" || { cat "$work/tpl.log"; echo "FAIL: the template's diagnostic was not shown"; exit 1; }
+grep -q "checked for copy only" "$work/tpl.log" || { cat "$work/tpl.log"; echo "FAIL: the copy-only note was not shown"; exit 1; }
+git reset --quiet HEAD emails/dad.html
+echo "ok: a staged email template is checked and blocked"
