@@ -51,6 +51,21 @@ fn every_kind_of_template_is_labelled_at_its_bytes() {
             6,
             12,
         ),
+        // A braze-sync email template: the subject in template.yaml.
+        (
+            "email_templates/spring_promo/template.yaml",
+            "creepy-phrasing",
+            "We noticed you",
+            2,
+            11,
+        ),
+        (
+            "email_templates/spring_promo/template.yaml",
+            "token-missing-fallback",
+            "{{${first_name}}}",
+            2,
+            41,
+        ),
         // A Liquid include, checked where it renders.
         (
             "emails/_includes/footer.liquid",

@@ -286,8 +286,20 @@ pub fn check_file(
             return out;
         }
     };
+    if let Some(body) = crate::engine::templates::braze_body_of(std::path::Path::new(path)) {
+        if !CAMPAIGN_LINE.is_match(text) {
+            return crate::engine::templates::check_braze_template(path, text, &body, opts, checks);
+        }
+    }
     if let Some(kind) = crate::input::template_file::Kind::of_path(std::path::Path::new(path)) {
         let real = std::path::Path::new(path);
+        if !explicit && crate::engine::templates::is_braze_body(real) {
+            out.status = FileStatus::Skipped(
+                "the body of the braze-sync template beside it (checked with its template.yaml)"
+                    .into(),
+            );
+            return out;
+        }
         if kind == crate::input::template_file::Kind::React {
             out.status = FileStatus::Skipped("React Email components are not read yet".into());
             return out;

@@ -397,6 +397,46 @@ pub fn check_template(
     let whole = (template_file::is_whole_email(kind, &space) || rendered.has_layout)
         && !template_file::is_layout(&text[body_start..])
         && !template_file::is_transactional(real);
+    let parts = Parts {
+        space,
+        sources,
+        email,
+        incomplete: rendered.incomplete || !whole,
+        at,
+    };
+    check_parts(&mut out, path, text, &lines, parts, opts, checks);
+    out
+}
+
+/// A template's email, ready to check: the offset space with its pieces,
+/// and the email's fields.
+struct Parts {
+    space: String,
+    sources: Sources,
+    email: Vec<Entry>,
+    incomplete: bool,
+    /// Where findings about the whole email point.
+    at: Span,
+}
+
+/// Checks a template's email as a copy-only campaign.
+fn check_parts(
+    out: &mut FileOutcome,
+    path: &str,
+    text: &str,
+    lines: &LineIndex,
+    parts: Parts,
+    opts: &Options,
+    checks: &Checks,
+) {
+    let Parts {
+        space,
+        sources,
+        email,
+        incomplete,
+        at,
+    } = parts;
+    let body_start = at.start;
     let id = path.to_string();
     let root = Node {
         span: Span::new(body_start, body_start),
@@ -441,30 +481,152 @@ pub fn check_template(
         .collect();
     let no_attachments = crate::model::campaign::Attachments::new();
     check_campaign(
-        &mut out,
+        out,
         Files {
             path,
             text,
-            lines: &lines,
+            lines,
             full: &space,
             sources: &sources,
             attachments: &no_attachments,
         },
         &root,
         &[],
-        Some(TemplateFacts {
-            incomplete: rendered.incomplete || !whole,
-        }),
+        Some(TemplateFacts { incomplete }),
         opts,
         checks,
     );
     out.status = FileStatus::Checked;
     out.finish(text);
-    out
 }
 
 /// `body.txt` beside `body.html`.
 fn beside_text(real: &Path) -> Option<PathBuf> {
     let txt = real.with_extension("txt");
     (txt != real && txt.is_file()).then_some(txt)
+}
+
+/// The body of a braze-sync email template beside its `template.yaml`.
+pub fn braze_body_of(template_yaml: &Path) -> Option<PathBuf> {
+    let name = template_yaml.file_name()?.to_str()?;
+    if !name.eq_ignore_ascii_case("template.yaml") && !name.eq_ignore_ascii_case("template.yml") {
+        return None;
+    }
+    let body = template_yaml.with_file_name("body.html");
+    body.is_file().then_some(body)
+}
+
+/// Whether a walked file is the body of a braze-sync email template (it is
+/// checked with its `template.yaml`).
+pub fn is_braze_body(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    (name == "body.html" || name == "body.txt")
+        && ["template.yaml", "template.yml"]
+            .iter()
+            .any(|t| path.with_file_name(t).is_file())
+}
+
+/// Checks a braze-sync email template: `template.yaml` (its subject and
+/// preheader, whose findings land in it) with `body.html` and `body.txt`
+/// beside it, as one email.
+pub fn check_braze_template(
+    path: &str,
+    text: &str,
+    body_path: &Path,
+    opts: &Options,
+    checks: &Checks,
+) -> FileOutcome {
+    let mut out = FileOutcome::empty(path, opts);
+    out.kind = crate::engine::lint::FileKind::Template;
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let lines = LineIndex::new(text);
+    out.comments = crate::engine::suppress::parse(text, &lines);
+    let root = match crate::input::yaml::parse(&text[bom..], bom, opts.budget) {
+        Ok(docs) => docs.into_iter().next().map(|d| d.root),
+        Err(e) => {
+            out.push_raw(
+                text,
+                None,
+                &INVALID_CAMPAIGN,
+                e.span,
+                format!("the template settings are not valid YAML: {}", e.message),
+                "fix the YAML here or just above",
+            );
+            out.finish(text);
+            return out;
+        }
+    };
+    let field = |names: &[&str]| {
+        let root = root.as_ref()?;
+        names.iter().find_map(|n| {
+            root.get(n)
+                .map(|e| e.value.clone())
+                .filter(|v| v.as_str().is_some_and(|s| !s.trim().is_empty()))
+        })
+    };
+    let at = Span::new(bom, bom);
+    let mut email = Vec::new();
+    if let Some(n) = field(&["subject"]) {
+        email.push(entry("subject", n.span, n));
+    }
+    if let Some(n) = field(&["preheader"]) {
+        email.push(entry("preheader", n.span, n));
+    }
+    let mut space = text.to_string();
+    let mut sources = Sources::alone(text.len());
+    let root_dir = attachments::root_of(body_path, opts.config_dir.as_deref());
+    let mut renderer = Renderer::new(&opts.copy_files, root_dir, opts.max_file_size);
+    let mut incomplete = false;
+    let mut whole = false;
+    let real = body_path
+        .canonicalize()
+        .unwrap_or_else(|_| body_path.to_path_buf());
+    match opts.copy_files.get(&real, opts.max_file_size) {
+        Read::Text(t) => {
+            let len = t.len();
+            let k = sources.add_file(shown_name(&real), Some(real.clone()), t);
+            let rendered = renderer.render(
+                &mut space,
+                &mut sources,
+                text,
+                Some(k),
+                &real,
+                0..len,
+                Kind::Html,
+            );
+            incomplete |= rendered.incomplete;
+            whole = template_file::is_whole_email(Kind::Html, &space[rendered.range.clone()]);
+            email.push(entry("body", at, verbatim(&space, rendered.range)));
+        }
+        Read::Failed { message, .. } => {
+            out.push_raw(
+                text,
+                None,
+                &INVALID_CAMPAIGN,
+                at,
+                format!("the template's body.html cannot be read: {message}"),
+                "check the file beside template.yaml",
+            );
+            incomplete = true;
+        }
+    }
+    if let Some(txt) = beside_text(&real) {
+        if let Read::Text(t) = opts.copy_files.get(&txt, opts.max_file_size) {
+            let len = t.len();
+            let k = sources.add_file(shown_name(&txt), txt.canonicalize().ok(), t);
+            let laid = sources.lay(&mut space, Some(k), 0..len, text);
+            email.push(entry("text", at, verbatim(&space, laid)));
+        }
+    }
+    let parts = Parts {
+        space,
+        sources,
+        email,
+        incomplete: incomplete || !whole || template_file::is_transactional(body_path),
+        at,
+    };
+    check_parts(&mut out, path, text, &lines, parts, opts, checks);
+    out
 }
