@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use preflight::engine::lint::Options;
-use preflight::engine::run::{run, Report};
+use preflight::engine::run::{run, run_with, ConfigMode, Report};
 use preflight::report::render::{pretty, Style};
 
 const DIR: &str = "tests/fixtures/templates";
@@ -290,4 +290,48 @@ fn pretty_output_of_the_templates() {
             width: 100
         }
     ));
+}
+
+#[test]
+fn the_configuration_names_the_engine_of_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("braze")).unwrap();
+    // Not in an email folder and with no sign of email: skipped, unless
+    // the configuration says the folder holds Liquid templates.
+    let block = root.join("braze/promo.html");
+    std::fs::write(&block, "<p>Hi {{ first_name }}, spring is here.</p>\n").unwrap();
+    let report = run_with(
+        &[root.to_path_buf()],
+        &Options::new(now()),
+        &ConfigMode::Discover,
+    )
+    .unwrap();
+    assert_eq!(report.templates_alone(), 0);
+    std::fs::write(
+        root.join("preflight.yaml"),
+        "templates:\n  - {path: \"braze/**\", engine: liquid}\n",
+    )
+    .unwrap();
+    let report = run_with(
+        &[root.to_path_buf()],
+        &Options::new(now()),
+        &ConfigMode::Discover,
+    )
+    .unwrap();
+    assert_eq!(report.templates_alone(), 1);
+    assert!(report
+        .findings()
+        .any(|f| f.rule.name == "token-missing-fallback"));
+    // A name preflight does not know is a located configuration error.
+    std::fs::write(
+        root.join("preflight.yaml"),
+        "templates:\n  - {path: \"braze/**\", engine: velocity}\n",
+    )
+    .unwrap();
+    let paths = vec![root.to_path_buf()];
+    let err = run_with(&paths, &Options::new(now()), &ConfigMode::Discover)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`velocity` is not a template engine"), "{err}");
 }

@@ -9,6 +9,8 @@
 //! packs: [checks/our-terms.yaml]      # extra vocabulary, relative to this file
 //! include: ["campaigns/**"]           # globs for discovery, relative to this file
 //! exclude: ["campaigns/archive/**"]
+//! templates:                          # the template language of some files
+//!   - {path: "braze/**", engine: liquid}
 //! defaults:
 //!   region: US
 //!   sender: {postal_address: "Trail Co, 120 Harbour Street, Portland, ME 04101"}
@@ -51,6 +53,7 @@ const TOP_KEYS: &[&str] = &[
     "exclude",
     "defaults",
     "content_variables",
+    "templates",
 ];
 const DEFAULT_KEYS: &[&str] = &["region", "language", "sender"];
 const LEVELS: &[&str] = &["off", "advice", "warning", "error"];
@@ -78,6 +81,9 @@ pub struct Config {
     pub defaults: Defaults,
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
+    /// Files whose template language the configuration names, relative to
+    /// its folder: each glob with its engine (the first that matches wins).
+    pub templates: Arc<Vec<(globset::GlobMatcher, crate::input::template_file::Kind)>>,
     /// Vocabularies with the extra packs; `None`: the built-in ones.
     checks: Option<Arc<Checks>>,
 }
@@ -134,6 +140,11 @@ impl Config {
         };
         self.include.as_ref().is_none_or(|g| g.is_match(rel))
             && !self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
+    }
+
+    /// The template language the configuration names for a file, if any.
+    pub fn engine_for(&self, path: &Path) -> Option<crate::input::template_file::Kind> {
+        engine_in(&self.templates, self.dir(), path)
     }
 
     /// Reads a configuration file named with `--config`.
@@ -278,6 +289,54 @@ impl Config {
                     } else {
                         cfg.exclude = Some(set);
                     }
+                }
+                "templates" => {
+                    let items = e.value.as_seq().ok_or_else(|| {
+                        err(
+                            e.value.span,
+                            "`templates` is a list of `{path: GLOB, engine: NAME}`".into(),
+                            "such as `templates: [{path: \"braze/**\", engine: liquid}]`".into(),
+                        )
+                    })?;
+                    let mut list = Vec::new();
+                    for item in items {
+                        let get = |k: &str| item.get(k).map(|e| &e.value);
+                        let (Some(glob), Some(engine)) = (
+                            get("path").and_then(|n| n.as_str().map(|s| (s, n.span))),
+                            get("engine").and_then(|n| n.as_str().map(|s| (s, n.span))),
+                        ) else {
+                            return Err(err(
+                                item.span,
+                                "each `templates` entry needs `path:` and `engine:`".into(),
+                                "such as `{path: \"braze/**\", engine: liquid}`".into(),
+                            ));
+                        };
+                        let matcher = Glob::new(glob.0)
+                            .map_err(|ge| {
+                                err(
+                                    glob.1,
+                                    format!("`{}` is not a glob: {}", glob.0, ge.kind()),
+                                    "globs look like `emails/**/*.html`".into(),
+                                )
+                            })?
+                            .compile_matcher();
+                        let kind = crate::input::template_file::Kind::of_engine(engine.0)
+                            .ok_or_else(|| {
+                                err(
+                                    engine.1,
+                                    format!(
+                                        "`{}` is not a template engine preflight reads",
+                                        engine.0
+                                    ),
+                                    format!(
+                                        "engines are {}",
+                                        crate::input::template_file::Kind::ENGINES
+                                    ),
+                                )
+                            })?;
+                        list.push((matcher, kind));
+                    }
+                    cfg.templates = Arc::new(list);
                 }
                 "defaults" => read_defaults(&e.value, &mut cfg, &err)?,
                 "content_variables" => {
@@ -694,4 +753,25 @@ mod tests {
         }
         assert!(parse(&s).is_ok());
     }
+}
+
+/// The engine `templates` (globs relative to `dir`) names for a file.
+pub fn engine_in(
+    templates: &[(globset::GlobMatcher, crate::input::template_file::Kind)],
+    dir: Option<&Path>,
+    path: &Path,
+) -> Option<crate::input::template_file::Kind> {
+    if templates.is_empty() {
+        return None;
+    }
+    let canon = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = dir.map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.to_path_buf()));
+    let rel = match &dir {
+        Some(d) => canon.strip_prefix(d).unwrap_or(&canon),
+        None => &canon,
+    };
+    templates
+        .iter()
+        .find(|(g, _)| g.is_match(rel))
+        .map(|(_, k)| *k)
 }

@@ -51,6 +51,8 @@ pub struct Options {
     pub report_file: Option<crate::input::discover::FileId>,
     /// The files campaigns' copy names, read once per run.
     pub copy_files: std::sync::Arc<attachments::Cache>,
+    /// The template language the configuration names for some files.
+    pub templates: std::sync::Arc<Vec<(globset::GlobMatcher, crate::input::template_file::Kind)>>,
     /// The folder of the configuration in force, if any: the root copy
     /// files must stay inside when a campaign is in no git repository.
     pub config_dir: Option<std::path::PathBuf>,
@@ -71,6 +73,7 @@ impl Options {
             report_file: None,
             copy_files: Default::default(),
             config_dir: None,
+            templates: Default::default(),
         }
     }
 
@@ -88,6 +91,7 @@ impl Options {
             keep_text: self.keep_text,
             report_file: self.report_file.clone(),
             copy_files: self.copy_files.clone(),
+            templates: config.templates.clone(),
             config_dir: config
                 .file
                 .as_deref()
@@ -291,7 +295,23 @@ pub fn check_file(
             return crate::engine::templates::check_braze_template(path, text, &body, opts, checks);
         }
     }
-    if let Some(kind) = crate::input::template_file::Kind::of_path(std::path::Path::new(path)) {
+    let named = crate::engine::config::engine_in(
+        &opts.templates,
+        opts.config_dir.as_deref(),
+        std::path::Path::new(path),
+    );
+    // Campaign files are never templates, whatever a glob says.
+    let data = std::path::Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| {
+            ["yaml", "yml", "json"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        });
+    let kind =
+        named.or_else(|| crate::input::template_file::Kind::of_path(std::path::Path::new(path)));
+    if let Some(kind) = kind.filter(|_| !data) {
         let real = std::path::Path::new(path);
         if !explicit && crate::engine::templates::is_braze_body(real) {
             out.status = FileStatus::Skipped(
@@ -304,7 +324,10 @@ pub fn check_file(
             out.status = FileStatus::Skipped("React Email components are not read yet".into());
             return out;
         }
-        if !explicit && !crate::input::template_file::looks_like_email(real, kind, text) {
+        if !explicit
+            && named.is_none()
+            && !crate::input::template_file::looks_like_email(real, kind, text)
+        {
             out.status = FileStatus::Skipped("not an email template (no email folder, email markup, preheader or unsubscribe link)".into());
             return out;
         }
