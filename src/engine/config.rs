@@ -675,6 +675,27 @@ pub fn starter() -> String {
     s
 }
 
+/// The engine `templates` (globs relative to `dir`) names for a file.
+pub fn engine_in(
+    templates: &[(globset::GlobMatcher, crate::input::template_file::Kind)],
+    dir: Option<&Path>,
+    path: &Path,
+) -> Option<crate::input::template_file::Kind> {
+    if templates.is_empty() {
+        return None;
+    }
+    let canon = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = dir.map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.to_path_buf()));
+    let rel = match &dir {
+        Some(d) => canon.strip_prefix(d).unwrap_or(&canon),
+        None => &canon,
+    };
+    templates
+        .iter()
+        .find(|(g, _)| g.is_match(rel))
+        .map(|(_, k)| *k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -753,25 +774,4 @@ mod tests {
         }
         assert!(parse(&s).is_ok());
     }
-}
-
-/// The engine `templates` (globs relative to `dir`) names for a file.
-pub fn engine_in(
-    templates: &[(globset::GlobMatcher, crate::input::template_file::Kind)],
-    dir: Option<&Path>,
-    path: &Path,
-) -> Option<crate::input::template_file::Kind> {
-    if templates.is_empty() {
-        return None;
-    }
-    let canon = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let dir = dir.map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.to_path_buf()));
-    let rel = match &dir {
-        Some(d) => canon.strip_prefix(d).unwrap_or(&canon),
-        None => &canon,
-    };
-    templates
-        .iter()
-        .find(|(g, _)| g.is_match(rel))
-        .map(|(_, k)| *k)
 }
