@@ -99,6 +99,29 @@ fn every_kind_of_template_is_labelled_at_its_bytes() {
         ),
         // MJML's preview text is the preheader.
         ("emails/order.mjml", "creepy-phrasing", "We saw you", 4, 17),
+        // React Email: a prop printed in JSX, and copy beside it.
+        (
+            "emails/react/cart.tsx",
+            "token-missing-fallback",
+            "{userFirstname}",
+            14,
+            18,
+        ),
+        (
+            "emails/react/cart.tsx",
+            "creepy-phrasing",
+            "we noticed you",
+            14,
+            35,
+        ),
+        // A JSX character reference, labelled as written.
+        (
+            "emails/react/welcome.jsx",
+            "sensitive-occasion",
+            "Mother&apos;s Day",
+            8,
+            15,
+        ),
         // An `<mj-include>` partial.
         (
             "emails/shared/footer.mjml",
@@ -334,4 +357,33 @@ fn the_configuration_names_the_engine_of_a_folder() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("`velocity` is not a template engine"), "{err}");
+}
+
+#[test]
+fn a_bare_template_asks_a_fallback_only_of_profile_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let emails = dir.path().join("emails");
+    std::fs::create_dir_all(&emails).unwrap();
+    let t = emails.join("receipt-copy.html");
+    std::fs::write(
+        &t,
+        "<p>Hi {{ customer.first_name }},</p><p>Total: {{ total }} from {{ company_name }}; order {{ receipt_id }}.</p>",
+    )
+    .unwrap();
+    let report = report_of(&[t.to_str().unwrap()]);
+    let names: Vec<String> = report
+        .findings()
+        .filter(|f| f.rule.name == "token-missing-fallback")
+        .map(|f| f.message.split('`').nth(1).unwrap_or("").to_string())
+        .collect();
+    assert_eq!(names, ["customer.first_name"]);
+}
+
+#[test]
+fn scripts_that_are_not_react_email_are_skipped() {
+    let report = report_of(&[&format!("{DIR}/emails/react")]);
+    assert_eq!(report.templates_alone(), 2);
+    assert!(report
+        .findings()
+        .all(|f| !f.file.ends_with("not-email.tsx")));
 }

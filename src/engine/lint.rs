@@ -321,8 +321,17 @@ pub fn check_file(
             return out;
         }
         if kind == crate::input::template_file::Kind::React {
-            out.status = FileStatus::Skipped("React Email components are not read yet".into());
-            return out;
+            let tsx = !path.to_ascii_lowercase().ends_with(".jsx");
+            return match crate::input::jsx::read(text, tsx) {
+                Some(reading) => {
+                    crate::engine::templates::check_react(path, real, text, reading, opts, checks)
+                }
+                None => {
+                    out.status =
+                        FileStatus::Skipped("a script that does not import React Email".into());
+                    out
+                }
+            };
         }
         if !explicit
             && named.is_none()

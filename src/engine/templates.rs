@@ -630,3 +630,103 @@ pub fn check_braze_template(
     check_parts(&mut out, path, text, &lines, parts, opts, checks);
     out
 }
+
+/// Lays what a React Email component shows: its copy as written, each
+/// token as a merge token of its own (standing for the `{…}` it is
+/// written as), block boundaries as line breaks. Returns where it lies.
+fn lay_jsx(
+    space: &mut String,
+    sources: &mut Sources,
+    own: &str,
+    parts: &[crate::input::jsx::Part],
+) -> Option<std::ops::Range<usize>> {
+    use crate::input::jsx::Part;
+    space.push('\n');
+    let start = space.len();
+    let mut last_break = true;
+    for p in parts {
+        match p {
+            Part::Copy(r) => {
+                sources.lay_joined(space, None, r.clone(), own);
+                last_break = false;
+            }
+            Part::Token {
+                range,
+                name,
+                fallback,
+            } => {
+                let token = match fallback {
+                    Some(f) if !f.is_empty() && !f.contains(['\'', '}', '{']) => {
+                        format!("{{{{ {name} | default: '{f}' }}}}")
+                    }
+                    Some(_) => format!("{{{{ {name} | default: 'there' }}}}"),
+                    None => format!("{{{{ {name} }}}}"),
+                };
+                sources.lay_standing_for(space, &token, None, range.clone());
+                last_break = false;
+            }
+            Part::Unsubscribe(r) => {
+                sources.lay_standing_for(space, " {{ unsubscribe_url }} ", None, r.clone());
+                last_break = false;
+            }
+            Part::Break(at) => {
+                if !last_break {
+                    sources.lay_standing_for(space, "\n", None, *at..*at);
+                    last_break = true;
+                }
+            }
+        }
+    }
+    (space.len() > start).then_some(start..space.len())
+}
+
+/// Checks a React Email component on its own: the `<Preview>` text as the
+/// preheader, the rest as the body.
+pub fn check_react(
+    path: &str,
+    real: &Path,
+    text: &str,
+    reading: crate::input::jsx::Reading,
+    opts: &Options,
+    checks: &Checks,
+) -> FileOutcome {
+    let mut out = FileOutcome::empty(path, opts);
+    out.kind = crate::engine::lint::FileKind::Template;
+    let lines = LineIndex::new(text);
+    out.comments = crate::engine::suppress::parse_template(text, &lines);
+    if let Some((r, message)) = &reading.error {
+        out.push_raw(
+            text,
+            None,
+            &INVALID_CAMPAIGN,
+            Span::new(r.start, r.end),
+            format!("the component cannot be read: {message}"),
+            "fix the JSX here; the rest of the file was read as far as it could be",
+        );
+    }
+    let mut space = text.to_string();
+    let mut sources = Sources::alone(text.len());
+    let at = Span::new(0, 0);
+    let mut email = Vec::new();
+    if let Some(r) = lay_jsx(&mut space, &mut sources, text, &reading.preview) {
+        email.push(entry("preheader", at, verbatim(&space, r)));
+    }
+    let body = lay_jsx(&mut space, &mut sources, text, &reading.body);
+    let whole = body.as_ref().is_some_and(|_| {
+        static HTML: std::sync::LazyLock<regex::Regex> =
+            std::sync::LazyLock::new(|| regex::Regex::new(r"<(?:Html|Body)[\s>]").expect("valid"));
+        HTML.is_match(text)
+    });
+    if let Some(r) = body {
+        email.push(entry("body", at, verbatim(&space, r)));
+    }
+    let parts = Parts {
+        space,
+        sources,
+        email,
+        incomplete: !whole || template_file::is_transactional(real),
+        at,
+    };
+    check_parts(&mut out, path, text, &lines, parts, opts, checks);
+    out
+}

@@ -4,7 +4,8 @@
 //! Named files are taken as they are; named folders are walked for the
 //! files [`is_collected`] accepts. While walking:
 //!
-//! - hidden files and folders (a name starting with `.`) are not walked;
+//! - hidden files and folders (a name starting with `.`) and `node_modules`
+//!   folders are not walked;
 //! - `.gitignore` and `.ignore` files are honoured the way git honours
 //!   `.gitignore`: from the repository's root (the nearest folder above
 //!   the walked one that holds `.git`) down to each file, with the
@@ -118,8 +119,7 @@ pub fn is_collected(p: &Path) -> bool {
         ["yaml", "yml", "json"]
             .iter()
             .any(|x| e.eq_ignore_ascii_case(x))
-    }) || crate::input::template_file::Kind::of_path(p)
-        .is_some_and(|k| k != crate::input::template_file::Kind::React)
+    }) || crate::input::template_file::Kind::of_path(p).is_some()
 }
 
 /// How a path is named in the output: a leading `./` dropped, and each
@@ -644,6 +644,10 @@ impl Walker {
         let mut subfolders = Vec::new();
         for (name, file_type) in entries {
             if is_hidden(&name) {
+                continue;
+            }
+            // Installed dependencies are other people's code.
+            if name == "node_modules" && file_type.is_dir() {
                 continue;
             }
             let path = folder.path.join(&name);

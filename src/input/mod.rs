@@ -5,6 +5,7 @@
 pub mod discover;
 pub mod html;
 pub mod json;
+pub mod jsx;
 pub mod reading;
 pub mod source;
 pub mod template_file;

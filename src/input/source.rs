@@ -302,6 +302,10 @@ pub struct Piece {
     /// Which file: `None` for the file being checked, else an index into
     /// [`Sources::files`].
     pub file: Option<usize>,
+    /// For text written another way (a JSX `{firstName}` laid as
+    /// `{{ firstName }}`), the length of the bytes it stands for: every
+    /// offset inside it means all of them.
+    pub stands_for: Option<usize>,
 }
 
 /// The files one checked file's spans point into. The checked file's own
@@ -369,8 +373,54 @@ impl Sources {
             start: range.start,
             len: range.len(),
             file,
+            stands_for: None,
         });
         base..base + range.len()
+    }
+
+    /// Lays `range` of a file right after the text before it, with no
+    /// line break between (pieces of one sentence).
+    pub fn lay_joined(
+        &mut self,
+        space: &mut String,
+        file: Option<usize>,
+        range: Range<usize>,
+        own: &str,
+    ) -> Range<usize> {
+        let text = self.text_of(file, own);
+        let end = range.end.min(text.len());
+        let range = range.start.min(end)..end;
+        let base = space.len();
+        space.push_str(&text[range.clone()]);
+        self.pieces.push(Piece {
+            base,
+            start: range.start,
+            len: range.len(),
+            file,
+            stands_for: None,
+        });
+        base..base + range.len()
+    }
+
+    /// Lays `text`, which stands for `range` of a file written another
+    /// way; a span inside it is the whole of `range`.
+    pub fn lay_standing_for(
+        &mut self,
+        space: &mut String,
+        text: &str,
+        file: Option<usize>,
+        range: Range<usize>,
+    ) -> Range<usize> {
+        let base = space.len();
+        space.push_str(text);
+        self.pieces.push(Piece {
+            base,
+            start: range.start,
+            len: text.len(),
+            file,
+            stands_for: Some(range.len()),
+        });
+        base..base + text.len()
     }
 
     /// The file a span lies in (`None`: the checked file) and the span
@@ -384,6 +434,9 @@ impl Sources {
             .partition_point(|p| p.base <= span.start)
             .saturating_sub(1);
         let p = &self.pieces[i];
+        if let Some(len) = p.stands_for {
+            return (p.file, Span::new(p.start, p.start + len));
+        }
         let start = (span.start - p.base).min(p.len);
         let end = span.end.saturating_sub(p.base).clamp(start, p.len);
         (p.file, Span::new(p.start + start, p.start + end))
@@ -424,6 +477,13 @@ mod tests {
         );
         assert_eq!(sources.locate(Span::new(25, 27)), (None, Span::new(5, 7)));
         assert_eq!(&own[5..7], &space[25..27]);
+        // Joined pieces, and text standing for other bytes.
+        let j = sources.lay_joined(&mut space, None, 0..2, own);
+        assert_eq!(j.start, 28);
+        let t = sources.lay_standing_for(&mut space, "{{ x }}", None, 2..5);
+        assert_eq!(t, 30..37);
+        assert_eq!(sources.locate(Span::new(33, 34)), (None, Span::new(2, 5)));
+        assert_eq!(sources.locate(Span::new(29, 30)), (None, Span::new(1, 2)));
     }
 
     #[test]

@@ -104,7 +104,7 @@ pub fn is_person_data(ctx: &Ctx, t: &Token) -> bool {
     // A template checked without a campaign says nothing of its data: its
     // tokens may be the order it confirms (`total`, `receipt_id`). Only
     // the fields of a person's profile are theirs for sure.
-    if ctx.campaign.copy_only && !PROFILE_FIELD.is_match(t.name) {
+    if ctx.campaign.copy_only && !PROFILE_FIELD.is_match(&snake_case(t.name)) {
         return false;
     }
     let listed = ctx
@@ -126,14 +126,31 @@ pub fn is_person_data(ctx: &Ctx, t: &Token) -> bool {
 /// the ways platforms spell it, in preflight's languages), for templates
 /// checked without a campaign.
 static PROFILE_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    // The last segment of the name (after `.`, `${`, `[`), in snake case:
+    // a profile field, with at most a word for whose it is.
     Regex::new(concat!(
-        r"(?i)(?:^|[._$\[{ ])(?:first_?name|last_?name|full_?name|given_?name|family_?name|",
-        r"sur_?name|nick_?name|user_?name|display_?name|name|fname|lname|",
+        r"(?i)^(?:.*[.$\[{ ])?(?:(?:customer|contact|subscriber|recipient|member|user|person|profile|client)_?)?",
+        r"(?:first_?name|last_?name|full_?name|given_?name|family_?name|sur_?name|nick_?name|",
+        r"user_?name|display_?name|name|fname|lname|",
         r"nombre|apellido|nome|cognome|pr[ée]nom|vorname|nachname|voornaam|achternaam|",
         r"city|ciudad|ville|stadt|citt[àa]|cidade|stad)[\]} ]*$",
     ))
     .expect("valid")
 });
+
+/// `userFirstname` as `user_firstname` (JavaScript props are camelCase).
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c.is_uppercase() && prev_lower {
+            out.push('_');
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        out.extend(c.to_lowercase());
+    }
+    out
+}
 
 /// How to write a fallback for a token in its own syntax.
 fn fallback_help(t: &Token) -> String {
