@@ -76,7 +76,7 @@ use chrono::Datelike;
 
 use crate::input::yaml::{Node, Style};
 use crate::model::calendar::When;
-use crate::model::campaign::{Condition, ConditionKind, Op};
+use crate::model::campaign::{Audience, Condition, ConditionKind, Op};
 use crate::work;
 
 /// The most `contains` checks (substring tests) one attribute may cost;
@@ -122,6 +122,36 @@ pub fn literals<'c, 'a>(
         .collect();
     out.sort_by_key(|l| l.condition.span.start);
     out
+}
+
+/// The ways into an audience with groups (see
+/// [`Audience::ways`](crate::model::campaign::Audience::ways)), each as the
+/// literals of one conjunction in file order, unreadable conditions left
+/// out as [`literals`] leaves them. A flat audience is one way, the same as
+/// [`literals`] gives. `None` past
+/// [`MAX_WAYS`](crate::model::campaign::MAX_WAYS).
+pub fn ways<'c, 'a>(audience: &'c Audience<'a>, text: &str) -> Option<Vec<Vec<Literal<'c, 'a>>>> {
+    let ways = audience.ways()?;
+    Some(
+        ways.into_iter()
+            .map(|w| {
+                let mut out: Vec<Literal> = w
+                    .into_iter()
+                    .map(|(condition, holds)| Literal { condition, holds })
+                    .filter(|l| readable(l.condition, text))
+                    .collect();
+                out.sort_by_key(|l| (l.condition.span.start, !l.holds));
+                out
+            })
+            .collect(),
+    )
+}
+
+/// Whether no one can be in the audience: every way into it is empty (an
+/// `any_of` is empty only when every member is). `false` when unsure (past
+/// [`MAX_WAYS`](crate::model::campaign::MAX_WAYS)).
+pub fn audience_empty(audience: &Audience, text: &str) -> bool {
+    ways(audience, text).is_some_and(|w| w.iter().all(|l| !satisfiable(l)))
 }
 
 fn readable(c: &Condition, text: &str) -> bool {

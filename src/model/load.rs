@@ -62,6 +62,7 @@ const AUDIENCE_KEYS: &[&str] = &[
 ];
 const ATTRIBUTE_KEYS: &[&str] = &["attribute", "op", "value"];
 const EVENT_KEYS: &[&str] = &["event", "within", "min_count", "where"];
+const GROUP_NAMES: &[&str] = &["any_of", "all_of"];
 const SOURCE_KEYS: &[&str] = &["name", "provides", "refreshed_at", "max_age", "coverage"];
 const FREQUENCY_KEYS: &[&str] = &["cap", "per"];
 const SENDER_KEYS: &[&str] = &["name", "postal_address"];
@@ -74,12 +75,17 @@ pub const FORMAT_KEYS: &[(&str, &[&str])] = &[
     ("audience", AUDIENCE_KEYS),
     ("attribute condition", ATTRIBUTE_KEYS),
     ("event condition", EVENT_KEYS),
+    ("group", GROUP_NAMES),
     ("data source", SOURCE_KEYS),
     ("frequency", FREQUENCY_KEYS),
     ("retargeting", RETARGETING_KEYS),
     ("sender", SENDER_KEYS),
     ("acknowledge entry", ACK_KEYS),
 ];
+
+/// The keys of a group item of an include or exclude list.
+const GROUP_KEYS: &[(&str, GroupKind)] =
+    &[("any_of", GroupKind::AnyOf), ("all_of", GroupKind::AllOf)];
 
 const CONDITION_KEYS: &[&str] = &[
     "attribute",
@@ -544,21 +550,142 @@ impl<'p, 'n> Loader<'p, 'n> {
                         continue; // an empty list written as `include:`
                     }
                     let items = self.list(v, key, "- attribute: ...");
-                    let conds: Vec<Condition<'a>> = items
+                    let mut conds: Vec<Condition<'a>> = Vec::new();
+                    let mut broken = v.as_seq().is_none();
+                    let terms: Vec<Term> = items
                         .iter()
-                        .filter_map(|i| self.condition(i, key))
+                        .map(|i| self.term(i, key, 0, &mut conds, &mut broken))
                         .collect();
                     if key == "include" {
-                        a.include_broken = v.as_seq().is_none() || conds.len() < items.len();
+                        a.include_broken = broken;
                         a.include = conds;
+                        a.include_terms = terms;
                     } else {
                         a.exclude = conds;
+                        a.exclude_terms = terms;
                     }
                 }
                 _ => unreachable!(),
             }
         }
+        if a.has_groups() && a.way_count() > MAX_WAYS {
+            self.problems.push(Problem {
+                kind: ProblemKind::Invalid,
+                span: a.include_key.unwrap_or(a.key),
+                message: sentence(format!(
+                    "the `any_of` groups of this audience combine into more than {MAX_WAYS} different ways to qualify, too many to check one by one, so the audience checks (too broad, contradictions, one dimension, single signals, opt-outs) skip it"
+                )),
+                help: sentence("merge options that mean the same (several `eq` on one attribute are one `in`), or split the audience into campaigns of their own".to_string()),
+                related: None,
+                severity: Some(crate::rule_meta::Severity::Warning),
+            });
+        }
         a
+    }
+
+    /// One item of an include or exclude list: a condition or a group,
+    /// `depth` groups deep. Conditions go to `conds` in file order; an item
+    /// that cannot be read is reported, sets `broken`, and becomes
+    /// [`Term::Unreadable`].
+    fn term<'a>(
+        &mut self,
+        node: &'a Node,
+        list: &str,
+        depth: usize,
+        conds: &mut Vec<Condition<'a>>,
+        broken: &mut bool,
+    ) -> Term {
+        let group = GROUP_KEYS
+            .iter()
+            .find_map(|(k, kind)| node.get(k).map(|_| (*k, *kind)));
+        let Some((name, kind)) = group else {
+            return match self.condition(node, list) {
+                Some(c) => {
+                    conds.push(c);
+                    Term::Leaf(conds.len() - 1)
+                }
+                None => {
+                    *broken = true;
+                    Term::Unreadable
+                }
+            };
+        };
+        let Some(entry) = node.get(name) else {
+            *broken = true;
+            return Term::Unreadable;
+        };
+        // Unknown keys are reported with a did-you-mean; a condition's keys
+        // or a second group beside the group get a message of their own.
+        let mut allowed: Vec<&str> = GROUP_NAMES.to_vec();
+        allowed.extend(CONDITION_KEYS);
+        let place = format!("an `{name}` group");
+        let mut fine = true;
+        for (k, e) in self.fields(node, &allowed, &place) {
+            if k == name {
+                continue;
+            }
+            fine = false;
+            if GROUP_NAMES.contains(&k) {
+                self.invalid(
+                    e.key.span,
+                    format!("this item has both `{name}` and `{k}`"),
+                    format!("make them two items of the list, or put one group inside the other (`{name}:` holding an item `- {k}: [...]`)"),
+                );
+            } else {
+                self.invalid(
+                    e.key.span,
+                    format!("`{k}` sits next to `{name}`, but a group holds only its list of members"),
+                    format!("move the condition into the `{name}` list as one of its members, or make it an item of its own"),
+                );
+            }
+        }
+        fine &= node.as_map().is_some_and(|m| {
+            m.iter()
+                .all(|e| e.key.as_str().is_some_and(|k| allowed.contains(&k)))
+        });
+        if depth >= MAX_GROUP_DEPTH {
+            self.invalid(
+                entry.key.span,
+                format!(
+                    "this `{name}` is more than {MAX_GROUP_DEPTH} groups deep, deeper than preflight reads"
+                ),
+                "flatten the groups: an `all_of` inside an `all_of` (or an `any_of` inside an `any_of`) can be merged into its parent",
+            );
+            *broken = true;
+            return Term::Unreadable;
+        }
+        let items = self.list(&entry.value, name, "- attribute: ...");
+        if entry.value.as_seq().is_none() {
+            *broken = true;
+            return Term::Unreadable;
+        }
+        if items.is_empty() {
+            let means = match kind {
+                GroupKind::AnyOf => "matches no one",
+                GroupKind::AllOf => "matches everyone",
+            };
+            self.invalid(
+                entry.value.span,
+                format!("this `{name}` group is empty, so it {means}"),
+                format!("list its members under `{name}:` (conditions or groups), or remove it"),
+            );
+            *broken = true;
+            return Term::Unreadable;
+        }
+        let members: Vec<Term> = items
+            .iter()
+            .map(|i| self.term(i, list, depth + 1, conds, broken))
+            .collect();
+        if !fine {
+            *broken = true;
+            return Term::Unreadable;
+        }
+        Term::Group {
+            kind,
+            key: entry.key.span,
+            span: node.span,
+            members,
+        }
     }
 
     fn condition<'a>(&mut self, node: &'a Node, list: &str) -> Option<Condition<'a>> {
@@ -579,11 +706,13 @@ impl<'p, 'n> Loader<'p, 'n> {
         }
         if !is_event && !is_attr {
             // Report unknown keys first: a typo such as `atribute` is the likely cause.
-            self.fields(node, CONDITION_KEYS, &place);
+            let mut allowed: Vec<&str> = CONDITION_KEYS.to_vec();
+            allowed.extend(GROUP_NAMES);
+            self.fields(node, &allowed, &place);
             self.invalid(
                 node.span,
                 format!("{place} has neither `attribute:` nor `event:`"),
-                "start the condition with `attribute: <name>` (with `op:` and `value:`) or `event: <name>`",
+                "start the condition with `attribute: <name>` (with `op:` and `value:`) or `event: <name>`, or make it a group with `any_of:` or `all_of:`",
             );
             return None;
         }

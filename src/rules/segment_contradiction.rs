@@ -1,7 +1,7 @@
 use crate::analysis::audience_solver::{self, Contradiction, Literal};
 use crate::input::source::Span;
 use crate::input::yaml::Node;
-use crate::model::campaign::{Condition, ConditionKind, Op};
+use crate::model::campaign::{Condition, ConditionKind, GroupKind, Op, Term};
 use crate::rules::context::Ctx;
 
 declare_rule! {
@@ -283,8 +283,103 @@ fn explain(
 
 pub fn check(ctx: &mut Ctx) {
     let c = ctx.campaign;
-    let lits = audience_solver::literals(c.include(), c.exclude(), ctx.text);
-    for found in audience_solver::solve(&lits) {
+    let Some(aud) = &c.audience else {
+        return;
+    };
+    if !aud.has_groups() {
+        let lits = audience_solver::literals(c.include(), c.exclude(), ctx.text);
+        let found = audience_solver::solve(&lits);
+        report(ctx, &lits, found);
+        return;
+    }
+    let Some(ways) = audience_solver::ways(aud, ctx.text) else {
+        return;
+    };
+    let found: Vec<Vec<Contradiction>> = ways.iter().map(|w| audience_solver::solve(w)).collect();
+    if found.iter().any(Vec::is_empty) {
+        return;
+    }
+    // The conditions on every way (those outside the groups' options):
+    // when they contradict each other, say so as for a list without groups.
+    let on_every: std::collections::HashSet<(*const Condition, bool)> = ways
+        .iter()
+        .map(|w| {
+            w.iter()
+                .map(|l| (l.condition as *const Condition, l.holds))
+                .collect::<std::collections::HashSet<_>>()
+        })
+        .reduce(|a, b| a.intersection(&b).copied().collect())
+        .unwrap_or_default();
+    let common: Vec<Literal> = ways[0]
+        .iter()
+        .filter(|l| on_every.contains(&(l.condition as *const Condition, l.holds)))
+        .copied()
+        .collect();
+    let core = audience_solver::solve(&common);
+    if !core.is_empty() {
+        report(ctx, &common, core);
+        return;
+    }
+    // Each way is empty for a reason of its own: point at the group whose
+    // options they are, with each reason as a label.
+    let Some((key, kind)) = first_group(&aud.include_terms, GroupKind::AnyOf)
+        .or(first_group(&aud.exclude_terms, GroupKind::AllOf))
+    else {
+        return;
+    };
+    let mut labels: Vec<(Span, String)> = Vec::new();
+    for (w, f) in ways.iter().zip(&found) {
+        let first = &f[0];
+        let at = &w[first.at];
+        let others: Vec<&Literal> = first.others.iter().map(|&i| &w[i]).collect();
+        let (what, _, _) = explain(first, at, &others);
+        // Shown at the condition of this way's own option.
+        let own = std::iter::once(at)
+            .chain(others.iter().copied())
+            .find(|l| !on_every.contains(&(l.condition as *const Condition, l.holds)))
+            .unwrap_or(at);
+        let span = focus(own.condition);
+        if labels.len() < MAX_LABELS && !labels.iter().any(|(s, _)| *s == span) {
+            labels.push((span, what));
+        }
+    }
+    let options = match kind {
+        GroupKind::AnyOf => format!("each option of this `{}`", kind.key()),
+        GroupKind::AllOf => format!("each way past this `{}`", kind.key()),
+    };
+    let finding = ctx.report(
+        &SEGMENT_CONTRADICTION,
+        key,
+        format!(
+            "None of the {} ways into this audience can hold: {options} meets a contradiction (shown at each), so no one is in this segment",
+            ways.len()
+        ),
+        format!("{HELP_EMPTY}. Fix the values, or remove the options that can never hold"),
+    );
+    for (span, what) in labels {
+        finding.related(span, what);
+    }
+}
+
+/// The most labels a finding about a whole group shows.
+const MAX_LABELS: usize = 8;
+
+/// The first group in `terms` that offers a choice: an `any_of` of several
+/// members in an include list (`choice` is `AnyOf`), an `all_of` of several
+/// in an exclude list (`choice` is `AllOf`: leaving out one member lets a
+/// person through), inside other groups too.
+fn first_group(terms: &[Term], choice: GroupKind) -> Option<(Span, GroupKind)> {
+    terms.iter().find_map(|t| match t {
+        Term::Group {
+            kind, key, members, ..
+        } if *kind == choice && members.len() > 1 => Some((*key, *kind)),
+        Term::Group { members, .. } => first_group(members, choice),
+        _ => None,
+    })
+}
+
+fn report(ctx: &mut Ctx, lits: &[Literal], found: Vec<Contradiction>) {
+    for found in found {
         let at = &lits[found.at];
         let others: Vec<&Literal> = found.others.iter().map(|&i| &lits[i]).collect();
         let (what, help, labels) = explain(&found, at, &others);
@@ -632,5 +727,117 @@ mod tests {
         // The same, with one value left.
         let conds = conds.replace("[v0, ", "[v0, spare, ");
         assert_clean(&with_include(&conds), RULE);
+    }
+
+    /// An include item written as a group of `members` (each an item of
+    /// four-space indentation, as [`attr`] writes them).
+    fn group(kind: &str, members: &str) -> String {
+        let inner: String = members.lines().map(|l| format!("    {l}\n")).collect();
+        format!("    - {kind}:\n{inner}")
+    }
+
+    #[test]
+    fn any_of_is_empty_only_when_every_option_is() {
+        // Gold or silver, and bronze: both options contradict `bronze`.
+        let both = group(
+            "any_of",
+            &(attr("tier", "eq", "gold") + &attr("tier", "eq", "silver")),
+        ) + &attr("tier", "eq", "bronze");
+        let f = assert_fires(&with_include(&both), RULE, "any_of");
+        assert!(
+            f[0].message
+                .starts_with("None of the 2 ways into this audience can hold: each option of this `any_of` meets a contradiction"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].related.len(), 2, "{:?}", f[0].related);
+        assert!(
+            f[0].related[0]
+                .message
+                .contains("`tier eq gold` and `tier eq bronze` cannot both hold")
+                || f[0].related[0]
+                    .message
+                    .contains("`tier eq bronze` and `tier eq gold` cannot both hold"),
+            "{:?}",
+            f[0].related
+        );
+        // One option left open: someone can be in it.
+        let one_open = group(
+            "any_of",
+            &(attr("tier", "eq", "gold") + &attr("tier", "eq", "bronze")),
+        ) + &attr("tier", "eq", "bronze");
+        assert_clean(&with_include(&one_open), RULE);
+        // An option that is a group of its own, with a way in.
+        let nested = group(
+            "any_of",
+            &(attr("tier", "eq", "gold")
+                + &group(
+                    "all_of",
+                    &(attr("age", "gt", "30") + &attr("age", "lt", "40")),
+                )),
+        ) + &attr("tier", "eq", "bronze");
+        assert_clean(&with_include(&nested), RULE);
+        // The same with the nested range empty.
+        let nested_empty = nested.replace("value: 40", "value: 20");
+        assert_fires(&with_include(&nested_empty), RULE, "any_of");
+    }
+
+    #[test]
+    fn conditions_outside_the_groups_are_judged_as_before() {
+        // The contradiction is between two plain items: it is named as in a
+        // list without groups, whatever the group holds.
+        let conds = attr("age", "gt", "40")
+            + &group(
+                "any_of",
+                &(attr("tier", "eq", "gold") + &attr("tier", "eq", "silver")),
+            )
+            + &attr("age", "lt", "30");
+        let f = assert_fires(&with_include(&conds), RULE, "30");
+        assert!(
+            f[0].message.contains("cannot both hold"),
+            "{}",
+            f[0].message
+        );
+        // An all_of is a plain conjunction.
+        let all = group(
+            "all_of",
+            &(attr("age", "gt", "40") + &attr("age", "lt", "30")),
+        );
+        assert_fires(&with_include(&all), RULE, "30");
+    }
+
+    #[test]
+    fn excluded_groups() {
+        // Excluding any of gold or silver, from gold members: empty.
+        let conds = attr("tier", "eq", "gold");
+        let exc = group(
+            "any_of",
+            &(attr("tier", "eq", "silver") + &attr("tier", "eq", "gold")),
+        );
+        let yaml = with_include(&conds)
+            .replace("data_sources:", &format!("  exclude:\n{exc}data_sources:"));
+        assert_fires(&yaml, RULE, "gold");
+        // Excluding those who are gold and over 60, from gold members: the
+        // younger ones are left.
+        let exc = group(
+            "all_of",
+            &(attr("tier", "eq", "gold") + &attr("age", "gt", "60")),
+        );
+        let yaml = with_include(&conds)
+            .replace("data_sources:", &format!("  exclude:\n{exc}data_sources:"));
+        assert_clean(&yaml, RULE);
+        // Excluding gold and (silver or gold) from gold members: empty.
+        let exc = group(
+            "all_of",
+            &(attr("tier", "exists", "x").replace("      value: x\n", "")
+                + &group(
+                    "any_of",
+                    &(attr("tier", "eq", "silver") + &attr("tier", "eq", "gold")),
+                )),
+        );
+        let yaml = with_include(&conds)
+            .replace("data_sources:", &format!("  exclude:\n{exc}data_sources:"));
+        let f = hits(&yaml, RULE);
+        assert_eq!(f.len(), 1, "{f:#?}");
     }
 }
