@@ -1349,4 +1349,148 @@ mod tests {
             );
         }
     }
+
+    /// A condition at `indent` spaces, as an item of a list.
+    fn cond(indent: usize, name: &str) -> String {
+        let pad = " ".repeat(indent);
+        format!("{pad}- attribute: {name}\n{pad}  op: eq\n{pad}  value: 1\n")
+    }
+
+    fn loaded<R>(text: &str, f: impl FnOnce(&Campaign, &[Problem]) -> R) -> R {
+        let docs = parse(text, 0, Budget::default()).unwrap();
+        let mut p = Vec::new();
+        let c = load(&docs[0].root, &mut p, crate::rules::metas());
+        f(&c, &p)
+    }
+
+    #[test]
+    fn groups_load_as_a_tree_with_every_condition_listed() {
+        let text = format!(
+            "{OK}audience:\n  include:\n{}    - any_of:\n{}        - all_of:\n{}{}  exclude:\n    - any_of:\n{}",
+            cond(4, "a"),
+            cond(8, "b"),
+            cond(12, "c"),
+            cond(12, "d"),
+            cond(8, "e"),
+        );
+        loaded(&text, |c, p| {
+            assert!(p.is_empty(), "{p:?}");
+            let a = c.audience.as_ref().unwrap();
+            let names: Vec<&str> = a.include.iter().map(|c| c.name().value).collect();
+            assert_eq!(names, ["a", "b", "c", "d"]);
+            assert_eq!(a.exclude.len(), 1);
+            assert!(a.has_groups() && !a.include_broken);
+            let Term::Group { kind, members, .. } = &a.include_terms[1] else {
+                panic!("{:?}", a.include_terms);
+            };
+            assert_eq!(*kind, GroupKind::AnyOf);
+            assert!(
+                matches!(&members[1], Term::Group { kind: GroupKind::AllOf, members, .. } if members == &[Term::Leaf(2), Term::Leaf(3)])
+            );
+            // a and (b or (c and d)): two ways in.
+            let ways: Vec<Vec<&str>> = a
+                .include_ways()
+                .unwrap()
+                .iter()
+                .map(|w| w.iter().map(|c| c.name().value).collect())
+                .collect();
+            assert_eq!(ways, [vec!["a", "b"], vec!["a", "c", "d"]]);
+            assert_eq!(a.way_count(), 2);
+            let required: Vec<&str> = a
+                .required_includes()
+                .iter()
+                .map(|c| c.name().value)
+                .collect();
+            assert_eq!(required, ["a"]);
+            assert_eq!(a.sufficient_excludes().len(), 1);
+        });
+    }
+
+    #[test]
+    fn broken_groups_are_located() {
+        let empty = format!("{OK}audience:\n  include:\n    - any_of: []\n");
+        let p = problems(&empty);
+        assert!(
+            p.iter().any(|x| x.0 == "invalid-campaign"
+                && x.1 == "[]"
+                && x.2.contains("empty, so it matches no one")),
+            "{p:?}"
+        );
+        let both = format!(
+            "{OK}audience:\n  include:\n    - any_of:\n{}      all_of:\n{}",
+            cond(8, "a"),
+            cond(8, "b")
+        );
+        let p = problems(&both);
+        assert!(
+            p.iter()
+                .any(|x| x.1 == "all_of" && x.2.contains("both `any_of` and `all_of`")),
+            "{p:?}"
+        );
+        let beside = format!(
+            "{OK}audience:\n  include:\n    - any_of:\n{}      attribute: x\n",
+            cond(8, "a")
+        );
+        let p = problems(&beside);
+        assert!(
+            p.iter()
+                .any(|x| x.1 == "attribute" && x.2.contains("sits next to `any_of`")),
+            "{p:?}"
+        );
+        let typo = format!(
+            "{OK}audience:\n  include:\n    - any_off:\n{}",
+            cond(8, "a")
+        );
+        let p = problems(&typo);
+        assert!(
+            p.iter()
+                .any(|x| x.0 == "unknown-field" && x.1 == "any_off" && x.2.contains("`any_of`")),
+            "{p:?}"
+        );
+        let not_a_list = format!("{OK}audience:\n  include:\n    - all_of: x\n");
+        let p = problems(&not_a_list);
+        assert!(
+            p.iter()
+                .any(|x| x.1 == "x" && x.2.contains("must be a list")),
+            "{p:?}"
+        );
+        loaded(&beside, |c, _| {
+            assert!(c.audience.as_ref().unwrap().include_broken)
+        });
+    }
+
+    #[test]
+    fn groups_are_bounded() {
+        // Nine groups deep: the ninth is refused at its key.
+        let mut text = format!("{OK}audience:\n  include:\n");
+        for d in 0..9 {
+            text += &format!("{}- any_of:\n", " ".repeat(4 + 4 * d));
+        }
+        text += &cond(4 + 4 * 9, "deep");
+        let p = problems(&text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].1, "any_of");
+        assert!(p[0].2.contains("more than 8 groups deep"), "{p:?}");
+        let at = text.rfind("any_of").unwrap();
+        loaded(&text, |_, p| assert_eq!(p[0].span.start, at));
+        // Eleven groups of two options each: 2,048 ways in.
+        let mut text = format!("{OK}audience:\n  include:\n");
+        for g in 0..11 {
+            text += "    - any_of:\n";
+            text += &cond(8, &format!("x{g}"));
+            text += &cond(8, &format!("y{g}"));
+        }
+        loaded(&text, |c, p| {
+            assert_eq!(p.len(), 1, "{p:?}");
+            assert_eq!(p[0].severity, Some(crate::rule_meta::Severity::Warning));
+            assert!(
+                p[0].message.contains("more than 1024 different ways"),
+                "{}",
+                p[0].message
+            );
+            let a = c.audience.as_ref().unwrap();
+            assert_eq!(a.way_count(), 2048);
+            assert!(a.include_ways().is_none() && a.ways().is_none());
+        });
+    }
 }

@@ -83,7 +83,10 @@ pub fn check(ctx: &mut Ctx) {
                 aud.include_key.unwrap_or(aud.key),
             )
         } else {
-            let names: Vec<String> = way.iter().map(|c| format!("`{}`", c.name().value)).collect();
+            let names: Vec<String> = way
+                .iter()
+                .map(|c| format!("`{}`", c.name().value))
+                .collect();
             let what = if n == 1 {
                 format!("only {}", names[0])
             } else {
@@ -94,7 +97,10 @@ pub fn check(ctx: &mut Ctx) {
                     "One way into this audience needs {what}, which look at {} and nothing else.",
                     first.category
                 )
-                .replace("which look", if n == 1 { "which looks" } else { "which look" }),
+                .replace(
+                    "which look",
+                    if n == 1 { "which looks" } else { "which look" },
+                ),
                 way[0].name().span,
             )
         };
@@ -168,16 +174,34 @@ mod tests {
         let engaged = "    - event: email_opened\n      within: 30d\n";
         // Purchases or interests, and recent engagement: every way mixes two
         // dimensions.
-        assert_clean(&with_include(&format!("    - any_of:\n{purchases}{interests}{engaged}")), RULE);
+        assert_clean(
+            &with_include(&format!("    - any_of:\n{purchases}{interests}{engaged}")),
+            RULE,
+        );
         // Purchases or interests alone: one way rests on purchases only.
-        let f = assert_fires(&with_include(&format!("    - any_of:\n{purchases}{interests}")), RULE, "order_placed");
+        let f = assert_fires(
+            &with_include(&format!("    - any_of:\n{purchases}{interests}")),
+            RULE,
+            "order_placed",
+        );
         assert_eq!(
             f[0].message,
             "One way into this audience needs only `order_placed`, which looks at purchase history and nothing else."
         );
         // Two purchase conditions in an all_of: one way, one dimension.
-        let spend = "          - attribute: lifetime_value\n            op: gt\n            value: 100\n";
-        let f = assert_fires(&with_include(&format!("    - all_of:\n{purchases}{spend}")), RULE, "order_placed");
-        assert!(f[0].message.contains("`order_placed`, `lifetime_value` together, which look at purchase history"), "{}", f[0].message);
+        let spend =
+            "          - attribute: lifetime_value\n            op: gt\n            value: 100\n";
+        let f = assert_fires(
+            &with_include(&format!("    - all_of:\n{purchases}{spend}")),
+            RULE,
+            "order_placed",
+        );
+        assert!(
+            f[0].message.contains(
+                "`order_placed`, `lifetime_value` together, which look at purchase history"
+            ),
+            "{}",
+            f[0].message
+        );
     }
 }

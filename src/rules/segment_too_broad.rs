@@ -142,12 +142,16 @@ pub fn check(ctx: &mut Ctx) {
     }
     // With groups, an `any_of` is as broad as its broadest member: the
     // audience is barely targeted when one way into it is.
-    if !aud.include_broken && grouped && !narrows(&aud.include_terms, true, &aud.include, &targets) {
+    if !aud.include_broken && grouped && !narrows(&aud.include_terms, true, &aud.include, &targets)
+    {
         let broad = aud
             .include_ways()
             .and_then(|ways| ways.into_iter().find(|w| !w.iter().any(|c| targets(c))));
         if let Some(way) = broad.filter(|w| !w.is_empty()) {
-            let names: Vec<String> = way.iter().map(|c| format!("`{}`", c.name().value)).collect();
+            let names: Vec<String> = way
+                .iter()
+                .map(|c| format!("`{}`", c.name().value))
+                .collect();
             let names = names.join(", ");
             let message = if way.iter().any(|c| by_construction(c)) {
                 format!("One way into this audience needs only {names}, which everyone on the list has (it is the address the campaign sends to): an `any_of` reaches everyone its broadest option does, so this audience still reaches everyone")
@@ -308,7 +312,8 @@ mod tests {
         )
     }
 
-    const COUNTRY: &str = "          - attribute: profile.country\n            op: eq\n            value: US\n";
+    const COUNTRY: &str =
+        "          - attribute: profile.country\n            op: eq\n            value: US\n";
     const RUNNING: &str = "          - attribute: preferences.interests\n            op: contains\n            value: running\n";
 
     #[test]
@@ -320,7 +325,9 @@ mod tests {
             "profile.country",
         );
         assert!(
-            f[0].message.starts_with("One way into this audience only filters by place (`profile.country`)"),
+            f[0].message.starts_with(
+                "One way into this audience only filters by place (`profile.country`)"
+            ),
             "{}",
             f[0].message
         );
@@ -331,7 +338,11 @@ mod tests {
             RULE,
             "profile.email",
         );
-        assert!(f[0].message.contains("which everyone on the list has"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("which everyone on the list has"),
+            "{}",
+            f[0].message
+        );
         // Nested: the broad option is an all_of of place conditions.
         let region = "              - attribute: profile.region\n                op: eq\n                value: CA\n";
         let nested = format!(
@@ -350,13 +361,20 @@ mod tests {
             RULE,
         );
         // An all_of with one targeted member narrows.
-        assert_clean(&with_include(&format!("    - all_of:\n{RUNNING}{COUNTRY}")), RULE);
+        assert_clean(
+            &with_include(&format!("    - all_of:\n{RUNNING}{COUNTRY}")),
+            RULE,
+        );
         // A place-only all_of is still place only.
         let f = assert_fires(
             &with_include(&format!("    - all_of:\n{COUNTRY}")),
             RULE,
             "profile.country",
         );
-        assert!(f[0].message.contains("only filters by place"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("only filters by place"),
+            "{}",
+            f[0].message
+        );
     }
 }
