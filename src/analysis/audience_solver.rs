@@ -272,6 +272,13 @@ fn key_of(node: &Node) -> Option<Key> {
     Some(typed(&s.text, s.style == Style::Plain))
 }
 
+/// A scalar value in the canonical form the solver compares by (`5.0` and
+/// `"5"` are one number, `Gold` and `gold` one text, `2027-01-01T09:00`
+/// the day `2027-01-01`), as text; `None` for a list, a mapping or null.
+pub fn canonical_value(node: &Node) -> Option<String> {
+    key_of(node).map(|k| format!("{k:?}"))
+}
+
 fn typed(text: &str, plain: bool) -> Key {
     let t = text.trim();
     if plain {
