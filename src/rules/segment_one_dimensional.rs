@@ -83,10 +83,14 @@ pub fn check(ctx: &mut Ctx) {
                 aud.include_key.unwrap_or(aud.key),
             )
         } else {
-            let names: Vec<String> = way
-                .iter()
-                .map(|c| format!("`{}`", c.name().value))
-                .collect();
+            let mut names: Vec<String> = Vec::with_capacity(n);
+            for c in way {
+                let name = format!("`{}`", c.name().value);
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            let n = names.len();
             let what = if n == 1 {
                 format!("only {}", names[0])
             } else {
@@ -94,12 +98,9 @@ pub fn check(ctx: &mut Ctx) {
             };
             (
                 format!(
-                    "One way into this audience needs {what}, which look at {} and nothing else.",
+                    "One way into this audience needs {what}, which {} at {} and nothing else.",
+                    if n == 1 { "looks" } else { "look" },
                     first.category
-                )
-                .replace(
-                    "which look",
-                    if n == 1 { "which looks" } else { "which look" },
                 ),
                 way[0].name().span,
             )
