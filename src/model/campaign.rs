@@ -261,15 +261,34 @@ fn ways_of<'c, 'a>(
     // `all` with positive polarity is a conjunction; negation swaps them.
     if all {
         let mut acc: Vec<Vec<Signed>> = vec![Vec::new()];
+        // The conditions in all the ways so far, bounded too: a thousand
+        // ways of thousands of conditions each would cost too much memory.
+        let mut size = 0usize;
         for t in terms {
             let w = term_ways(t, conditions, polarity, max)?;
             if acc.len().saturating_mul(w.len()) > max {
                 return None;
             }
+            let added: usize = w.iter().map(Vec::len).sum();
+            size = size
+                .saturating_mul(w.len())
+                .saturating_add(added.saturating_mul(acc.len()));
+            if size > MAX_WAY_CONDITIONS {
+                return None;
+            }
+            crate::work::add(added.saturating_mul(acc.len()) + 1);
+            if let [only] = w.as_slice() {
+                // One way (a condition, or an all_of): every way gets it,
+                // in place, so a long list costs its length.
+                for a in &mut acc {
+                    a.extend_from_slice(only);
+                }
+                continue;
+            }
             let mut next = Vec::with_capacity(acc.len() * w.len());
             for a in &acc {
                 for b in &w {
-                    crate::work::add(1);
+                    crate::work::add(a.len());
                     let mut v = a.clone();
                     v.extend(b.iter().copied());
                     next.push(v);
@@ -280,15 +299,23 @@ fn ways_of<'c, 'a>(
         Some(acc)
     } else {
         let mut acc = Vec::new();
+        let mut size = 0usize;
         for t in terms {
-            acc.extend(term_ways(t, conditions, polarity, max)?);
-            if acc.len() > max {
+            let w = term_ways(t, conditions, polarity, max)?;
+            size = size.saturating_add(w.iter().map(Vec::len).sum());
+            acc.extend(w);
+            if acc.len() > max || size > MAX_WAY_CONDITIONS {
                 return None;
             }
         }
         Some(acc)
     }
 }
+
+/// The most conditions all the ways into one audience may hold together
+/// (each condition counted once per way it is in). A list without groups
+/// is one way and always fits: the YAML budget allows fewer conditions.
+pub const MAX_WAY_CONDITIONS: usize = 1 << 20;
 
 fn term_ways<'c, 'a>(
     t: &Term,
@@ -406,6 +433,20 @@ impl<'a> Audience<'a> {
         if inc.len().saturating_mul(exc.len()) > MAX_WAYS {
             return None;
         }
+        let size = inc
+            .iter()
+            .map(Vec::len)
+            .sum::<usize>()
+            .saturating_mul(exc.len())
+            + exc
+                .iter()
+                .map(Vec::len)
+                .sum::<usize>()
+                .saturating_mul(inc.len());
+        if size > MAX_WAY_CONDITIONS {
+            return None;
+        }
+        crate::work::add(size + 1);
         let mut out = Vec::with_capacity(inc.len() * exc.len());
         for a in &inc {
             for b in &exc {

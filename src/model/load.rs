@@ -83,6 +83,9 @@ pub const FORMAT_KEYS: &[(&str, &[&str])] = &[
     ("acknowledge entry", ACK_KEYS),
 ];
 
+// The message about too many ways in says 1,024.
+const _: () = assert!(MAX_WAYS == 1024);
+
 /// The keys of a group item of an include or exclude list.
 const GROUP_KEYS: &[(&str, GroupKind)] =
     &[("any_of", GroupKind::AnyOf), ("all_of", GroupKind::AllOf)];
@@ -568,13 +571,13 @@ impl<'p, 'n> Loader<'p, 'n> {
                 _ => unreachable!(),
             }
         }
-        if a.has_groups() && a.way_count() > MAX_WAYS {
+        if a.has_groups() && (a.way_count() > MAX_WAYS || a.ways().is_none()) {
             self.problems.push(Problem {
                 kind: ProblemKind::Invalid,
                 span: a.include_key.unwrap_or(a.key),
-                message: sentence(format!(
-                    "the `any_of` groups of this audience combine into more than {MAX_WAYS} different ways to qualify, too many to check one by one, so the audience checks (too broad, contradictions, one dimension, single signals, opt-outs) skip it"
-                )),
+                message: sentence(
+                    "the `any_of` groups of this audience combine into too many ways to qualify (more than 1,024, or too many conditions across them) to check one by one, so the checks that look at each way in (too broad, contradictions, one dimension, single signals) skip it".to_string(),
+                ),
                 help: sentence("merge options that mean the same (several `eq` on one attribute are one `in`), or split the audience into campaigns of their own".to_string()),
                 related: None,
                 severity: Some(crate::rule_meta::Severity::Warning),
@@ -1484,7 +1487,8 @@ mod tests {
             assert_eq!(p.len(), 1, "{p:?}");
             assert_eq!(p[0].severity, Some(crate::rule_meta::Severity::Warning));
             assert!(
-                p[0].message.contains("more than 1024 different ways"),
+                p[0].message
+                    .contains("too many ways to qualify (more than 1,024,"),
                 "{}",
                 p[0].message
             );
