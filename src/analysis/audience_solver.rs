@@ -6,8 +6,11 @@
 //! A conjunction of [`Literal`]s: each is an audience condition with a
 //! polarity. An `include` condition must hold, an `exclude` condition must
 //! not: a person is in the audience when every include holds and no exclude
-//! does. A later change can give any-of / all-of groups the same treatment
-//! by solving each conjunction of literals (one branch of the tree) here.
+//! does. An audience with `any_of` / `all_of` groups is many such
+//! conjunctions, one per way into it ([`ways`]: the tree in disjunctive
+//! normal form, negation pushed into the excludes, bounded by
+//! [`MAX_WAYS`](crate::model::campaign::MAX_WAYS)); it is empty only when
+//! every way is ([`audience_empty`]).
 //!
 //! # Semantics
 //!

@@ -45,6 +45,13 @@ declare_rule! {
     /// The finding points at the condition that leaves the segment empty
     /// (the later one); labels point at the conditions it contradicts.
     ///
+    /// With groups (`any_of`, `all_of`), the audience is judged on every
+    /// way into it (one per choice of a member in each `any_of`): it is
+    /// empty only when every way is. When the conditions outside the groups
+    /// already contradict each other, the finding names them as above;
+    /// otherwise it points at the `any_of` and names, at each option, what
+    /// rules it out.
+    ///
     /// ## Why is this bad?
     /// An empty segment makes the campaign silently send to nobody, and
     /// some platforms treat an audience that resolves to nobody as no
@@ -88,7 +95,7 @@ declare_rule! {
     ///     value: true
     /// ```
     /// All include conditions must hold together; to reach either group,
-    /// make two campaigns or use `in`. Exclude only part of the people the
+    /// use `in`, put the alternatives in an `any_of`, or make two campaigns. Exclude only part of the people the
     /// includes keep: here, those who ordered this week, and the
     /// unsubscribed.
     ///

@@ -8,6 +8,11 @@ declare_rule! {
     /// of each attribute or event comes from `checks/dimensions.yaml`;
     /// conditions it does not recognise are not judged.
     ///
+    /// With groups, each way into the audience (one per choice of a member
+    /// in each `any_of`) is judged on its own: an option that lets people in
+    /// on purchases alone is reported at that option, even when the other
+    /// options mix dimensions.
+    ///
     /// ## Why is this bad?
     /// One signal is a weak reason to message someone. A single purchase or a
     /// single page view says little about what a person wants: the gift for

@@ -8,6 +8,11 @@ declare_rule! {
     /// conditions, its only conditions are about place (a country, a region),
     /// or its `estimated_size` is more than half of its `list_size`.
     ///
+    /// With groups, an `any_of` is as broad as its broadest option: "runners,
+    /// or anyone in the US" reaches everyone in the US, so an option that
+    /// filters only by place (or only by the address every member has) is
+    /// reported at that option.
+    ///
     /// ## Why is this bad?
     /// A "personalized" message sent to nearly everyone is not personal: it
     /// reaches people it does not fit, who then unsubscribe or complain. An ad

@@ -24,6 +24,13 @@ declare_rule! {
     /// The names are matched by patterns in `checks/opt-outs.yaml` and each
     /// occasion's `keys` in `checks/occasions.yaml`.
     ///
+    /// With groups, only conditions that hold for everyone count: an
+    /// opt-out excluded inside an `all_of` with another condition leaves in
+    /// those who opted out but do not meet the other, and a choice inside an
+    /// `any_of` of several options is not made by everyone the campaign
+    /// reaches. An opt-out inside an excluded `any_of` leaves out everyone
+    /// who opted out.
+    ///
     /// ## Why is this bad?
     /// A Father's Day ad reaches someone who has just lost their father; a
     /// Mother's Day email reaches someone who lost a child. Brands such as

@@ -22,6 +22,11 @@ declare_rule! {
     /// running, a visit to the shoe pages) does not support a claim about a
     /// baby.
     ///
+    /// With groups, each way into the audience is judged on its own: an
+    /// `any_of` option that rests on one event is reported, and a second
+    /// signal counts only on the ways it is part of (a preference outside the
+    /// group supports every option; one in another option supports none).
+    ///
     /// ## Why is this bad?
     /// One baby gift for a friend is not a new parent. Guessing a life stage
     /// from one purchase is often wrong, and when it is wrong it can hurt (a
