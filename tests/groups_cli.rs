@@ -161,3 +161,20 @@ fn the_schema_describes_groups_and_the_group_examples_validate() {
         }
     }
 }
+
+#[test]
+fn groups_in_a_json_campaign() {
+    let path = "tests/fixtures/groups/empty-any-of.json";
+    let v = json(&[path]);
+    let f = v["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert_eq!(f[0]["rule"], "segment-contradiction");
+    let text = std::fs::read_to_string(path).unwrap();
+    let at = |x: &serde_json::Value| {
+        let start = x["offset"].as_u64().unwrap() as usize;
+        text[start..start + x["length"].as_u64().unwrap() as usize].to_string()
+    };
+    assert_eq!(at(&f[0]), "\"any_of\"");
+    let related: Vec<String> = f[0]["related"].as_array().unwrap().iter().map(at).collect();
+    assert_eq!(related, ["\"gold\"", "\"silver\""]);
+}

@@ -134,7 +134,17 @@ pub fn literals<'c, 'a>(
 /// [`literals`] gives. `None` past
 /// [`MAX_WAYS`](crate::model::campaign::MAX_WAYS).
 pub fn ways<'c, 'a>(audience: &'c Audience<'a>, text: &str) -> Option<Vec<Vec<Literal<'c, 'a>>>> {
-    let ways = audience.ways()?;
+    ways_with(audience, &audience.include_terms, text)
+}
+
+/// [`ways`] with `include_terms` in place of the audience's include list
+/// (see [`Audience::ways_with`]).
+pub fn ways_with<'c, 'a>(
+    audience: &'c Audience<'a>,
+    include_terms: &[crate::model::campaign::Term],
+    text: &str,
+) -> Option<Vec<Vec<Literal<'c, 'a>>>> {
+    let ways = audience.ways_with(include_terms)?;
     Some(
         ways.into_iter()
             .map(|w| {

@@ -427,7 +427,14 @@ impl<'a> Audience<'a> {
     /// conditions that must hold and the exclude conditions that must not.
     /// `None` past [`MAX_WAYS`].
     pub fn ways(&self) -> Option<Vec<Vec<Signed<'_, 'a>>>> {
-        let inc = ways_of(&self.include_terms, &self.include, true, true, MAX_WAYS)?;
+        self.ways_with(&self.include_terms)
+    }
+
+    /// The ways into the audience with `include_terms` (over this
+    /// audience's include conditions) in place of its include list: one
+    /// option of an `any_of` alone, say.
+    pub fn ways_with(&self, include_terms: &[Term]) -> Option<Vec<Vec<Signed<'_, 'a>>>> {
+        let inc = ways_of(include_terms, &self.include, true, true, MAX_WAYS)?;
         // A person is left out when any exclude holds: none may.
         let exc = ways_of(&self.exclude_terms, &self.exclude, false, true, MAX_WAYS)?;
         if inc.len().saturating_mul(exc.len()) > MAX_WAYS {

@@ -50,7 +50,10 @@ declare_rule! {
     /// empty only when every way is. When the conditions outside the groups
     /// already contradict each other, the finding names them as above;
     /// otherwise it points at the `any_of` and names, at each option, what
-    /// rules it out.
+    /// rules it out. When the audience is not empty but one option of an
+    /// `any_of` in the include list lets no one in (`tier eq silver` as an
+    /// option next to a required `tier in [gold, bronze]`), that option
+    /// gets a warning: it is dead weight, and often a typo in a value.
     ///
     /// ## Why is this bad?
     /// An empty segment makes the campaign silently send to nobody, and
@@ -304,6 +307,7 @@ pub fn check(ctx: &mut Ctx) {
     };
     let found: Vec<Vec<Contradiction>> = ways.iter().map(|w| audience_solver::solve(w)).collect();
     if found.iter().any(Vec::is_empty) {
+        dead_options(ctx, aud);
         return;
     }
     // The conditions on every way (those outside the groups' options):
@@ -365,6 +369,64 @@ pub fn check(ctx: &mut Ctx) {
     );
     for (span, what) in labels {
         finding.related(span, what);
+    }
+}
+
+/// Someone can be in the audience, but an option of one of its `any_of`
+/// items (an item of the include list itself) lets no one in: a warning at
+/// that option, saying what rules it out.
+fn dead_options(ctx: &mut Ctx, aud: &crate::model::campaign::Audience) {
+    for (k, item) in aud.include_terms.iter().enumerate() {
+        let Term::Group {
+            kind: GroupKind::AnyOf,
+            members,
+            ..
+        } = item
+        else {
+            continue;
+        };
+        if members.len() < 2 {
+            continue;
+        }
+        for m in members {
+            let mut terms = aud.include_terms.clone();
+            terms[k] = m.clone();
+            let Some(ways) = audience_solver::ways_with(aud, &terms, ctx.text) else {
+                continue;
+            };
+            let found: Vec<Vec<Contradiction>> =
+                ways.iter().map(|w| audience_solver::solve(w)).collect();
+            if found.iter().any(Vec::is_empty) {
+                continue;
+            }
+            let Some(span) = first_condition(m, &aud.include).map(|c| c.name().span) else {
+                continue;
+            };
+            let (w, f) = (&ways[0], &found[0][0]);
+            let at = &w[f.at];
+            let others: Vec<&Literal> = f.others.iter().map(|&i| &w[i]).collect();
+            let (what, help, labels) = explain(f, at, &others);
+            let finding = ctx.report_at(
+                &SEGMENT_CONTRADICTION,
+                crate::rule_meta::Severity::Warning,
+                span,
+                format!("No one can get in through this option of the `any_of`: {what}"),
+                format!("An option that never holds is dead weight, and often a typo in a value. {help}"),
+            );
+            finding.related(focus(at.condition), "ruled out here");
+            for (o, label) in others.iter().zip(labels) {
+                finding.related(focus(o.condition), label);
+            }
+        }
+    }
+}
+
+/// The first condition of a term, in file order.
+fn first_condition<'c, 'a>(t: &Term, conditions: &'c [Condition<'a>]) -> Option<&'c Condition<'a>> {
+    match t {
+        Term::Leaf(i) => conditions.get(*i),
+        Term::Unreadable => None,
+        Term::Group { members, .. } => members.iter().find_map(|m| first_condition(m, conditions)),
     }
 }
 
@@ -768,12 +830,22 @@ mod tests {
             "{:?}",
             f[0].related
         );
-        // One option left open: someone can be in it.
+        // One option left open: someone can be in it, and the closed
+        // option gets a warning of its own.
         let one_open = group(
             "any_of",
             &(attr("tier", "eq", "gold") + &attr("tier", "eq", "bronze")),
         ) + &attr("tier", "eq", "bronze");
-        assert_clean(&with_include(&one_open), RULE);
+        let f = hits(&with_include(&one_open), RULE);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].1.severity, crate::rule_meta::Severity::Warning);
+        assert!(
+            f[0].1
+                .message
+                .starts_with("No one can get in through this option"),
+            "{}",
+            f[0].1.message
+        );
         // An option that is a group of its own, with a way in.
         let nested = group(
             "any_of",
@@ -783,7 +855,11 @@ mod tests {
                     &(attr("age", "gt", "30") + &attr("age", "lt", "40")),
                 )),
         ) + &attr("tier", "eq", "bronze");
-        assert_clean(&with_include(&nested), RULE);
+        let f = hits(&with_include(&nested), RULE);
+        assert!(
+            f.len() == 1 && f[0].1.severity == crate::rule_meta::Severity::Warning,
+            "only the gold option is closed: {f:#?}"
+        );
         // The same with the nested range empty.
         let nested_empty = nested.replace("value: 40", "value: 20");
         assert_fires(&with_include(&nested_empty), RULE, "any_of");
@@ -846,5 +922,36 @@ mod tests {
             .replace("data_sources:", &format!("  exclude:\n{exc}data_sources:"));
         let f = hits(&yaml, RULE);
         assert_eq!(f.len(), 1, "{f:#?}");
+    }
+
+    #[test]
+    fn an_option_that_lets_no_one_in() {
+        // Gold or silver, among gold and bronze members: silver never holds.
+        let conds = group(
+            "any_of",
+            &(attr("tier", "eq", "gold")
+                + &attr("vip_tier", "eq", "x")
+                + &attr("tier", "eq", "silver")),
+        ) + &attr("tier", "in", "[gold, bronze]");
+        let yaml = with_include(&conds);
+        let f = hits(&yaml, RULE);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        let (at, f) = &f[0];
+        assert_eq!(at, "tier");
+        assert_eq!(f.severity, crate::rule_meta::Severity::Warning);
+        assert!(
+            f.span.start > yaml.find("value: x").unwrap(),
+            "at the silver option"
+        );
+        assert_eq!(
+            f.message,
+            "No one can get in through this option of the `any_of`: `tier eq silver` and `tier in [gold, bronze]` cannot both hold."
+        );
+        assert_eq!(f.related.len(), 2);
+        // Every option open: nothing to say.
+        assert_clean(
+            &with_include(&conds.replace("[gold, bronze]", "[gold, silver]")),
+            RULE,
+        );
     }
 }
