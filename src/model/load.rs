@@ -576,7 +576,7 @@ impl<'p, 'n> Loader<'p, 'n> {
                 kind: ProblemKind::Invalid,
                 span: a.include_key.unwrap_or(a.key),
                 message: sentence(
-                    "the `any_of` groups of this audience combine into too many ways to qualify (more than 1,024, or too many conditions across them) to check one by one, so the checks that look at each way in (too broad, contradictions, one dimension, single signals) skip it".to_string(),
+                    "the `any_of` groups of this audience combine into too many ways to qualify (more than 1,024, or too many conditions across them) to check one by one, so the checks that look at each way in (contradictions, one dimension, single signals) skip it".to_string(),
                 ),
                 help: sentence("merge options that mean the same (several `eq` on one attribute are one `in`), or split the audience into campaigns of their own".to_string()),
                 related: None,

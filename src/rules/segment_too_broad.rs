@@ -85,6 +85,36 @@ fn narrows(
     }
 }
 
+/// The conditions of the first way into the audience that does not narrow
+/// it, given that `terms` do not ([`narrows`] is false): every member of
+/// a conjunction, and the first member of an `any_of` that does not narrow.
+/// Linear in the tree, however many ways it has.
+fn broad_way<'c, 'a>(
+    terms: &[Term],
+    all: bool,
+    conditions: &'c [Condition<'a>],
+    targets: &dyn Fn(&Condition) -> bool,
+    out: &mut Vec<&'c Condition<'a>>,
+) {
+    let one = |t: &Term, out: &mut Vec<&'c Condition<'a>>| match t {
+        Term::Leaf(i) => out.extend(conditions.get(*i)),
+        Term::Unreadable => {}
+        Term::Group { kind, members, .. } => {
+            broad_way(members, *kind == GroupKind::AllOf, conditions, targets, out)
+        }
+    };
+    if all {
+        for t in terms {
+            one(t, out);
+        }
+    } else if let Some(t) = terms
+        .iter()
+        .find(|t| !narrows(std::slice::from_ref(*t), true, conditions, targets))
+    {
+        one(t, out);
+    }
+}
+
 pub fn check(ctx: &mut Ctx) {
     let c = ctx.campaign;
     let Some(aud) = &c.audience else {
@@ -149,14 +179,16 @@ pub fn check(ctx: &mut Ctx) {
     // audience is barely targeted when one way into it is.
     if !aud.include_broken && grouped && !narrows(&aud.include_terms, true, &aud.include, &targets)
     {
-        let broad = aud
-            .include_ways()
-            .and_then(|ways| ways.into_iter().find(|w| !w.iter().any(|c| targets(c))));
-        if let Some(way) = broad.filter(|w| !w.is_empty()) {
-            let names: Vec<String> = way
-                .iter()
-                .map(|c| format!("`{}`", c.name().value))
-                .collect();
+        let mut way = Vec::new();
+        broad_way(&aud.include_terms, true, &aud.include, &targets, &mut way);
+        if !way.is_empty() {
+            let mut names: Vec<String> = Vec::new();
+            for c in &way {
+                let name = format!("`{}`", c.name().value);
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
             let names = names.join(", ");
             let message = if way.iter().any(|c| by_construction(c)) {
                 format!("One way into this audience needs only {names}, which everyone on the list has (it is the address the campaign sends to): an `any_of` reaches everyone its broadest option does, so this audience still reaches everyone")
@@ -381,5 +413,22 @@ mod tests {
             "{}",
             f[0].message
         );
+    }
+
+    #[test]
+    fn the_broadest_option_is_found_past_the_bound_on_ways() {
+        // Eleven any_of groups (2,048 ways in), each with a place-only
+        // option: one way in is place alone.
+        let items: String = (0..11)
+            .map(|i| format!("    - any_of:\n          - attribute: preferences.b{i}\n            op: eq\n            value: 1\n          - attribute: profile.region\n            op: ne\n            value: R{i}\n"))
+            .collect();
+        let f = assert_fires(&with_include(&items), RULE, "profile.region");
+        assert_eq!(
+            f[0].message,
+            "One way into this audience only filters by place (`profile.region`): an `any_of` reaches everyone its broadest option does, so this audience still reaches everyone there."
+        );
+        // With one group whose options all target, no way in is broad.
+        let narrowed = items + "    - any_of:\n          - attribute: preferences.c\n            op: eq\n            value: 1\n";
+        assert_clean(&with_include(&narrowed), RULE);
     }
 }
