@@ -405,17 +405,44 @@ fn dead_options(ctx: &mut Ctx, aud: &crate::model::campaign::Audience) {
             let (w, f) = (&ways[0], &found[0][0]);
             let at = &w[f.at];
             let others: Vec<&Literal> = f.others.iter().map(|&i| &w[i]).collect();
-            let (what, help, labels) = explain(f, at, &others);
+            let (what, _, _) = explain(f, at, &others);
+            let mut own = Vec::new();
+            conditions_of(m, &aud.include, &mut own);
             let finding = ctx.report_at(
                 &SEGMENT_CONTRADICTION,
                 crate::rule_meta::Severity::Warning,
                 span,
                 format!("No one can get in through this option of the `any_of`: {what}"),
-                format!("An option that never holds is dead weight, and often a typo in a value. {help}"),
+                "An option that never holds is dead weight, and often a typo in a value: fix the value, or remove the option",
             );
-            finding.related(focus(at.condition), "ruled out here");
-            for (o, label) in others.iter().zip(labels) {
-                finding.related(focus(o.condition), label);
+            // Label the conditions outside the option that rule it out.
+            for l in std::iter::once(at).chain(others.iter().copied()) {
+                if own.iter().any(|c| std::ptr::eq(*c, l.condition)) {
+                    continue;
+                }
+                let label = if l.holds {
+                    "this condition rules the option out"
+                } else {
+                    "this exclusion removes everyone the option lets in"
+                };
+                finding.related(focus(l.condition), label);
+            }
+        }
+    }
+}
+
+/// Every condition of a term.
+fn conditions_of<'c, 'a>(
+    t: &Term,
+    conditions: &'c [Condition<'a>],
+    out: &mut Vec<&'c Condition<'a>>,
+) {
+    match t {
+        Term::Leaf(i) => out.extend(conditions.get(*i)),
+        Term::Unreadable => {}
+        Term::Group { members, .. } => {
+            for m in members {
+                conditions_of(m, conditions, out);
             }
         }
     }
@@ -947,7 +974,9 @@ mod tests {
             f.message,
             "No one can get in through this option of the `any_of`: `tier eq silver` and `tier in [gold, bronze]` cannot both hold."
         );
-        assert_eq!(f.related.len(), 2);
+        assert_eq!(f.related.len(), 1);
+        assert_eq!(f.related[0].message, "this condition rules the option out");
+        assert_eq!(&yaml[f.related[0].span.range()], "[gold, bronze]");
         // Every option open: nothing to say.
         assert_clean(
             &with_include(&conds.replace("[gold, bronze]", "[gold, silver]")),
