@@ -18,7 +18,7 @@ fn clean_examples_exit_0() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "No problems found in 7 campaigns (6 files, 1 template)",
+            "No problems found in 8 campaigns (7 files, 1 template)",
         ));
 }
 
@@ -28,10 +28,10 @@ fn mistakes_exit_1_with_a_summary() {
         .args(["check", "examples/mistakes", "--now", NOW])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains(" in 19 campaigns (17 files, 1 template)"))
+        .stdout(predicate::str::contains(" in 21 campaigns (18 files, 1 template)"))
         .stdout(
             predicate::str::is_match(
-                r"\n\d+ errors, \d+ warnings, \d+ advice in 19 campaigns \(17 files, 1 template\)\n$",
+                r"\n\d+ errors, \d+ warnings, \d+ advice in 21 campaigns \(18 files, 1 template\)\n$",
             )
             .unwrap(),
         );

@@ -126,6 +126,10 @@ fn each_mistake_file_fires_exactly_its_rules() {
             ],
         ),
         (
+            "examples/mistakes/members-weekend.yaml",
+            &[("segment-contradiction", 1), ("segment-too-broad", 1)],
+        ),
+        (
             "examples/mistakes/mothers-day-reminder.yaml",
             &[("duplicate-occasion-opt-out", 1)],
         ),

@@ -1085,6 +1085,39 @@ fn hostile_shapes_cost_linear_work() {
             "",
         ),
         (
+            "conditions in one all_of",
+            |n| {
+                let values: Vec<String> = (0..n).map(|i| format!("v{i}")).collect();
+                let mut group: String = values
+                    .iter()
+                    .map(|v| {
+                        format!(
+                            "        - attribute: tier\n          op: ne\n          value: {v}\n"
+                        )
+                    })
+                    .collect();
+                group += &format!(
+                    "        - attribute: tier\n          op: in\n          value: [{}]\n",
+                    values.join(", ")
+                );
+                base().replace(
+                    "  include:\n",
+                    &format!("  include:\n    - all_of:\n{group}"),
+                )
+            },
+            "segment-contradiction",
+        ),
+        (
+            "any_of groups past the bound on ways in",
+            |n| {
+                let groups: String = (0..n)
+                    .map(|i| format!("    - any_of:\n        - attribute: a{i}\n          op: eq\n          value: 1\n        - attribute: b{i}\n          op: eq\n          value: 1\n"))
+                    .collect();
+                base().replace("  include:\n", &format!("  include:\n{groups}"))
+            },
+            "invalid-campaign",
+        ),
+        (
             "aliases of one channel",
             |n| {
                 base().replace(

@@ -6,8 +6,11 @@
 //! A conjunction of [`Literal`]s: each is an audience condition with a
 //! polarity. An `include` condition must hold, an `exclude` condition must
 //! not: a person is in the audience when every include holds and no exclude
-//! does. A later change can give any-of / all-of groups the same treatment
-//! by solving each conjunction of literals (one branch of the tree) here.
+//! does. An audience with `any_of` / `all_of` groups is many such
+//! conjunctions, one per way into it ([`ways`]: the tree in disjunctive
+//! normal form, negation pushed into the excludes, bounded by
+//! [`MAX_WAYS`](crate::model::campaign::MAX_WAYS)); it is empty only when
+//! every way is ([`audience_empty`]).
 //!
 //! # Semantics
 //!
@@ -76,7 +79,7 @@ use chrono::Datelike;
 
 use crate::input::yaml::{Node, Style};
 use crate::model::calendar::When;
-use crate::model::campaign::{Condition, ConditionKind, Op};
+use crate::model::campaign::{Audience, Condition, ConditionKind, Op};
 use crate::work;
 
 /// The most `contains` checks (substring tests) one attribute may cost;
@@ -122,6 +125,46 @@ pub fn literals<'c, 'a>(
         .collect();
     out.sort_by_key(|l| l.condition.span.start);
     out
+}
+
+/// The ways into an audience with groups (see
+/// [`Audience::ways`](crate::model::campaign::Audience::ways)), each as the
+/// literals of one conjunction in file order, unreadable conditions left
+/// out as [`literals`] leaves them. A flat audience is one way, the same as
+/// [`literals`] gives. `None` past
+/// [`MAX_WAYS`](crate::model::campaign::MAX_WAYS).
+pub fn ways<'c, 'a>(audience: &'c Audience<'a>, text: &str) -> Option<Vec<Vec<Literal<'c, 'a>>>> {
+    ways_with(audience, &audience.include_terms, text)
+}
+
+/// [`ways`] with `include_terms` in place of the audience's include list
+/// (see [`Audience::ways_with`]).
+pub fn ways_with<'c, 'a>(
+    audience: &'c Audience<'a>,
+    include_terms: &[crate::model::campaign::Term],
+    text: &str,
+) -> Option<Vec<Vec<Literal<'c, 'a>>>> {
+    let ways = audience.ways_with(include_terms)?;
+    Some(
+        ways.into_iter()
+            .map(|w| {
+                let mut out: Vec<Literal> = w
+                    .into_iter()
+                    .map(|(condition, holds)| Literal { condition, holds })
+                    .filter(|l| readable(l.condition, text))
+                    .collect();
+                out.sort_by_key(|l| (l.condition.span.start, !l.holds));
+                out
+            })
+            .collect(),
+    )
+}
+
+/// Whether no one can be in the audience: every way into it is empty (an
+/// `any_of` is empty only when every member is). `false` when unsure (past
+/// [`MAX_WAYS`](crate::model::campaign::MAX_WAYS)).
+pub fn audience_empty(audience: &Audience, text: &str) -> bool {
+    ways(audience, text).is_some_and(|w| w.iter().all(|l| !satisfiable(l)))
 }
 
 fn readable(c: &Condition, text: &str) -> bool {
@@ -240,6 +283,13 @@ static BOOLS: [Key; 2] = [Key::Bool(false), Key::Bool(true)];
 fn key_of(node: &Node) -> Option<Key> {
     let s = node.scalar()?;
     Some(typed(&s.text, s.style == Style::Plain))
+}
+
+/// A scalar value in the canonical form the solver compares by (`5.0` and
+/// `"5"` are one number, `Gold` and `gold` one text, `2027-01-01T09:00`
+/// the day `2027-01-01`), as text; `None` for a list, a mapping or null.
+pub fn canonical_value(node: &Node) -> Option<String> {
+    key_of(node).map(|k| format!("{k:?}"))
 }
 
 fn typed(text: &str, plain: bool) -> Key {

@@ -343,23 +343,9 @@ pub fn fingerprint(
     let segment = audience
         .and_then(|a| a.segment)
         .and_then(|n| n.as_str().map(|s| (s.trim().to_string(), place(n.span))));
-    let conditions: Vec<String> = audience
-        .map(|a| {
-            let mut v: Vec<String> = a
-                .include
-                .iter()
-                .map(|x| format!("+{}", text[x.span.range()].trim()))
-                .chain(
-                    a.exclude
-                        .iter()
-                        .map(|x| format!("-{}", text[x.span.range()].trim())),
-                )
-                .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
-                .collect();
-            v.sort();
-            v
-        })
-        .unwrap_or_default();
+    // The audience by meaning: the same trees written differently (in
+    // another order, in groups of one, `in` for several `eq`) match.
+    let conditions = audience.and_then(|a| crate::analysis::audience_tree::normal_form(a, text));
     let send_at = c.schedule.send_at.map(|s| s.value.at);
     let retarget_end = match (send_at, c.retargeting.and_then(|r| r.window)) {
         (Some(s), Some(w)) if c.schedule.ends_at.is_none() => Some(s + w.value.to_chrono()),
@@ -372,7 +358,7 @@ pub fn fingerprint(
         anchor: place(c.anchor()),
         texts,
         segment: segment.filter(|(s, _)| !s.is_empty()),
-        audience: (!conditions.is_empty()).then(|| hash_bytes(conditions.join("\n").as_bytes())),
+        audience: conditions.map(|n| hash_bytes(n.as_bytes())),
         channels: c.channels.iter().map(|ch| ch.value).collect(),
         send_at,
         last_send: c.schedule.ends_at.map(|e| e.value.at).or(retarget_end),

@@ -3,6 +3,7 @@
 //! fingerprints the rules across campaigns compare.
 
 pub mod audience_solver;
+pub mod audience_tree;
 pub mod fingerprint;
 pub mod reader;
 pub mod summary;

@@ -670,7 +670,24 @@ pub fn starter() -> String {
          # defaults:\n\
          #   region: US\n\
          #   language: en          # the copy's language when a campaign does not say (default: detected)\n\
-         #   sender: {postal_address: \"Your Company, 1 Main Street, Springfield, IL 62701\"}\n",
+         #   sender: {postal_address: \"Your Company, 1 Main Street, Springfield, IL 62701\"}\n\
+         \n\
+         # In campaign files, an audience's `include` and `exclude` items may be\n\
+         # groups, nested up to 8 deep (docs/format.md, \"Groups\"):\n\
+         #   include:\n\
+         #     - attribute: profile.country   # every item must hold\n\
+         #       op: eq\n\
+         #       value: US\n\
+         #     - any_of:                      # at least one member must hold\n\
+         #         - attribute: preferences.interests\n\
+         #           op: contains\n\
+         #           value: running\n\
+         #         - all_of:                  # every member must hold\n\
+         #             - event: order_placed\n\
+         #               within: 90d\n\
+         #             - attribute: loyalty.tier\n\
+         #               op: in\n\
+         #               value: [gold, silver]\n",
     );
     s
 }
@@ -773,5 +790,27 @@ mod tests {
             assert!(s.contains(r.meta.name), "{}", r.meta.name);
         }
         assert!(parse(&s).is_ok());
+        // It shows audience groups, and the commented example is a valid
+        // include list.
+        let example: String = s
+            .lines()
+            .skip_while(|l| !l.starts_with("#   include:"))
+            .map(|l| format!("{}\n", l.strip_prefix("# ").unwrap_or(l)))
+            .collect();
+        assert!(
+            example.contains("- any_of:") && example.contains("- all_of:"),
+            "{s}"
+        );
+        let campaign = format!(
+            "campaign: c\nchannels: [email]\nschedule:\n  send_at: 2027-06-10\naudience:\n{example}"
+        );
+        let docs =
+            crate::input::yaml::parse(&campaign, 0, crate::input::yaml::Budget::default()).unwrap();
+        let mut problems = Vec::new();
+        let c = crate::model::load::load(&docs[0].root, &mut problems, crate::rules::metas());
+        assert!(problems.is_empty(), "{problems:?}");
+        let a = c.audience.unwrap();
+        assert_eq!(a.include.len(), 4);
+        assert_eq!(a.include_ways().unwrap().len(), 2);
     }
 }

@@ -189,6 +189,194 @@ impl<'a> Condition<'a> {
     }
 }
 
+/// How the members of a group combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupKind {
+    /// `any_of`: at least one member holds.
+    AnyOf,
+    /// `all_of`: every member holds.
+    AllOf,
+}
+
+impl GroupKind {
+    /// The key it is written with.
+    pub fn key(self) -> &'static str {
+        match self {
+            GroupKind::AnyOf => "any_of",
+            GroupKind::AllOf => "all_of",
+        }
+    }
+}
+
+/// The most levels of groups inside one another (`any_of` in an `all_of`
+/// in an `any_of` …); a deeper group is `invalid-campaign`.
+pub const MAX_GROUP_DEPTH: usize = 8;
+
+/// The most ways into one audience (the combinations of its `any_of`
+/// members, excludes included) that the rules reason about one by one; past
+/// it they skip the audience, and the loader says so.
+pub const MAX_WAYS: usize = 1024;
+
+/// One item of an `include` or `exclude` list: a condition, or a group.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Term {
+    /// A condition: its index in the audience's `include` (or `exclude`)
+    /// list of conditions.
+    Leaf(usize),
+    /// `any_of: [...]` or `all_of: [...]`.
+    Group {
+        kind: GroupKind,
+        /// The `any_of` / `all_of` key.
+        key: Span,
+        /// The whole item.
+        span: Span,
+        members: Vec<Term>,
+    },
+    /// An item that could not be read (already reported): it may hold for
+    /// anyone, so reasoning treats it as always true, which only lets more
+    /// people in.
+    Unreadable,
+}
+
+impl Term {
+    pub fn is_group(&self) -> bool {
+        matches!(self, Term::Group { .. })
+    }
+}
+
+/// A condition with its polarity: `true` when it must hold (an include),
+/// `false` when it must not (an exclude).
+pub type Signed<'c, 'a> = (&'c Condition<'a>, bool);
+
+/// The ways into an audience of `terms` read with `polarity`, as
+/// conjunctions of signed conditions (disjunctive normal form); `None`
+/// past `max` ways. `Unreadable` items drop out (always true).
+fn ways_of<'c, 'a>(
+    terms: &[Term],
+    conditions: &'c [Condition<'a>],
+    polarity: bool,
+    all: bool,
+    max: usize,
+) -> Option<Vec<Vec<Signed<'c, 'a>>>> {
+    // `all` with positive polarity is a conjunction; negation swaps them.
+    if all {
+        let mut acc: Vec<Vec<Signed>> = vec![Vec::new()];
+        // The conditions in all the ways so far, bounded too: a thousand
+        // ways of thousands of conditions each would cost too much memory.
+        let mut size = 0usize;
+        for t in terms {
+            let w = term_ways(t, conditions, polarity, max)?;
+            if acc.len().saturating_mul(w.len()) > max {
+                return None;
+            }
+            let added: usize = w.iter().map(Vec::len).sum();
+            size = size
+                .saturating_mul(w.len())
+                .saturating_add(added.saturating_mul(acc.len()));
+            if size > MAX_WAY_CONDITIONS {
+                return None;
+            }
+            crate::work::add(added.saturating_mul(acc.len()) + 1);
+            if let [only] = w.as_slice() {
+                // One way (a condition, or an all_of): every way gets it,
+                // in place, so a long list costs its length.
+                for a in &mut acc {
+                    a.extend_from_slice(only);
+                }
+                continue;
+            }
+            let mut next = Vec::with_capacity(acc.len() * w.len());
+            for a in &acc {
+                for b in &w {
+                    crate::work::add(a.len());
+                    let mut v = a.clone();
+                    v.extend(b.iter().copied());
+                    next.push(v);
+                }
+            }
+            acc = next;
+        }
+        Some(acc)
+    } else {
+        let mut acc = Vec::new();
+        let mut size = 0usize;
+        for t in terms {
+            let w = term_ways(t, conditions, polarity, max)?;
+            size = size.saturating_add(w.iter().map(Vec::len).sum());
+            acc.extend(w);
+            if acc.len() > max || size > MAX_WAY_CONDITIONS {
+                return None;
+            }
+        }
+        Some(acc)
+    }
+}
+
+/// The most conditions all the ways into one audience may hold together
+/// (each condition counted once per way it is in). A list without groups
+/// is one way and always fits: the YAML budget allows fewer conditions.
+pub const MAX_WAY_CONDITIONS: usize = 1 << 20;
+
+fn term_ways<'c, 'a>(
+    t: &Term,
+    conditions: &'c [Condition<'a>],
+    polarity: bool,
+    max: usize,
+) -> Option<Vec<Vec<Signed<'c, 'a>>>> {
+    match t {
+        Term::Leaf(i) => Some(vec![conditions
+            .get(*i)
+            .map(|c| (c, polarity))
+            .into_iter()
+            .collect()]),
+        Term::Unreadable => Some(vec![Vec::new()]),
+        Term::Group { kind, members, .. } => {
+            // ¬(a ∧ b) = ¬a ∨ ¬b and ¬(a ∨ b) = ¬a ∧ ¬b.
+            let all = (*kind == GroupKind::AllOf) == polarity;
+            ways_of(members, conditions, polarity, all, max)
+        }
+    }
+}
+
+/// How many ways into the audience `terms` make (saturating): an `all_of`
+/// multiplies, an `any_of` adds; negation swaps them.
+fn count_ways(terms: &[Term], polarity: bool, all: bool) -> usize {
+    let each = terms.iter().map(|t| match t {
+        Term::Leaf(_) | Term::Unreadable => 1,
+        Term::Group { kind, members, .. } => {
+            count_ways(members, polarity, (*kind == GroupKind::AllOf) == polarity)
+        }
+    });
+    if all {
+        each.fold(1usize, usize::saturating_mul)
+    } else {
+        each.fold(0usize, usize::saturating_add).max(1)
+    }
+}
+
+/// The conditions under `terms` that hold for everyone the terms let in
+/// (`all`: the terms are a conjunction): reached through `all_of` groups
+/// only, or through groups of one member.
+fn required<'c, 'a>(
+    terms: &[Term],
+    conditions: &'c [Condition<'a>],
+    all: bool,
+    out: &mut Vec<&'c Condition<'a>>,
+) {
+    if !all && terms.len() != 1 {
+        return;
+    }
+    for t in terms {
+        match t {
+            Term::Leaf(i) => out.extend(conditions.get(*i)),
+            Term::Unreadable => {}
+            Term::Group { kind, members, .. } => {
+                required(members, conditions, *kind == GroupKind::AllOf, out)
+            }
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Audience<'a> {
     /// The `audience` key.
@@ -201,8 +389,126 @@ pub struct Audience<'a> {
     /// Some include condition could not be read (already reported as
     /// `invalid-campaign`): rules that judge the whole include list skip.
     pub include_broken: bool,
+    /// Every include condition, those inside groups too, in file order.
     pub include: Vec<Condition<'a>>,
+    /// Every exclude condition, those inside groups too, in file order.
     pub exclude: Vec<Condition<'a>>,
+    /// The `include` list as written: conditions (indices into `include`)
+    /// and groups. All of them must hold.
+    pub include_terms: Vec<Term>,
+    /// The `exclude` list as written (indices into `exclude`): a person
+    /// is left out when any of them holds.
+    pub exclude_terms: Vec<Term>,
+}
+
+impl<'a> Audience<'a> {
+    /// Whether the include or exclude list holds a group.
+    pub fn has_groups(&self) -> bool {
+        self.include_terms
+            .iter()
+            .chain(&self.exclude_terms)
+            .any(Term::is_group)
+    }
+
+    /// The ways into the audience by its include list alone: each a set
+    /// of conditions that together let a person in (one per combination of
+    /// `any_of` members; a flat list is one way, its conditions in order).
+    /// `None` past [`MAX_WAYS`].
+    pub fn include_ways(&self) -> Option<Vec<Vec<&Condition<'a>>>> {
+        let ways = ways_of(&self.include_terms, &self.include, true, true, MAX_WAYS)?;
+        Some(
+            ways.into_iter()
+                .map(|w| w.into_iter().map(|(c, _)| c).collect())
+                .collect(),
+        )
+    }
+
+    /// The ways into the audience, excludes included: in each, the include
+    /// conditions that must hold and the exclude conditions that must not.
+    /// `None` past [`MAX_WAYS`].
+    pub fn ways(&self) -> Option<Vec<Vec<Signed<'_, 'a>>>> {
+        self.ways_with(&self.include_terms)
+    }
+
+    /// The ways into the audience with `include_terms` (over this
+    /// audience's include conditions) in place of its include list: one
+    /// option of an `any_of` alone, say.
+    pub fn ways_with(&self, include_terms: &[Term]) -> Option<Vec<Vec<Signed<'_, 'a>>>> {
+        let inc = ways_of(include_terms, &self.include, true, true, MAX_WAYS)?;
+        // A person is left out when any exclude holds: none may.
+        let exc = ways_of(&self.exclude_terms, &self.exclude, false, true, MAX_WAYS)?;
+        if inc.len().saturating_mul(exc.len()) > MAX_WAYS {
+            return None;
+        }
+        let size = inc
+            .iter()
+            .map(Vec::len)
+            .sum::<usize>()
+            .saturating_mul(exc.len())
+            + exc
+                .iter()
+                .map(Vec::len)
+                .sum::<usize>()
+                .saturating_mul(inc.len());
+        if size > MAX_WAY_CONDITIONS {
+            return None;
+        }
+        crate::work::add(size + 1);
+        let mut out = Vec::with_capacity(inc.len() * exc.len());
+        for a in &inc {
+            for b in &exc {
+                let mut v = a.clone();
+                v.extend(b.iter().copied());
+                out.push(v);
+            }
+        }
+        Some(out)
+    }
+
+    /// How many ways into the audience there are, excludes included
+    /// (saturating).
+    pub fn way_count(&self) -> usize {
+        count_ways(&self.include_terms, true, true).saturating_mul(count_ways(
+            &self.exclude_terms,
+            false,
+            true,
+        ))
+    }
+
+    /// The include conditions that hold for everyone in the audience: those
+    /// not inside an `any_of` of several members.
+    pub fn required_includes(&self) -> Vec<&Condition<'a>> {
+        let mut out = Vec::new();
+        required(&self.include_terms, &self.include, true, &mut out);
+        out
+    }
+
+    /// The exclude conditions that leave a person out on their own: those
+    /// not inside an `all_of` of several members.
+    pub fn sufficient_excludes(&self) -> Vec<&Condition<'a>> {
+        let mut out = Vec::new();
+        // Under negation an `any_of` of excludes is a conjunction of
+        // exclusions: each member excludes alone.
+        fn walk<'c, 'a>(
+            terms: &[Term],
+            conditions: &'c [Condition<'a>],
+            out: &mut Vec<&'c Condition<'a>>,
+        ) {
+            for t in terms {
+                match t {
+                    Term::Leaf(i) => out.extend(conditions.get(*i)),
+                    Term::Unreadable => {}
+                    Term::Group { kind, members, .. } => {
+                        if *kind == GroupKind::AnyOf || members.len() == 1 {
+                            walk(members, conditions, out)
+                        }
+                    }
+                }
+            }
+        }
+        walk(&self.exclude_terms, &self.exclude, &mut out);
+        out
+    }
 }
 
 #[derive(Debug)]

@@ -62,6 +62,7 @@ const AUDIENCE_KEYS: &[&str] = &[
 ];
 const ATTRIBUTE_KEYS: &[&str] = &["attribute", "op", "value"];
 const EVENT_KEYS: &[&str] = &["event", "within", "min_count", "where"];
+const GROUP_NAMES: &[&str] = &["any_of", "all_of"];
 const SOURCE_KEYS: &[&str] = &["name", "provides", "refreshed_at", "max_age", "coverage"];
 const FREQUENCY_KEYS: &[&str] = &["cap", "per"];
 const SENDER_KEYS: &[&str] = &["name", "postal_address"];
@@ -74,12 +75,20 @@ pub const FORMAT_KEYS: &[(&str, &[&str])] = &[
     ("audience", AUDIENCE_KEYS),
     ("attribute condition", ATTRIBUTE_KEYS),
     ("event condition", EVENT_KEYS),
+    ("group", GROUP_NAMES),
     ("data source", SOURCE_KEYS),
     ("frequency", FREQUENCY_KEYS),
     ("retargeting", RETARGETING_KEYS),
     ("sender", SENDER_KEYS),
     ("acknowledge entry", ACK_KEYS),
 ];
+
+// The message about too many ways in says 1,024.
+const _: () = assert!(MAX_WAYS == 1024);
+
+/// The keys of a group item of an include or exclude list.
+const GROUP_KEYS: &[(&str, GroupKind)] =
+    &[("any_of", GroupKind::AnyOf), ("all_of", GroupKind::AllOf)];
 
 const CONDITION_KEYS: &[&str] = &[
     "attribute",
@@ -544,21 +553,142 @@ impl<'p, 'n> Loader<'p, 'n> {
                         continue; // an empty list written as `include:`
                     }
                     let items = self.list(v, key, "- attribute: ...");
-                    let conds: Vec<Condition<'a>> = items
+                    let mut conds: Vec<Condition<'a>> = Vec::new();
+                    let mut broken = v.as_seq().is_none();
+                    let terms: Vec<Term> = items
                         .iter()
-                        .filter_map(|i| self.condition(i, key))
+                        .map(|i| self.term(i, key, 0, &mut conds, &mut broken))
                         .collect();
                     if key == "include" {
-                        a.include_broken = v.as_seq().is_none() || conds.len() < items.len();
+                        a.include_broken = broken;
                         a.include = conds;
+                        a.include_terms = terms;
                     } else {
                         a.exclude = conds;
+                        a.exclude_terms = terms;
                     }
                 }
                 _ => unreachable!(),
             }
         }
+        if a.has_groups() && (a.way_count() > MAX_WAYS || a.ways().is_none()) {
+            self.problems.push(Problem {
+                kind: ProblemKind::Invalid,
+                span: a.include_key.unwrap_or(a.key),
+                message: sentence(
+                    "the `any_of` groups of this audience combine into too many ways to qualify (more than 1,024, or too many conditions across them) to check one by one, so the checks that look at each way in (contradictions, one dimension, single signals) skip it".to_string(),
+                ),
+                help: sentence("merge options that mean the same (several `eq` on one attribute are one `in`), or split the audience into campaigns of their own".to_string()),
+                related: None,
+                severity: Some(crate::rule_meta::Severity::Warning),
+            });
+        }
         a
+    }
+
+    /// One item of an include or exclude list: a condition or a group,
+    /// `depth` groups deep. Conditions go to `conds` in file order; an item
+    /// that cannot be read is reported, sets `broken`, and becomes
+    /// [`Term::Unreadable`].
+    fn term<'a>(
+        &mut self,
+        node: &'a Node,
+        list: &str,
+        depth: usize,
+        conds: &mut Vec<Condition<'a>>,
+        broken: &mut bool,
+    ) -> Term {
+        let group = GROUP_KEYS
+            .iter()
+            .find_map(|(k, kind)| node.get(k).map(|_| (*k, *kind)));
+        let Some((name, kind)) = group else {
+            return match self.condition(node, list) {
+                Some(c) => {
+                    conds.push(c);
+                    Term::Leaf(conds.len() - 1)
+                }
+                None => {
+                    *broken = true;
+                    Term::Unreadable
+                }
+            };
+        };
+        let Some(entry) = node.get(name) else {
+            *broken = true;
+            return Term::Unreadable;
+        };
+        // Unknown keys are reported with a did-you-mean; a condition's keys
+        // or a second group beside the group get a message of their own.
+        let mut allowed: Vec<&str> = GROUP_NAMES.to_vec();
+        allowed.extend(CONDITION_KEYS);
+        let place = format!("an `{name}` group");
+        let mut fine = true;
+        for (k, e) in self.fields(node, &allowed, &place) {
+            if k == name {
+                continue;
+            }
+            fine = false;
+            if GROUP_NAMES.contains(&k) {
+                self.invalid(
+                    e.key.span,
+                    format!("this item has both `{name}` and `{k}`"),
+                    format!("make them two items of the list, or put one group inside the other (`{name}:` holding an item `- {k}: [...]`)"),
+                );
+            } else {
+                self.invalid(
+                    e.key.span,
+                    format!("`{k}` sits next to `{name}`, but a group holds only its list of members"),
+                    format!("move the condition into the `{name}` list as one of its members, or make it an item of its own"),
+                );
+            }
+        }
+        fine &= node.as_map().is_some_and(|m| {
+            m.iter()
+                .all(|e| e.key.as_str().is_some_and(|k| allowed.contains(&k)))
+        });
+        if depth >= MAX_GROUP_DEPTH {
+            self.invalid(
+                entry.key.span,
+                format!(
+                    "this `{name}` is more than {MAX_GROUP_DEPTH} groups deep, deeper than preflight reads"
+                ),
+                "flatten the groups: an `all_of` inside an `all_of` (or an `any_of` inside an `any_of`) can be merged into its parent",
+            );
+            *broken = true;
+            return Term::Unreadable;
+        }
+        let items = self.list(&entry.value, name, "- attribute: ...");
+        if entry.value.as_seq().is_none() {
+            *broken = true;
+            return Term::Unreadable;
+        }
+        if items.is_empty() {
+            let means = match kind {
+                GroupKind::AnyOf => "matches no one",
+                GroupKind::AllOf => "matches everyone",
+            };
+            self.invalid(
+                entry.value.span,
+                format!("this `{name}` group is empty, so it {means}"),
+                format!("list its members under `{name}:` (conditions or groups), or remove it"),
+            );
+            *broken = true;
+            return Term::Unreadable;
+        }
+        let members: Vec<Term> = items
+            .iter()
+            .map(|i| self.term(i, list, depth + 1, conds, broken))
+            .collect();
+        if !fine {
+            *broken = true;
+            return Term::Unreadable;
+        }
+        Term::Group {
+            kind,
+            key: entry.key.span,
+            span: node.span,
+            members,
+        }
     }
 
     fn condition<'a>(&mut self, node: &'a Node, list: &str) -> Option<Condition<'a>> {
@@ -579,11 +709,13 @@ impl<'p, 'n> Loader<'p, 'n> {
         }
         if !is_event && !is_attr {
             // Report unknown keys first: a typo such as `atribute` is the likely cause.
-            self.fields(node, CONDITION_KEYS, &place);
+            let mut allowed: Vec<&str> = CONDITION_KEYS.to_vec();
+            allowed.extend(GROUP_NAMES);
+            self.fields(node, &allowed, &place);
             self.invalid(
                 node.span,
                 format!("{place} has neither `attribute:` nor `event:`"),
-                "start the condition with `attribute: <name>` (with `op:` and `value:`) or `event: <name>`",
+                "start the condition with `attribute: <name>` (with `op:` and `value:`) or `event: <name>`, or make it a group with `any_of:` or `all_of:`",
             );
             return None;
         }
@@ -1219,5 +1351,150 @@ mod tests {
                 "{extra}: {p:?}"
             );
         }
+    }
+
+    /// A condition at `indent` spaces, as an item of a list.
+    fn cond(indent: usize, name: &str) -> String {
+        let pad = " ".repeat(indent);
+        format!("{pad}- attribute: {name}\n{pad}  op: eq\n{pad}  value: 1\n")
+    }
+
+    fn loaded<R>(text: &str, f: impl FnOnce(&Campaign, &[Problem]) -> R) -> R {
+        let docs = parse(text, 0, Budget::default()).unwrap();
+        let mut p = Vec::new();
+        let c = load(&docs[0].root, &mut p, crate::rules::metas());
+        f(&c, &p)
+    }
+
+    #[test]
+    fn groups_load_as_a_tree_with_every_condition_listed() {
+        let text = format!(
+            "{OK}audience:\n  include:\n{}    - any_of:\n{}        - all_of:\n{}{}  exclude:\n    - any_of:\n{}",
+            cond(4, "a"),
+            cond(8, "b"),
+            cond(12, "c"),
+            cond(12, "d"),
+            cond(8, "e"),
+        );
+        loaded(&text, |c, p| {
+            assert!(p.is_empty(), "{p:?}");
+            let a = c.audience.as_ref().unwrap();
+            let names: Vec<&str> = a.include.iter().map(|c| c.name().value).collect();
+            assert_eq!(names, ["a", "b", "c", "d"]);
+            assert_eq!(a.exclude.len(), 1);
+            assert!(a.has_groups() && !a.include_broken);
+            let Term::Group { kind, members, .. } = &a.include_terms[1] else {
+                panic!("{:?}", a.include_terms);
+            };
+            assert_eq!(*kind, GroupKind::AnyOf);
+            assert!(
+                matches!(&members[1], Term::Group { kind: GroupKind::AllOf, members, .. } if members == &[Term::Leaf(2), Term::Leaf(3)])
+            );
+            // a and (b or (c and d)): two ways in.
+            let ways: Vec<Vec<&str>> = a
+                .include_ways()
+                .unwrap()
+                .iter()
+                .map(|w| w.iter().map(|c| c.name().value).collect())
+                .collect();
+            assert_eq!(ways, [vec!["a", "b"], vec!["a", "c", "d"]]);
+            assert_eq!(a.way_count(), 2);
+            let required: Vec<&str> = a
+                .required_includes()
+                .iter()
+                .map(|c| c.name().value)
+                .collect();
+            assert_eq!(required, ["a"]);
+            assert_eq!(a.sufficient_excludes().len(), 1);
+        });
+    }
+
+    #[test]
+    fn broken_groups_are_located() {
+        let empty = format!("{OK}audience:\n  include:\n    - any_of: []\n");
+        let p = problems(&empty);
+        assert!(
+            p.iter().any(|x| x.0 == "invalid-campaign"
+                && x.1 == "[]"
+                && x.2.contains("empty, so it matches no one")),
+            "{p:?}"
+        );
+        let both = format!(
+            "{OK}audience:\n  include:\n    - any_of:\n{}      all_of:\n{}",
+            cond(8, "a"),
+            cond(8, "b")
+        );
+        let p = problems(&both);
+        assert!(
+            p.iter()
+                .any(|x| x.1 == "all_of" && x.2.contains("both `any_of` and `all_of`")),
+            "{p:?}"
+        );
+        let beside = format!(
+            "{OK}audience:\n  include:\n    - any_of:\n{}      attribute: x\n",
+            cond(8, "a")
+        );
+        let p = problems(&beside);
+        assert!(
+            p.iter()
+                .any(|x| x.1 == "attribute" && x.2.contains("sits next to `any_of`")),
+            "{p:?}"
+        );
+        let typo = format!(
+            "{OK}audience:\n  include:\n    - any_off:\n{}",
+            cond(8, "a")
+        );
+        let p = problems(&typo);
+        assert!(
+            p.iter()
+                .any(|x| x.0 == "unknown-field" && x.1 == "any_off" && x.2.contains("`any_of`")),
+            "{p:?}"
+        );
+        let not_a_list = format!("{OK}audience:\n  include:\n    - all_of: x\n");
+        let p = problems(&not_a_list);
+        assert!(
+            p.iter()
+                .any(|x| x.1 == "x" && x.2.contains("must be a list")),
+            "{p:?}"
+        );
+        loaded(&beside, |c, _| {
+            assert!(c.audience.as_ref().unwrap().include_broken)
+        });
+    }
+
+    #[test]
+    fn groups_are_bounded() {
+        // Nine groups deep: the ninth is refused at its key.
+        let mut text = format!("{OK}audience:\n  include:\n");
+        for d in 0..9 {
+            text += &format!("{}- any_of:\n", " ".repeat(4 + 4 * d));
+        }
+        text += &cond(4 + 4 * 9, "deep");
+        let p = problems(&text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].1, "any_of");
+        assert!(p[0].2.contains("more than 8 groups deep"), "{p:?}");
+        let at = text.rfind("any_of").unwrap();
+        loaded(&text, |_, p| assert_eq!(p[0].span.start, at));
+        // Eleven groups of two options each: 2,048 ways in.
+        let mut text = format!("{OK}audience:\n  include:\n");
+        for g in 0..11 {
+            text += "    - any_of:\n";
+            text += &cond(8, &format!("x{g}"));
+            text += &cond(8, &format!("y{g}"));
+        }
+        loaded(&text, |c, p| {
+            assert_eq!(p.len(), 1, "{p:?}");
+            assert_eq!(p[0].severity, Some(crate::rule_meta::Severity::Warning));
+            assert!(
+                p[0].message
+                    .contains("too many ways to qualify (more than 1,024,"),
+                "{}",
+                p[0].message
+            );
+            let a = c.audience.as_ref().unwrap();
+            assert_eq!(a.way_count(), 2048);
+            assert!(a.include_ways().is_none() && a.ways().is_none());
+        });
     }
 }

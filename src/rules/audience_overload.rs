@@ -14,7 +14,11 @@ declare_rule! {
     /// campaigns that reach the same people on the same channel send more
     /// than `max_per_channel` (default 3 in 7 days) to them. Campaigns reach
     /// the same people when they name the same `segment`, or when their
-    /// include and exclude conditions are written the same way.
+    /// include and exclude conditions mean the same, whatever their segment
+    /// names: conditions are compared in any order, a group of one member
+    /// is its member, a group inside a group of its kind joins it, several
+    /// `eq` on one attribute in an `any_of` are one `in`, and values are
+    /// compared as the contradiction check compares them (`Gold` is `gold`).
     ///
     /// A one-off send counts once. A campaign that runs over a period
     /// (`ends_at`, or retargeting) counts as many messages as its
@@ -108,9 +112,18 @@ pub fn check(prints: &[Fingerprint], settings: &Settings, out: &mut Vec<Cross>) 
                     .map(|(_, p)| *p)
                     .unwrap_or(prints[i].anchor)
             };
-            let who = match &prints[inside[0]].segment {
-                Some((s, _)) => format!("the `{s}` segment"),
-                None => "the same audience".to_string(),
+            // The segment's name when every campaign gives the same one; campaigns
+            // joined by what their conditions mean may give others.
+            let named = &prints[inside[0]].segment;
+            let who = match named {
+                Some((s, _))
+                    if inside
+                        .iter()
+                        .all(|&o| prints[o].segment.as_ref().is_some_and(|(t, _)| t == s)) =>
+                {
+                    format!("the `{s}` segment")
+                }
+                _ => "the same audience".to_string(),
             };
             let first = prints[inside[0]].name_at(&place(inside[0]));
             for &i in &inside {
@@ -343,9 +356,18 @@ mod tests {
                         .map(|(_, p)| *p)
                         .unwrap_or(prints[i].anchor)
                 };
-                let who = match &prints[inside[0]].segment {
-                    Some((s, _)) => format!("the `{s}` segment"),
-                    None => "the same audience".to_string(),
+                // The segment's name when every campaign gives the same one; campaigns
+                // joined by what their conditions mean may give others.
+                let named = &prints[inside[0]].segment;
+                let who = match named {
+                    Some((s, _))
+                        if inside
+                            .iter()
+                            .all(|&o| prints[o].segment.as_ref().is_some_and(|(t, _)| t == s)) =>
+                    {
+                        format!("the `{s}` segment")
+                    }
+                    _ => "the same audience".to_string(),
                 };
                 let first = prints[inside[0]].name_at(&place(inside[0]));
                 for &i in &inside {
@@ -554,6 +576,113 @@ mod tests {
             ("d.yaml", other(13, "d", "cyclists")),
         ];
         let refs: Vec<(&str, &str)> = refs.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        assert!(lint_many(&refs, "audience-overload").is_empty());
+    }
+
+    /// `on(day, id)` under its own segment name, with `include` items.
+    fn audience(day: u32, id: &str, include: &str) -> String {
+        on(day, id)
+            .replace("runners-who-opted-in", &format!("segment-{id}"))
+            .replace(
+                "    - attribute: preferences.interests\n      op: contains\n      value: running\n    - event: order_placed\n      within: 90d\n      min_count: 2\n      where: {category: running}\n",
+                include,
+            )
+    }
+
+    fn tier(indent: usize, op: &str, value: &str) -> String {
+        let pad = " ".repeat(indent);
+        format!("{pad}- attribute: loyalty.tier\n{pad}  op: {op}\n{pad}  value: {value}\n")
+    }
+
+    fn runs(indent: usize) -> String {
+        let pad = " ".repeat(indent);
+        format!(
+            "{pad}- event: order_placed\n{pad}  within: 90d\n{pad}  where: {{category: running}}\n"
+        )
+    }
+
+    #[test]
+    fn the_same_audience_by_meaning_under_other_names() {
+        // Four ways of writing "gold or silver members who ordered running
+        // gear in 90 days".
+        let written = [
+            format!("{}{}", tier(4, "in", "[gold, silver]"), runs(4)),
+            format!(
+                "{}    - any_of:\n{}{}",
+                runs(4),
+                tier(8, "eq", "Silver"),
+                tier(8, "eq", "gold")
+            ),
+            format!(
+                "    - all_of:\n        - any_of:\n{}        - all_of:\n{}",
+                tier(12, "in", "[gold, silver]"),
+                runs(12)
+            ),
+            format!(
+                "    - any_of:\n{}        - any_of:\n{}{}",
+                tier(8, "eq", "gold"),
+                tier(12, "eq", "silver"),
+                runs(4)
+            ),
+        ];
+        let files: Vec<(String, String)> = written
+            .iter()
+            .enumerate()
+            .map(|(i, inc)| {
+                (
+                    format!("f{i}.yaml"),
+                    audience(10 + i as u32, &format!("c{i}"), inc),
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let f = lint_many(&refs, "audience-overload");
+        assert_eq!(f.len(), 4, "{f:#?}");
+        assert!(
+            f[0].message
+                .contains("the same audience would get 4 emails from 4 campaigns"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn audiences_that_differ_are_not_merged() {
+        let written = [
+            format!("{}{}", tier(4, "in", "[gold, silver]"), runs(4)),
+            // Gold only.
+            format!("{}{}", tier(4, "eq", "gold"), runs(4)),
+            // Gold and silver at once: an all_of, not an any_of.
+            format!(
+                "{}    - all_of:\n{}{}",
+                runs(4),
+                tier(8, "eq", "silver"),
+                tier(8, "eq", "gold")
+            ),
+            // Either tier, or running gear: not both.
+            format!(
+                "    - any_of:\n{}{}",
+                tier(8, "in", "[gold, silver]"),
+                runs(8)
+            ),
+        ];
+        let files: Vec<(String, String)> = written
+            .iter()
+            .enumerate()
+            .map(|(i, inc)| {
+                (
+                    format!("f{i}.yaml"),
+                    audience(10 + i as u32, &format!("c{i}"), inc),
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
         assert!(lint_many(&refs, "audience-overload").is_empty());
     }
 }

@@ -143,4 +143,20 @@ mod tests {
         assert_clean(&covered("preferences.interests", "0.5"), RULE);
         assert_clean(&covered("first_name", "0.92"), RULE);
     }
+
+    #[test]
+    fn wherever_the_condition_sits() {
+        for kind in ["any_of", "all_of"] {
+            let f = assert_fires(
+                &grouped(&covered("preferences.interests", "0.35"), kind),
+                RULE,
+                "preferences.interests",
+            );
+            assert!(f[0].message.contains("only 35%"), "{}", f[0].message);
+            assert_clean(
+                &grouped(&covered("preferences.interests", "0.5"), kind),
+                RULE,
+            );
+        }
+    }
 }

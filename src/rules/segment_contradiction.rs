@@ -1,7 +1,7 @@
 use crate::analysis::audience_solver::{self, Contradiction, Literal};
 use crate::input::source::Span;
 use crate::input::yaml::Node;
-use crate::model::campaign::{Condition, ConditionKind, Op};
+use crate::model::campaign::{Condition, ConditionKind, GroupKind, Op, Term};
 use crate::rules::context::Ctx;
 
 declare_rule! {
@@ -44,6 +44,16 @@ declare_rule! {
     ///
     /// The finding points at the condition that leaves the segment empty
     /// (the later one); labels point at the conditions it contradicts.
+    ///
+    /// With groups (`any_of`, `all_of`), the audience is judged on every
+    /// way into it (one per choice of a member in each `any_of`): it is
+    /// empty only when every way is. When the conditions outside the groups
+    /// already contradict each other, the finding names them as above;
+    /// otherwise it points at the `any_of` and names, at each option, what
+    /// rules it out. When the audience is not empty but one option of an
+    /// `any_of` in the include list lets no one in (`tier eq silver` as an
+    /// option next to a required `tier in [gold, bronze]`), that option
+    /// gets a warning: it is dead weight, and often a typo in a value.
     ///
     /// ## Why is this bad?
     /// An empty segment makes the campaign silently send to nobody, and
@@ -88,7 +98,7 @@ declare_rule! {
     ///     value: true
     /// ```
     /// All include conditions must hold together; to reach either group,
-    /// make two campaigns or use `in`. Exclude only part of the people the
+    /// use `in`, put the alternatives in an `any_of`, or make two campaigns. Exclude only part of the people the
     /// includes keep: here, those who ordered this week, and the
     /// unsubscribed.
     ///
@@ -283,8 +293,189 @@ fn explain(
 
 pub fn check(ctx: &mut Ctx) {
     let c = ctx.campaign;
-    let lits = audience_solver::literals(c.include(), c.exclude(), ctx.text);
-    for found in audience_solver::solve(&lits) {
+    let Some(aud) = &c.audience else {
+        return;
+    };
+    if !aud.has_groups() {
+        let lits = audience_solver::literals(c.include(), c.exclude(), ctx.text);
+        let found = audience_solver::solve(&lits);
+        report(ctx, &lits, found);
+        return;
+    }
+    let Some(ways) = audience_solver::ways(aud, ctx.text) else {
+        return;
+    };
+    let found: Vec<Vec<Contradiction>> = ways.iter().map(|w| audience_solver::solve(w)).collect();
+    if found.iter().any(Vec::is_empty) {
+        dead_options(ctx, aud);
+        return;
+    }
+    // The conditions on every way (those outside the groups' options):
+    // when they contradict each other, say so as for a list without groups.
+    let on_every: std::collections::HashSet<(*const Condition, bool)> = ways
+        .iter()
+        .map(|w| {
+            w.iter()
+                .map(|l| (l.condition as *const Condition, l.holds))
+                .collect::<std::collections::HashSet<_>>()
+        })
+        .reduce(|a, b| a.intersection(&b).copied().collect())
+        .unwrap_or_default();
+    let common: Vec<Literal> = ways[0]
+        .iter()
+        .filter(|l| on_every.contains(&(l.condition as *const Condition, l.holds)))
+        .copied()
+        .collect();
+    let core = audience_solver::solve(&common);
+    if !core.is_empty() {
+        report(ctx, &common, core);
+        return;
+    }
+    // Each way is empty for a reason of its own: point at the group whose
+    // options they are, with each reason as a label.
+    let Some((key, kind)) = first_group(&aud.include_terms, GroupKind::AnyOf)
+        .or(first_group(&aud.exclude_terms, GroupKind::AllOf))
+    else {
+        return;
+    };
+    let mut labels: Vec<(Span, String)> = Vec::new();
+    for (w, f) in ways.iter().zip(&found) {
+        let first = &f[0];
+        let at = &w[first.at];
+        let others: Vec<&Literal> = first.others.iter().map(|&i| &w[i]).collect();
+        let (what, _, _) = explain(first, at, &others);
+        // Shown at the condition of this way's own option.
+        let own = std::iter::once(at)
+            .chain(others.iter().copied())
+            .find(|l| !on_every.contains(&(l.condition as *const Condition, l.holds)))
+            .unwrap_or(at);
+        let span = focus(own.condition);
+        if labels.len() < MAX_LABELS && !labels.iter().any(|(s, _)| *s == span) {
+            labels.push((span, what));
+        }
+    }
+    let options = match kind {
+        GroupKind::AnyOf => format!("each option of this `{}`", kind.key()),
+        GroupKind::AllOf => format!("each way past this `{}`", kind.key()),
+    };
+    let finding = ctx.report(
+        &SEGMENT_CONTRADICTION,
+        key,
+        format!(
+            "None of the {} ways into this audience can hold: {options} meets a contradiction (shown at each), so no one is in this segment",
+            ways.len()
+        ),
+        format!("{HELP_EMPTY}. Fix the values, or remove the options that can never hold"),
+    );
+    for (span, what) in labels {
+        finding.related(span, what);
+    }
+}
+
+/// Someone can be in the audience, but an option of one of its `any_of`
+/// items (an item of the include list itself) lets no one in: a warning at
+/// that option, saying what rules it out.
+fn dead_options(ctx: &mut Ctx, aud: &crate::model::campaign::Audience) {
+    for (k, item) in aud.include_terms.iter().enumerate() {
+        let Term::Group {
+            kind: GroupKind::AnyOf,
+            members,
+            ..
+        } = item
+        else {
+            continue;
+        };
+        if members.len() < 2 {
+            continue;
+        }
+        for m in members {
+            let mut terms = aud.include_terms.clone();
+            terms[k] = m.clone();
+            let Some(ways) = audience_solver::ways_with(aud, &terms, ctx.text) else {
+                continue;
+            };
+            let found: Vec<Vec<Contradiction>> =
+                ways.iter().map(|w| audience_solver::solve(w)).collect();
+            if found.iter().any(Vec::is_empty) {
+                continue;
+            }
+            let Some(span) = first_condition(m, &aud.include).map(|c| c.name().span) else {
+                continue;
+            };
+            let (w, f) = (&ways[0], &found[0][0]);
+            let at = &w[f.at];
+            let others: Vec<&Literal> = f.others.iter().map(|&i| &w[i]).collect();
+            let (what, _, _) = explain(f, at, &others);
+            let mut own = Vec::new();
+            conditions_of(m, &aud.include, &mut own);
+            let finding = ctx.report_at(
+                &SEGMENT_CONTRADICTION,
+                crate::rule_meta::Severity::Warning,
+                span,
+                format!("No one can get in through this option of the `any_of`: {what}"),
+                "An option that never holds is dead weight, and often a typo in a value: fix the value, or remove the option",
+            );
+            // Label the conditions outside the option that rule it out.
+            for l in std::iter::once(at).chain(others.iter().copied()) {
+                if own.iter().any(|c| std::ptr::eq(*c, l.condition)) {
+                    continue;
+                }
+                let label = if l.holds {
+                    "this condition rules the option out"
+                } else {
+                    "this exclusion removes everyone the option lets in"
+                };
+                finding.related(focus(l.condition), label);
+            }
+        }
+    }
+}
+
+/// Every condition of a term.
+fn conditions_of<'c, 'a>(
+    t: &Term,
+    conditions: &'c [Condition<'a>],
+    out: &mut Vec<&'c Condition<'a>>,
+) {
+    match t {
+        Term::Leaf(i) => out.extend(conditions.get(*i)),
+        Term::Unreadable => {}
+        Term::Group { members, .. } => {
+            for m in members {
+                conditions_of(m, conditions, out);
+            }
+        }
+    }
+}
+
+/// The first condition of a term, in file order.
+fn first_condition<'c, 'a>(t: &Term, conditions: &'c [Condition<'a>]) -> Option<&'c Condition<'a>> {
+    match t {
+        Term::Leaf(i) => conditions.get(*i),
+        Term::Unreadable => None,
+        Term::Group { members, .. } => members.iter().find_map(|m| first_condition(m, conditions)),
+    }
+}
+
+/// The most labels a finding about a whole group shows.
+const MAX_LABELS: usize = 8;
+
+/// The first group in `terms` that offers a choice: an `any_of` of several
+/// members in an include list (`choice` is `AnyOf`), an `all_of` of several
+/// in an exclude list (`choice` is `AllOf`: leaving out one member lets a
+/// person through), inside other groups too.
+fn first_group(terms: &[Term], choice: GroupKind) -> Option<(Span, GroupKind)> {
+    terms.iter().find_map(|t| match t {
+        Term::Group {
+            kind, key, members, ..
+        } if *kind == choice && members.len() > 1 => Some((*key, *kind)),
+        Term::Group { members, .. } => first_group(members, choice),
+        _ => None,
+    })
+}
+
+fn report(ctx: &mut Ctx, lits: &[Literal], found: Vec<Contradiction>) {
+    for found in found {
         let at = &lits[found.at];
         let others: Vec<&Literal> = found.others.iter().map(|&i| &lits[i]).collect();
         let (what, help, labels) = explain(&found, at, &others);
@@ -632,5 +823,164 @@ mod tests {
         // The same, with one value left.
         let conds = conds.replace("[v0, ", "[v0, spare, ");
         assert_clean(&with_include(&conds), RULE);
+    }
+
+    /// An include item written as a group of `members` (each an item of
+    /// four-space indentation, as [`attr`] writes them).
+    fn group(kind: &str, members: &str) -> String {
+        let inner: String = members.lines().map(|l| format!("    {l}\n")).collect();
+        format!("    - {kind}:\n{inner}")
+    }
+
+    #[test]
+    fn any_of_is_empty_only_when_every_option_is() {
+        // Gold or silver, and bronze: both options contradict `bronze`.
+        let both = group(
+            "any_of",
+            &(attr("tier", "eq", "gold") + &attr("tier", "eq", "silver")),
+        ) + &attr("tier", "eq", "bronze");
+        let f = assert_fires(&with_include(&both), RULE, "any_of");
+        assert!(
+            f[0].message
+                .starts_with("None of the 2 ways into this audience can hold: each option of this `any_of` meets a contradiction"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].related.len(), 2, "{:?}", f[0].related);
+        assert!(
+            f[0].related[0]
+                .message
+                .contains("`tier eq gold` and `tier eq bronze` cannot both hold")
+                || f[0].related[0]
+                    .message
+                    .contains("`tier eq bronze` and `tier eq gold` cannot both hold"),
+            "{:?}",
+            f[0].related
+        );
+        // One option left open: someone can be in it, and the closed
+        // option gets a warning of its own.
+        let one_open = group(
+            "any_of",
+            &(attr("tier", "eq", "gold") + &attr("tier", "eq", "bronze")),
+        ) + &attr("tier", "eq", "bronze");
+        let f = hits(&with_include(&one_open), RULE);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].1.severity, crate::rule_meta::Severity::Warning);
+        assert!(
+            f[0].1
+                .message
+                .starts_with("No one can get in through this option"),
+            "{}",
+            f[0].1.message
+        );
+        // An option that is a group of its own, with a way in.
+        let nested = group(
+            "any_of",
+            &(attr("tier", "eq", "gold")
+                + &group(
+                    "all_of",
+                    &(attr("age", "gt", "30") + &attr("age", "lt", "40")),
+                )),
+        ) + &attr("tier", "eq", "bronze");
+        let f = hits(&with_include(&nested), RULE);
+        assert!(
+            f.len() == 1 && f[0].1.severity == crate::rule_meta::Severity::Warning,
+            "only the gold option is closed: {f:#?}"
+        );
+        // The same with the nested range empty.
+        let nested_empty = nested.replace("value: 40", "value: 20");
+        assert_fires(&with_include(&nested_empty), RULE, "any_of");
+    }
+
+    #[test]
+    fn conditions_outside_the_groups_are_judged_as_before() {
+        // The contradiction is between two plain items: it is named as in a
+        // list without groups, whatever the group holds.
+        let conds = attr("age", "gt", "40")
+            + &group(
+                "any_of",
+                &(attr("tier", "eq", "gold") + &attr("tier", "eq", "silver")),
+            )
+            + &attr("age", "lt", "30");
+        let f = assert_fires(&with_include(&conds), RULE, "30");
+        assert!(
+            f[0].message.contains("cannot both hold"),
+            "{}",
+            f[0].message
+        );
+        // An all_of is a plain conjunction.
+        let all = group(
+            "all_of",
+            &(attr("age", "gt", "40") + &attr("age", "lt", "30")),
+        );
+        assert_fires(&with_include(&all), RULE, "30");
+    }
+
+    #[test]
+    fn excluded_groups() {
+        // Excluding any of gold or silver, from gold members: empty.
+        let conds = attr("tier", "eq", "gold");
+        let exc = group(
+            "any_of",
+            &(attr("tier", "eq", "silver") + &attr("tier", "eq", "gold")),
+        );
+        let yaml = with_include(&conds)
+            .replace("data_sources:", &format!("  exclude:\n{exc}data_sources:"));
+        assert_fires(&yaml, RULE, "gold");
+        // Excluding those who are gold and over 60, from gold members: the
+        // younger ones are left.
+        let exc = group(
+            "all_of",
+            &(attr("tier", "eq", "gold") + &attr("age", "gt", "60")),
+        );
+        let yaml = with_include(&conds)
+            .replace("data_sources:", &format!("  exclude:\n{exc}data_sources:"));
+        assert_clean(&yaml, RULE);
+        // Excluding gold and (silver or gold) from gold members: empty.
+        let exc = group(
+            "all_of",
+            &(attr("tier", "exists", "x").replace("      value: x\n", "")
+                + &group(
+                    "any_of",
+                    &(attr("tier", "eq", "silver") + &attr("tier", "eq", "gold")),
+                )),
+        );
+        let yaml = with_include(&conds)
+            .replace("data_sources:", &format!("  exclude:\n{exc}data_sources:"));
+        let f = hits(&yaml, RULE);
+        assert_eq!(f.len(), 1, "{f:#?}");
+    }
+
+    #[test]
+    fn an_option_that_lets_no_one_in() {
+        // Gold or silver, among gold and bronze members: silver never holds.
+        let conds = group(
+            "any_of",
+            &(attr("tier", "eq", "gold")
+                + &attr("vip_tier", "eq", "x")
+                + &attr("tier", "eq", "silver")),
+        ) + &attr("tier", "in", "[gold, bronze]");
+        let yaml = with_include(&conds);
+        let f = hits(&yaml, RULE);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        let (at, f) = &f[0];
+        assert_eq!(at, "tier");
+        assert_eq!(f.severity, crate::rule_meta::Severity::Warning);
+        assert!(
+            f.span.start > yaml.find("value: x").unwrap(),
+            "at the silver option"
+        );
+        assert_eq!(
+            f.message,
+            "No one can get in through this option of the `any_of`: `tier eq silver` and `tier in [gold, bronze]` cannot both hold."
+        );
+        assert_eq!(f.related.len(), 1);
+        assert_eq!(f.related[0].message, "this condition rules the option out");
+        assert_eq!(&yaml[f.related[0].span.range()], "[gold, bronze]");
+        // Every option open: nothing to say.
+        assert_clean(
+            &with_include(&conds.replace("[gold, bronze]", "[gold, silver]")),
+            RULE,
+        );
     }
 }

@@ -24,6 +24,13 @@ declare_rule! {
     /// The names are matched by patterns in `checks/opt-outs.yaml` and each
     /// occasion's `keys` in `checks/occasions.yaml`.
     ///
+    /// With groups, only conditions that hold for everyone count: an
+    /// opt-out excluded inside an `all_of` with another condition leaves in
+    /// those who opted out but do not meet the other, and a choice inside an
+    /// `any_of` of several options is not made by everyone the campaign
+    /// reaches. An opt-out inside an excluded `any_of` leaves out everyone
+    /// who opted out.
+    ///
     /// ## Why is this bad?
     /// A Father's Day ad reaches someone who has just lost their father; a
     /// Mother's Day email reaches someone who lost a child. Brands such as
@@ -146,7 +153,14 @@ fn respects_opt_out(c: &Campaign, checks: &Checks, occasion: &Entry) -> bool {
     let names_occasion = |text: &str| {
         keys.is_match(text) || opt.matches_entry(&Searchable::new(text, Langs::ALL), "any-occasion")
     };
-    let excluded = c.exclude().iter().any(|cond| {
+    // Only conditions that hold for everyone count: an opt-out excluded in
+    // an `all_of` with another condition leaves some who opted out in, and
+    // an opt-in in an `any_of` is not a choice every recipient made.
+    let (required, sufficient) = match &c.audience {
+        Some(a) => (a.required_includes(), a.sufficient_excludes()),
+        None => (Vec::new(), Vec::new()),
+    };
+    let excluded = sufficient.iter().any(|cond| {
         let name = words_of_name(cond.name().value);
         let inverted = cond.op() == Some(Op::Eq)
             && cond
@@ -157,7 +171,7 @@ fn respects_opt_out(c: &Campaign, checks: &Checks, occasion: &Entry) -> bool {
             && names_occasion(&about(cond))
             && !inverted
     });
-    let chosen = c.include().iter().any(|cond| {
+    let chosen = required.iter().any(|cond| {
         let name = words_of_name(cond.name().value);
         opt.matches_entry(&Searchable::new(name, Langs::ALL), "preference")
             && keys.is_match(&about(cond))
@@ -302,5 +316,54 @@ mod tests {
         let f = hits(&yaml, RULE);
         assert_eq!(f.len(), 1);
         assert!(f[0].1.span.start < yaml.find("body").unwrap());
+    }
+
+    /// `yaml` with `exclude:` items.
+    fn excluding(yaml: &str, items: &str) -> String {
+        yaml.replace(
+            "data_sources:",
+            &format!("  exclude:\n{items}data_sources:"),
+        )
+    }
+
+    const OPT_OUT: &str =
+        "          - attribute: fathers_day_opt_out\n            op: eq\n            value: true\n";
+    const BOUNCED: &str =
+        "          - attribute: email_bounced\n            op: eq\n            value: true\n";
+
+    #[test]
+    fn opt_outs_in_groups_count_when_they_hold_for_everyone() {
+        let fd = with_subject("Happy Father's Day");
+        // Excluding any of the opted-out or the bounced: every opt-out is out.
+        assert_clean(
+            &excluding(&fd, &format!("    - any_of:\n{OPT_OUT}{BOUNCED}")),
+            RULE,
+        );
+        // Excluding only those who opted out *and* bounced leaves the others in.
+        let f = assert_fires(
+            &excluding(&fd, &format!("    - all_of:\n{OPT_OUT}{BOUNCED}")),
+            RULE,
+            "Father's Day",
+        );
+        assert!(
+            f[0].message.contains("no way to opt out"),
+            "{}",
+            f[0].message
+        );
+        // A group of one member is its member.
+        assert_clean(&excluding(&fd, &format!("    - all_of:\n{OPT_OUT}")), RULE);
+        // An opt-in in one option of an any_of is not everyone's choice.
+        let chose = "          - attribute: preferences.interests\n            op: contains\n            value: fathers_day\n";
+        let other = "          - attribute: preferences.interests\n            op: contains\n            value: grills\n";
+        let any = fd.replace(
+            "  include:\n",
+            &format!("  include:\n    - any_of:\n{chose}{other}"),
+        );
+        assert_fires(&any, RULE, "Father's Day");
+        let all = fd.replace(
+            "  include:\n",
+            &format!("  include:\n    - all_of:\n{chose}{other}"),
+        );
+        assert_clean(&all, RULE);
     }
 }

@@ -180,4 +180,27 @@ mod tests {
         );
         assert_clean(&adults, RULE);
     }
+
+    #[test]
+    fn wherever_the_condition_sits() {
+        let religion = BASE.replace(
+            "attribute: preferences.interests",
+            "attribute: profile.religion",
+        );
+        let pregnancy = BASE.replace("{category: running}", "{category: pregnancy-tests}");
+        for kind in ["any_of", "all_of"] {
+            assert_fires(&grouped(&religion, kind), RULE, "profile.religion");
+            assert_fires(&grouped(&pregnancy, kind), RULE, "pregnancy-tests");
+            assert_clean(
+                &grouped(
+                    &pregnancy.replace(
+                        "consent: [email_marketing]",
+                        "consent: [email_marketing, sensitive_data]",
+                    ),
+                    kind,
+                ),
+                RULE,
+            );
+        }
+    }
 }

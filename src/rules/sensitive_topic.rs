@@ -78,7 +78,8 @@ fn chosen_on(ctx: &Ctx) -> Vec<String> {
     if let Some(s) = a.segment.and_then(|n| n.as_str()) {
         names.push(s);
     }
-    for cond in &a.include {
+    // Only what everyone in the audience chose: not one option of an `any_of`.
+    for cond in a.required_includes() {
         names.push(cond.name().value);
         names.extend(cond.values().iter().map(|v| v.value));
     }

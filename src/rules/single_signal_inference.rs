@@ -22,6 +22,11 @@ declare_rule! {
     /// running, a visit to the shoe pages) does not support a claim about a
     /// baby.
     ///
+    /// With groups, each way into the audience is judged on its own: an
+    /// `any_of` option that rests on one event is reported, and a second
+    /// signal counts only on the ways it is part of (a preference outside the
+    /// group supports every option; one in another option supports none).
+    ///
     /// ## Why is this bad?
     /// One baby gift for a friend is not a new parent. Guessing a life stage
     /// from one purchase is often wrong, and when it is wrong it can hurt (a
@@ -71,6 +76,25 @@ pub fn check(ctx: &mut Ctx) {
     if aud.include_broken {
         return;
     }
+    let Some(ways) = aud.include_ways() else {
+        return;
+    };
+    // Each way into the audience on its own: an `any_of` option that rests
+    // on one event lets people in on that alone. One finding per audience.
+    for way in &ways {
+        if judge(ctx, way) {
+            return;
+        }
+    }
+}
+
+/// Reports when the conditions of one way into the audience claim a life
+/// stage from a single event; whether it did.
+fn judge(ctx: &mut Ctx, way: &[&crate::model::campaign::Condition]) -> bool {
+    let c = ctx.campaign;
+    let Some(aud) = &c.audience else {
+        return false;
+    };
     let lex = &ctx.checks.life_stages;
     // Where the segment claims a life stage: its name first, then its events.
     let mut claim: Option<(usize, Span, String)> = None;
@@ -82,9 +106,9 @@ pub fn check(ctx: &mut Ctx) {
             claim = Some((entry, seg.span, seg.value.to_string()));
         }
     }
-    let events: Vec<_> = aud
-        .include
+    let events: Vec<_> = way
         .iter()
+        .copied()
         .filter(|cond| matches!(cond.kind, ConditionKind::Event { .. }))
         .collect();
     if claim.is_none() {
@@ -101,7 +125,7 @@ pub fn check(ctx: &mut Ctx) {
         }
     }
     let Some((entry, claim_span, claim_text)) = claim else {
-        return;
+        return false;
     };
     let claimed = &lex.entries[entry].id;
     let about_claim = |text: &str| {
@@ -124,7 +148,7 @@ pub fn check(ctx: &mut Ctx) {
                 .any(|m| lex.entries[m.entry].id != *claimed)
         })
     };
-    let declared = aud.include.iter().any(|cond| {
+    let declared = way.iter().any(|cond| {
         matches!(cond.kind, ConditionKind::Attribute { .. })
             && (names_claim(cond)
                 || (ctx
@@ -134,7 +158,7 @@ pub fn check(ctx: &mut Ctx) {
                     && !about_other(cond)))
     });
     if declared {
-        return;
+        return false;
     }
     // Behaviour, not engagement: an opened email says nothing of a life stage.
     let behaviour: Vec<_> = events
@@ -156,13 +180,13 @@ pub fn check(ctx: &mut Ctx) {
     let single = match (signals, about.first(), behaviour.as_slice()) {
         (1, Some(cond), _) => ***cond,
         (0, None, [only]) if occurrences(only) < 2 => **only,
-        _ => return,
+        _ => return false,
     };
     let ConditionKind::Event {
         name, min_count, ..
     } = &single.kind
     else {
-        return;
+        return false;
     };
     let e = &lex.entries[entry];
     let at = min_count.map(|m| m.span).unwrap_or(name.span);
@@ -180,6 +204,7 @@ pub fn check(ctx: &mut Ctx) {
     if claim_span != at {
         pending.related(claim_span, "the life stage is read from here");
     }
+    true
 }
 
 #[cfg(test)]
@@ -280,5 +305,46 @@ mod tests {
         assert_clean(&recorded, RULE);
         // Look-alike words are not life stages.
         assert_clean(&single("baby-blue-sale", "{category: shoes}", ""), RULE);
+    }
+
+    /// BASE as `new-parents`, with its include list replaced.
+    fn parents(items: &str) -> String {
+        BASE.replace("runners-who-opted-in", "new-parents").replace(
+            "    - attribute: preferences.interests\n      op: contains\n      value: running\n    - event: order_placed\n      within: 90d\n      min_count: 2\n      where: {category: running}\n",
+            items,
+        )
+    }
+
+    const ONE_BABY_ORDER: &str = "          - event: order_placed\n            within: 90d\n            where: {category: baby}\n";
+    const SAYS_BABY: &str = "          - attribute: preferences.interests\n            op: contains\n            value: baby\n";
+
+    #[test]
+    fn an_option_resting_on_one_event() {
+        // Said so, or bought one baby item: the second option rests on one
+        // purchase.
+        let f = assert_fires(
+            &parents(&format!("    - any_of:\n{SAYS_BABY}{ONE_BABY_ORDER}")),
+            RULE,
+            "order_placed",
+        );
+        assert!(f[0].message.contains("a new parent"), "{}", f[0].message);
+        // Both together (all_of): a declared preference backs the purchase.
+        assert_clean(
+            &parents(&format!("    - all_of:\n{SAYS_BABY}{ONE_BABY_ORDER}")),
+            RULE,
+        );
+        // The preference outside the group holds on every way in.
+        let twice = ONE_BABY_ORDER.replace("within: 90d", "within: 30d");
+        assert_clean(
+            &parents(&format!(
+                "    - attribute: preferences.interests\n      op: contains\n      value: baby\n    - any_of:\n{ONE_BABY_ORDER}{twice}"
+            )),
+            RULE,
+        );
+        // Two purchases asked for in one option, a recorded life stage in the other.
+        let recorded = "          - attribute: profile.life_stage\n            op: eq\n            value: new_parent\n";
+        let two =
+            ONE_BABY_ORDER.replace("within: 90d\n", "within: 90d\n            min_count: 2\n");
+        assert_clean(&parents(&format!("    - any_of:\n{two}{recorded}")), RULE);
     }
 }

@@ -167,4 +167,17 @@ mod tests {
             RULE,
         );
     }
+
+    #[test]
+    fn wherever_the_condition_sits() {
+        for kind in ["any_of", "all_of"] {
+            let f = assert_fires(
+                &grouped(&ad("New apartments for rent downtown", AGE), kind),
+                RULE,
+                "profile.age",
+            );
+            assert!(f[0].message.contains("about housing"), "{}", f[0].message);
+            assert_clean(&grouped(&ad("New running shoes", AGE), kind), RULE);
+        }
+    }
 }

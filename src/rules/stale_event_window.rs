@@ -135,4 +135,20 @@ mod tests {
             RULE,
         );
     }
+
+    #[test]
+    fn wherever_the_condition_sits() {
+        let stale = BASE.replace("within: 90d", "within: 7d").replace(
+            "refreshed_at: 2027-04-09T23:00:00",
+            "refreshed_at: 2027-03-20",
+        );
+        for kind in ["any_of", "all_of"] {
+            let f = assert_fires(&grouped(&stale, kind), RULE, "7d");
+            assert!(f[0].message.contains("21 days"), "{}", f[0].message);
+            assert_clean(
+                &grouped(&BASE.replace("within: 90d", "within: 1d"), kind),
+                RULE,
+            );
+        }
+    }
 }

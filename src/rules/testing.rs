@@ -48,6 +48,27 @@ content:
       {{ unsubscribe_url }}
 "#;
 
+/// `yaml` with the items of its `include` list moved into one group
+/// (`kind` is `any_of` or `all_of`): a rule that checks every condition
+/// must judge them the same wherever they sit in the tree.
+pub fn grouped(yaml: &str, kind: &str) -> String {
+    let Some(start) = yaml.find("  include:\n") else {
+        return yaml.to_string();
+    };
+    let body = start + "  include:\n".len();
+    let rest = &yaml[body..];
+    let len: usize = rest
+        .split_inclusive('\n')
+        .take_while(|l| l.starts_with("    "))
+        .map(str::len)
+        .sum();
+    let moved: String = rest[..len]
+        .split_inclusive('\n')
+        .map(|l| format!("    {l}"))
+        .collect();
+    format!("{}    - {kind}:\n{moved}{}", &yaml[..body], &rest[len..])
+}
+
 pub fn now() -> NaiveDate {
     NaiveDate::from_ymd_opt(2027, 1, 1).expect("valid date")
 }
@@ -107,6 +128,31 @@ pub fn assert_clean(yaml: &str, rule: &str) {
         "expected no {rule}; got {:#?}",
         h.iter().map(|(s, f)| (s, &f.message)).collect::<Vec<_>>()
     );
+}
+
+#[test]
+fn grouped_keeps_the_campaign_clean() {
+    for kind in ["any_of", "all_of"] {
+        let g = grouped(BASE, kind);
+        assert!(g.contains(&format!("  include:\n    - {kind}:\n        - attribute: preferences.interests\n          op: contains")), "{g}");
+        let f: Vec<_> = lint(&g)
+            .into_iter()
+            .map(|f| (f.rule.name, f.message))
+            .collect();
+        if kind == "all_of" {
+            assert!(f.is_empty(), "{kind}: {f:#?}");
+        } else {
+            // Either option lets people in alone, and the first rests on a
+            // declared preference only.
+            assert_eq!(
+                f,
+                [(
+                    "segment-one-dimensional",
+                    "One way into this audience needs only `preferences.interests`, which looks at declared preference and nothing else.".to_string()
+                )]
+            );
+        }
+    }
 }
 
 #[test]

@@ -162,4 +162,18 @@ mod tests {
             );
         assert_clean(&prefix, RULE);
     }
+
+    #[test]
+    fn wherever_the_condition_sits() {
+        let typo = BASE.replace(
+            "attribute: preferences.interests",
+            "attribute: preferences.intrests",
+        );
+        let unknown_event = BASE.replace("event: order_placed", "event: app_opened");
+        for kind in ["any_of", "all_of"] {
+            assert_fires(&grouped(&typo, kind), RULE, "preferences.intrests");
+            assert_fires(&grouped(&unknown_event, kind), RULE, "app_opened");
+            assert_clean(&grouped(BASE, kind), RULE);
+        }
+    }
 }
