@@ -207,7 +207,9 @@ mod tests {
         let report = crate::engine::run::run_text(
             "c.yaml",
             &text,
-            &crate::engine::lint::Options::new(chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()),
+            &crate::engine::lint::Options::new(
+                chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+            ),
         );
         let first = report.summaries().next().and_then(|s| s.audience.clone());
         first
@@ -227,7 +229,10 @@ mod tests {
     #[test]
     fn no_include_is_everyone() {
         let s = sentence("audience:\n  segment: s\n  estimated_size: 900\n");
-        assert_eq!(s.as_deref(), Some("Everyone on the list; about 900 people."));
+        assert_eq!(
+            s.as_deref(),
+            Some("Everyone on the list; about 900 people.")
+        );
         assert_eq!(sentence("audience:\n  segment: s\n"), None);
     }
 
