@@ -140,7 +140,10 @@ fn clause(c: &Condition) -> String {
                 s.push_str(&format!(" at least {} times", n.value));
             }
             if let Some(w) = within {
-                s.push_str(&format!(" in the last {}", w.value.phrase()));
+                let span = w.value.phrase();
+                // "in the last week", not "in the last 1 week".
+                let span = span.strip_prefix("1 ").unwrap_or(&span);
+                s.push_str(&format!(" in the last {span}"));
             }
             s
         }

@@ -400,12 +400,12 @@ pub fn html(report: &Report, now: Option<NaiveDate>) -> String {
                         @if !counts.is_empty() {
                             h3 { "What needs attention" }
                             ul.kinds {
-                                @for c in &counts {
-                                    li class=(format!("sev-{}", severity_key(c.severity))) {
-                                        span.icon aria-hidden="true" { (severity_icon(c.severity)) }
-                                        " " (c.sentence) " "
-                                        span.code { "(" (c.code) ")" }
-                                    }
+                                @for c in counts.iter().take(KINDS_SHOWN) { (kind(c)) }
+                            }
+                            @if counts.len() > KINDS_SHOWN {
+                                details.more-kinds {
+                                    summary { (plural(counts.len() - KINDS_SHOWN, "more kind of mistake", "more kinds of mistake")) }
+                                    ul.kinds { @for c in counts.iter().skip(KINDS_SHOWN) { (kind(c)) } }
                                 }
                             }
                         }
@@ -483,6 +483,20 @@ fn lines(page: String) -> String {
         .replace("<line ", "\n<line ");
     out.push('\n');
     out
+}
+
+/// Kinds of mistake listed before the rest are folded.
+const KINDS_SHOWN: usize = 8;
+
+/// One kind of mistake in plain words, with its rule's code.
+fn kind(c: &crate::report::cards::PlainCount) -> Markup {
+    html! {
+        li class=(format!("sev-{}", severity_key(c.severity))) {
+            span.icon aria-hidden="true" { (severity_icon(c.severity)) }
+            " " (c.sentence) " "
+            span.code { "(" (c.code) ")" }
+        }
+    }
 }
 
 /// One campaign's card.
@@ -737,7 +751,6 @@ fn calendar(report: &Report, cards: &[Card]) -> Markup {
             }
         }
         // Header: the dates, the month, the occasions.
-        let block_top = y;
         let mut occasions: Vec<(NaiveDate, String)> = Vec::new();
         for id in world.occasion_ids() {
             let mut by_date: BTreeMap<NaiveDate, Vec<&str>> = BTreeMap::new();
@@ -765,16 +778,36 @@ fn calendar(report: &Report, cards: &[Card]) -> Markup {
         }
         occasions.sort();
         let head = 58 + 14 * occasions.len() as i64;
-        let lane_heights: Vec<i64> = lanes
+        // The overloads each lane shows: sets with two or more of its campaigns.
+        let lane_over: Vec<Vec<&BTreeSet<usize>>> = lanes
             .iter()
             .map(|(_, list)| {
-                let rows = list.iter().map(|&p| placed[p].row).max().unwrap_or(0) + 1;
-                let tallest = list
+                let in_lane: BTreeSet<usize> = list.iter().map(|&p| placed[p].card).collect();
+                overloads
                     .iter()
-                    .map(|&p| placed[p].s.channels.len().max(1) as i64)
-                    .max()
-                    .unwrap_or(1);
-                (rows as i64) * (tallest * BAND + 6) + 10
+                    .filter(|set| set.intersection(&in_lane).count() >= 2)
+                    .collect()
+            })
+            .collect();
+        let row_height = |list: &[usize]| {
+            let tallest = list
+                .iter()
+                .map(|&p| placed[p].s.channels.len().max(1) as i64)
+                .max()
+                .unwrap_or(1);
+            tallest * BAND + 6
+        };
+        let lane_heights: Vec<i64> = lanes
+            .iter()
+            .zip(&lane_over)
+            .map(|((_, list), over)| {
+                let rows = list.iter().map(|&p| placed[p].row).max().unwrap_or(0) + 1;
+                let h = (rows as i64) * row_height(list) + 10;
+                if over.is_empty() {
+                    h
+                } else {
+                    h.max(42)
+                }
             })
             .collect();
         let body_h: i64 = lane_heights.iter().sum();
@@ -822,18 +855,12 @@ fn calendar(report: &Report, cards: &[Card]) -> Markup {
         }
         // Lanes.
         let mut ly = y + head;
-        for ((lane, list), h) in lanes.iter().zip(&lane_heights) {
+        for (lane_no, ((lane, list), h)) in lanes.iter().zip(&lane_heights).enumerate() {
             b.push_str(&format!(
                 "<line class=\"lane\" x1=\"0\" y1=\"{ly}\" x2=\"{}\" y2=\"{ly}\"/>",
                 LEFT + days * DAY
             ));
-            let lane_cards: BTreeSet<usize> = list.iter().map(|&p| placed[p].card).collect();
-            let over = overloads
-                .iter()
-                .filter(|set| {
-                    set.is_subset(&lane_cards) || set.iter().all(|c| lane_cards.contains(c))
-                })
-                .collect::<Vec<_>>();
+            let over = &lane_over[lane_no];
             let name = if lane.is_empty() {
                 "(no segment)".to_string()
             } else {
@@ -845,7 +872,7 @@ fn calendar(report: &Report, cards: &[Card]) -> Markup {
                 esc(&name),
                 esc(&short_label(&name, 26))
             ));
-            for set in &over {
+            for set in over {
                 let in_lane: Vec<&Placed> = list
                     .iter()
                     .map(|&p| &placed[p])
@@ -875,7 +902,17 @@ fn calendar(report: &Report, cards: &[Card]) -> Markup {
                 let p = &placed[p_i];
                 let card = &cards[p.card];
                 let x = x_of(p.start) + 2;
-                let top = ly + 5 + p.row as i64 * (p.s.channels.len().max(1) as i64 * BAND + 6);
+                let top = ly + 5 + p.row as i64 * row_height(list);
+                // The campaign's name after its mark, as far as the next
+                // mark in its row (or the block's end) leaves room.
+                let next = list
+                    .iter()
+                    .map(|&q| &placed[q])
+                    .filter(|q| q.row == p.row && q.start > p.start)
+                    .map(|q| x_of(q.start))
+                    .min()
+                    .unwrap_or(LEFT + days * DAY);
+                let room = (next - (x + DAY + 2)) / 7;
                 let chans: Vec<&str> = if p.s.channels.is_empty() {
                     vec![""]
                 } else {
@@ -898,7 +935,7 @@ fn calendar(report: &Report, cards: &[Card]) -> Markup {
                 ));
                 if p.end > p.start || p.runs_on {
                     let x2 = x_of(p.end) + DAY - 2;
-                    let my = top + (chans.len() as i64 * BAND) / 2;
+                    let my = top + chans.len() as i64 * BAND + 2;
                     b.push_str(&format!(
                         "<line class=\"run\" x1=\"{x}\" y1=\"{my}\" x2=\"{x2}\" y2=\"{my}\"/>"
                     ));
@@ -906,7 +943,7 @@ fn calendar(report: &Report, cards: &[Card]) -> Markup {
                         b.push_str(&format!(
                             "<text class=\"more\" aria-hidden=\"true\" x=\"{}\" y=\"{}\">→</text>",
                             x2 - 10,
-                            my - 3
+                            my + 4
                         ));
                     }
                 }
@@ -921,11 +958,18 @@ fn calendar(report: &Report, cards: &[Card]) -> Markup {
                         channel_letter(ch)
                     ));
                 }
+                if room >= 4 {
+                    b.push_str(&format!(
+                        "<text class=\"nm\" x=\"{}\" y=\"{}\">{}</text>",
+                        x + DAY,
+                        top + BAND - 3,
+                        esc(&visible(&short_label(&card.title(), room as usize)))
+                    ));
+                }
                 b.push_str("</a>\n");
             }
             ly += h;
         }
-        let _ = block_top;
         let caption = format!(
             "{} to {}",
             from.format("%e %B %Y").to_string().trim(),
