@@ -252,3 +252,34 @@ fn template_findings_show_the_template_and_sit_on_their_campaign_card() {
         .contains("In <code>examples/mistakes/templates/fathers-day-grills.html</code>, line 5"));
     assert_eq!(page.matches("<article class=\"card\"").count(), 1);
 }
+
+#[test]
+fn the_calendar_outlines_an_overloaded_week_and_marks_occasions() {
+    let page = html(&report(&["examples/mistakes/trail-week.yaml"]), None);
+    assert_eq!(page.matches("<rect class=\"over\"").count(), 1);
+    assert!(page.contains("▲ over the cap"));
+    // Four campaigns to one segment: one lane, four marks linking to cards.
+    assert_eq!(page.matches("class=\"lane-l\"").count(), 1);
+    for card in ["#c1", "#c2", "#c3", "#c4"] {
+        assert!(
+            page.contains(&format!("<a href=\"{card}\"><title>")),
+            "{card}"
+        );
+    }
+    let page = html(&report(&["examples/mistakes/fathers-day.yaml"]), None);
+    assert!(
+        page.contains("Father's Day (US)"),
+        "the US date of Father's Day"
+    );
+}
+
+#[test]
+fn cards_say_the_audience_in_one_sentence_and_the_page_works_without_scripts() {
+    let page = html(&report(&["examples/clean/garden-club-welcome.yaml"]), None);
+    assert!(page.contains(
+        "People who had “club joined” in the last week and whose “gardening” is yes, except those whose “email opt out” is yes; about 1,200 of 95,000."
+    ));
+    assert!(page.contains("✔ Ready to send"));
+    // The filter form needs the script, so it starts hidden.
+    assert!(page.contains("<form class=\"filters\" id=\"filters\" hidden"));
+}

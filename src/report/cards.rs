@@ -71,14 +71,33 @@ impl Card<'_> {
     }
 }
 
-/// The card of the campaign that contains `file:line` (the last campaign
-/// starting at or before the line), if any.
-pub fn card_at(cards: &[Card], file: &str, line: usize) -> Option<usize> {
-    cards
-        .iter()
-        .filter(|c| c.summary.is_some_and(|s| s.file == file && s.line <= line))
-        .max_by_key(|c| c.summary.map(|s| s.line))
-        .map(|c| c.index)
+/// The campaigns of each file by starting line, to find the campaign that
+/// contains a place in time logarithmic in the file's campaigns.
+pub struct Places<'r> {
+    by_file: HashMap<&'r str, Vec<(usize, usize)>>,
+}
+
+impl<'r> Places<'r> {
+    pub fn new(cards: &[Card<'r>]) -> Self {
+        let mut by_file: HashMap<&'r str, Vec<(usize, usize)>> = HashMap::new();
+        for c in cards {
+            if let Some(s) = c.summary {
+                by_file.entry(c.file).or_default().push((s.line, c.index));
+            }
+        }
+        for list in by_file.values_mut() {
+            list.sort();
+        }
+        Places { by_file }
+    }
+
+    /// The card of the campaign that contains `file:line` (the last
+    /// campaign starting at or before the line), if any.
+    pub fn card_at(&self, file: &str, line: usize) -> Option<usize> {
+        let list = self.by_file.get(file)?;
+        let n = list.partition_point(|(l, _)| *l <= line);
+        n.checked_sub(1).map(|i| list[i].1)
+    }
 }
 
 /// Every campaign of the run in order, each with its findings; then the
@@ -101,6 +120,7 @@ pub fn cards(report: &Report) -> Vec<Card<'_>> {
             by_id.entry(id).or_default().push(c.index);
         }
     }
+    let places = Places::new(&cards);
     for f in report.findings() {
         let same_id = f.campaign.as_deref().and_then(|id| by_id.get(id));
         let pick = same_id
@@ -110,7 +130,7 @@ pub fn cards(report: &Report) -> Vec<Card<'_>> {
             })
             .or_else(|| {
                 // No id to go by: the campaign that contains the finding.
-                card_at(&cards, &f.file, f.start.line)
+                places.card_at(&f.file, f.start.line)
             })
             .or_else(|| same_id.and_then(|l| l.first().copied()));
         match pick {

@@ -668,7 +668,8 @@ fn calendar(report: &Report, cards: &[Card]) -> Markup {
     }
     // Overloaded audiences: the campaigns each audience-overload finding
     // names, by card.
-    let mut overloads: Vec<BTreeSet<usize>> = Vec::new();
+    let places = crate::report::cards::Places::new(cards);
+    let mut overloads: BTreeSet<BTreeSet<usize>> = BTreeSet::new();
     for (i, c) in cards.iter().enumerate() {
         for f in c
             .findings
@@ -679,11 +680,9 @@ fn calendar(report: &Report, cards: &[Card]) -> Markup {
             set.extend(
                 f.related
                     .iter()
-                    .filter_map(|r| crate::report::cards::card_at(cards, &r.file, r.start.line)),
+                    .filter_map(|r| places.card_at(&r.file, r.start.line)),
             );
-            if !overloads.contains(&set) {
-                overloads.push(set);
-            }
+            overloads.insert(set);
         }
     }
     let countries: BTreeSet<&str> = report

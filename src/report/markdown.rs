@@ -192,7 +192,9 @@ pub fn markdown(report: &Report, blob_base: Option<&str>) -> String {
         }
         out.push('\n');
     }
-    let findings: Vec<&Finding> = report.findings().collect();
+    // Errors first, then warnings, then advice; in file order within each.
+    let mut findings: Vec<&Finding> = report.findings().collect();
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     if !findings.is_empty() {
         out.push_str("### Findings\n\n");
         for f in findings.iter().take(FIRST_FINDINGS) {
