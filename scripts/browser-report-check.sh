@@ -7,8 +7,8 @@
 # page, the filters hide and show, hostile copy shows as text and runs
 # nothing, and axe-core finds no serious or critical violation.
 #
-# It installs what it needs on a fresh Debian machine: chromium (apt-get)
-# when /usr/bin/chromium is missing, and playwright-core and axe-core (npm)
+# It installs what it needs on a fresh Debian machine: chromium, and node
+# and npm, with apt-get when missing, and playwright-core and axe-core (npm)
 # into a scratch folder under target/. Screenshots go to $CI_LOGS
 # (default target/ci-logs).
 set -euo pipefail
@@ -18,17 +18,21 @@ logs=${CI_LOGS:-target/ci-logs}
 scratch=target/browser-check
 mkdir -p "$logs" "$scratch"
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "== installing chromium (apt-get)"
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]} (apt-get)"
   sudo_=""
   [ "$(id -u)" = 0 ] || sudo_=sudo
   $sudo_ apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 if [ ! -f "$scratch/node_modules/playwright-core/package.json" ] || [ ! -f "$scratch/node_modules/axe-core/axe.min.js" ]; then
   echo "== installing playwright-core and axe-core (npm) into $scratch"
   (cd "$scratch" && { [ -f package.json ] || npm init -y >/dev/null; } &&
-    npm install --no-audit --no-fund --silent playwright-core@1 axe-core@4)
+    npm install --no-audit --no-fund --silent playwright-core@1.65.1 axe-core@4.14.1)
 fi
 echo "== $(/usr/bin/chromium --version 2>/dev/null), playwright-core $(node -p "require('./$scratch/node_modules/playwright-core/package.json').version"), axe-core $(node -p "require('./$scratch/node_modules/axe-core/package.json').version")"
 
@@ -51,4 +55,4 @@ report hostile html tests/fixtures/report/hostile-copy.yaml
 report hostile json tests/fixtures/report/hostile-copy.yaml
 
 node scripts/browser-report-check.cjs "$work" "$logs" "$PWD/$scratch/node_modules"
-echo "== screenshots: $logs/report-examples.png, $logs/report-examples-top.png, $logs/report-hostile.png"
+echo "== screenshots: $logs/report-examples.png (whole page), report-examples-top.png, report-examples-card.png, report-hostile.png"

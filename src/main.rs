@@ -327,7 +327,7 @@ fn check(args: CheckArgs) -> ExitCode {
     opts.skip_non_campaigns = args.skip_non_campaigns;
     opts.max_file_size = args.max_file_size;
     opts.threads = args.threads;
-    // Only the pretty output shows source lines.
+    // Only the pretty and HTML outputs quote source lines.
     opts.keep_text = matches!(
         args.format,
         Format::Pretty | Format::Html | Format::Markdown
