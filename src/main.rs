@@ -155,6 +155,10 @@ enum Format {
     Json,
     Sarif,
     Github,
+    /// One self-contained HTML page for people.
+    Html,
+    /// A short Markdown summary (pull requests, CI job summaries).
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -303,6 +307,18 @@ fn init() -> ExitCode {
     }
 }
 
+/// On GitHub Actions, the address of the checked commit's files, so that
+/// the Markdown summary links each finding to its line.
+fn github_blob_base() -> Option<String> {
+    let var = |k| std::env::var(k).ok().filter(|v: &String| !v.is_empty());
+    Some(format!(
+        "{}/{}/blob/{}/",
+        var("GITHUB_SERVER_URL")?,
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     let now = args
         .now
@@ -311,8 +327,11 @@ fn check(args: CheckArgs) -> ExitCode {
     opts.skip_non_campaigns = args.skip_non_campaigns;
     opts.max_file_size = args.max_file_size;
     opts.threads = args.threads;
-    // Only the pretty output shows source lines.
-    opts.keep_text = matches!(args.format, Format::Pretty);
+    // Only the pretty and HTML outputs quote source lines.
+    opts.keep_text = matches!(
+        args.format,
+        Format::Pretty | Format::Html | Format::Markdown
+    );
     opts.report_file = args.output_file.as_deref().and_then(|p| {
         let meta = std::fs::metadata(p).ok()?;
         preflight::input::discover::FileId::of(p, &meta).ok()
@@ -456,6 +475,8 @@ fn check(args: CheckArgs) -> ExitCode {
         let mut text = match args.format {
             Format::Pretty => render::pretty(&report, render::Style { color, width }),
             Format::Compact => render::compact(&report),
+            Format::Html => render::html(&report, args.now),
+            Format::Markdown => render::markdown(&report, github_blob_base().as_deref()),
             _ => render::github(&report),
         };
         if args.show_suppressed && matches!(args.format, Format::Pretty | Format::Compact) {

@@ -193,7 +193,7 @@ fn output_is_byte_identical_with_one_thread_and_many() {
             std::fs::write(dir.path().join(format!("{round}-{name}")), text).unwrap();
         }
     }
-    for format in ["json", "pretty", "sarif", "compact"] {
+    for format in ["json", "pretty", "sarif", "compact", "html", "markdown"] {
         let run = |threads: &str| {
             let out = preflight()
                 .current_dir(dir.path())

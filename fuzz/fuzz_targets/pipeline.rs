@@ -40,6 +40,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = render::pretty(&report, render::Style { color: false, width: 80 });
     let _ = render::compact(&report);
     let _ = render::github(&report);
+    let _ = render::html(&report, None);
+    let _ = render::markdown(&report, None);
     serde_json::from_str::<serde_json::Value>(&render::json(&report, true)).unwrap();
     serde_json::from_str::<serde_json::Value>(&render::sarif(&report)).unwrap();
 });

@@ -549,13 +549,16 @@ pub(crate) fn check_campaign(
             campaign.sender_address = Some(Spanned::new(a.as_str(), campaign.anchor()));
         }
     }
-    out.summaries.push(crate::analysis::summary::summarize(
-        path,
-        lines
-            .line_col(text, campaign.span.start.min(text.len()))
-            .line,
-        &campaign,
-    ));
+    // A template checked on its own is not a campaign in the reports.
+    if template.is_none() {
+        out.summaries.push(crate::analysis::summary::summarize(
+            path,
+            lines
+                .line_col(text, campaign.span.start.min(text.len()))
+                .line,
+            &campaign,
+        ));
+    }
     out.prints.push(fingerprint::fingerprint(
         path, full, lines, sources, &campaign, checks,
     ));
