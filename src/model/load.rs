@@ -33,6 +33,30 @@ pub struct Problem {
     pub related: Option<(Span, String)>,
     /// A severity other than the rule's own, for a milder case.
     pub severity: Option<crate::rule_meta::Severity>,
+    /// A safe replacement of the span's text, with what it does (the one
+    /// field an unknown key was surely meant as).
+    pub replacement: Option<(String, String)>,
+}
+
+/// The fix of an unknown key: renaming it to the one field it is surely a
+/// typo of (no other field is close, and the mapping does not have that
+/// field already). The engine checks that the key is written as it reads.
+fn rename_key(
+    key: &str,
+    suggestion: &str,
+    allowed: &[&str],
+    entries: &[Entry],
+) -> Option<(String, String)> {
+    let others = allowed.iter().copied().filter(|a| *a != suggestion);
+    if did_you_mean(key, others).is_some()
+        || entries.iter().any(|e| e.key.as_str() == Some(suggestion))
+    {
+        return None;
+    }
+    Some((
+        format!("Rename `{key}` to `{suggestion}`"),
+        suggestion.to_string(),
+    ))
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -108,6 +132,7 @@ impl<'p, 'n> Loader<'p, 'n> {
             help: sentence(help.into()),
             related: None,
             severity: None,
+            replacement: None,
         });
     }
 
@@ -142,7 +167,9 @@ impl<'p, 'n> Loader<'p, 'n> {
                 continue;
             };
             if !allowed.contains(&key) {
-                let help = match did_you_mean(key, allowed.iter().copied()) {
+                let suggestion = did_you_mean(key, allowed.iter().copied());
+                let replacement = suggestion.and_then(|s| rename_key(key, s, allowed, entries));
+                let help = match suggestion {
                     Some(s) => format!("did you mean `{s}`? Fields here: {}", allowed.join(", ")),
                     None => format!("fields here: {}", allowed.join(", ")),
                 };
@@ -155,6 +182,7 @@ impl<'p, 'n> Loader<'p, 'n> {
                     help: sentence(help),
                     related: None,
                     severity: None,
+                    replacement,
                 });
                 continue;
             }
@@ -168,6 +196,7 @@ impl<'p, 'n> Loader<'p, 'n> {
                     help: sentence(format!("keep one `{key}` and merge the two values into it")),
                     related: Some((first.key.span, "first written here".into())),
                     severity: None,
+                    replacement: None,
                 });
                 continue;
             }
@@ -343,6 +372,7 @@ impl<'p, 'n> Loader<'p, 'n> {
                                         help: sentence(format!("remove the second `{k}`")),
                                         related: Some((first.span, "first listed here".into())),
                                         severity: Some(crate::rule_meta::Severity::Warning),
+                                        replacement: None,
                                     });
                                     continue;
                                 }

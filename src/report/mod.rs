@@ -2,6 +2,7 @@
 //! excerpts of source they draw, and the rules' documentation.
 
 pub mod compact;
+pub mod diff;
 pub mod docs;
 pub mod excerpt;
 pub mod github;

@@ -29,12 +29,31 @@ pub struct Pending {
     pub help: String,
     /// Other places in the same file that explain the finding.
     pub related: Vec<(Span, String)>,
+    /// A mechanical fix, when there is one.
+    pub fix: Option<crate::rules::diagnostic::ProposedFix>,
 }
 
 impl Pending {
     /// Adds a related place, shown as a secondary label.
     pub fn related(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
         self.related.push((span, message.into()));
+        self
+    }
+
+    /// Offers a fix (ignored when it has no edit).
+    pub fn fix(
+        &mut self,
+        applicability: crate::rules::diagnostic::Applicability,
+        message: impl Into<String>,
+        edits: Vec<crate::rules::diagnostic::Edit>,
+    ) -> &mut Self {
+        if !edits.is_empty() {
+            self.fix = Some(crate::rules::diagnostic::ProposedFix {
+                applicability,
+                message: message.into(),
+                edits,
+            });
+        }
         self
     }
 }
@@ -102,6 +121,7 @@ impl<'a> Ctx<'a> {
             message: message.into(),
             help: help.into(),
             related: Vec::new(),
+            fix: None,
         });
         self.out.last_mut().expect("just pushed")
     }
