@@ -111,6 +111,9 @@ struct State {
     frozen: bool,
     /// Every text this file had, to see a loop.
     seen: HashSet<String>,
+    /// After each pass that changed it: the rules whose fixes it took, and
+    /// its errors by rule code then.
+    history: Vec<(Vec<&'static str>, BTreeMap<&'static str, usize>)>,
 }
 
 impl State {
@@ -144,6 +147,7 @@ pub fn fix(linter: &dyn Linter, unsafe_fixes: bool) -> Fixed {
     let mut refused: HashSet<String> = HashSet::new();
     let mut failures: Vec<(String, String, Span)> = Vec::new();
     let mut report = linter.lint(&HashMap::new());
+    let first = report.clone();
     let mut settled = false;
     for _ in 0..MAX_PASSES {
         // The fixes to take this pass, by file.
@@ -211,7 +215,7 @@ pub fn fix(linter: &dyn Linter, unsafe_fixes: bool) -> Fixed {
                 reverted = true;
                 continue;
             }
-            let Some(problem) = broken(&before, &report, file) else {
+            let Some(problem) = broken(&before, &report, file, false) else {
                 continue;
             };
             let culprit = blame(linter, &states, file, old, taken, &before);
@@ -229,6 +233,10 @@ pub fn fix(linter: &dyn Linter, unsafe_fixes: bool) -> Fixed {
                 for (rule, _) in taken {
                     *st.applied.entry(rule).or_default() += 1;
                 }
+                let mut rules: Vec<&'static str> = taken.iter().map(|(r, _)| *r).collect();
+                rules.sort_unstable();
+                rules.dedup();
+                st.history.push((rules, error_counts(&report, file)));
             }
         }
         if reverted {
@@ -269,6 +277,52 @@ pub fn fix(linter: &dyn Linter, unsafe_fixes: bool) -> Fixed {
             }
             report = linter.lint(&overrides(&states));
         }
+    }
+    // A fix may uncover an error that a later fix takes away (a repaired
+    // token that then needs a fallback): files are judged against what
+    // they were when every pass is done.
+    let base_errors = |file: &str| error_counts(&first, file);
+    let mut judged = false;
+    for (file, st) in states.iter_mut() {
+        if st.frozen || st.current == st.original {
+            continue;
+        }
+        let Some(problem) = broken(&first, &report, file, true) else {
+            continue;
+        };
+        let base = base_errors(file);
+        let now = error_counts(&report, file);
+        let rose: Vec<&str> = now
+            .iter()
+            .filter(|(c, n)| **n > base.get(*c).copied().unwrap_or(0))
+            .map(|(c, _)| *c)
+            .collect();
+        let culprit = st
+            .history
+            .iter()
+            .find(|(_, counts)| {
+                rose.iter().any(|c| {
+                    counts.get(c).copied().unwrap_or(0) > base.get(c).copied().unwrap_or(0)
+                })
+            })
+            .map(|(rules, _)| {
+                rules
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(" with ")
+            })
+            .unwrap_or_else(|| "several rules".into());
+        failures.push((
+            file.clone(),
+            format!("the fix of {culprit} would have left this file with {problem}"),
+            Span::new(0, 0),
+        ));
+        freeze(st);
+        judged = true;
+    }
+    if judged {
+        report = linter.lint(&overrides(&states));
     }
     for (file, why, span) in failures {
         add_failure(&mut report, &states, &file, &why, span);
@@ -315,6 +369,7 @@ fn start(linter: &dyn Linter, report: &Report, file: &str) -> Option<State> {
         applied: BTreeMap::new(),
         frozen: false,
         seen,
+        history: Vec::new(),
     })
 }
 
@@ -322,6 +377,7 @@ fn freeze(st: &mut State) {
     st.current = st.original.clone();
     st.frozen = true;
     st.applied.clear();
+    st.history.clear();
 }
 
 /// The bytes of every file that differs from what was read.
@@ -380,6 +436,12 @@ fn apply(text: &str, fixes: &[(&'static str, Fix)], crlf: bool) -> String {
     out
 }
 
+/// `text` with one fix's edits applied, as `--fix` would apply it alone.
+pub fn apply_fix(text: &str, fix: &Fix) -> String {
+    let crlf = text.contains("\r\n");
+    apply(text, &[("", fix.clone())], crlf)
+}
+
 /// Line breaks as CRLF (those already CRLF stay as they are).
 fn to_crlf(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 4);
@@ -415,7 +477,7 @@ fn blame(
             let st = trial.get_mut(file).expect("started");
             st.current = apply(previous, &only, st.crlf);
             let r = linter.lint(&overrides(&trial));
-            if broken(before, &r, file).is_some() {
+            if broken(before, &r, file, false).is_some() {
                 return format!("`{rule}`");
             }
         }
@@ -447,25 +509,32 @@ fn first_span(taken: &[(&'static str, Fix)]) -> Span {
         .unwrap_or(Span::new(0, 0))
 }
 
-/// What a pass broke in `file`, if anything: it no longer loads, or it has
-/// more errors of some rule than before.
-fn broken(before: &Report, after: &Report, file: &str) -> Option<String> {
-    let errors = |r: &Report| -> BTreeMap<&'static str, usize> {
-        let mut m = BTreeMap::new();
-        for f in r.findings().filter(|f| f.file == file) {
-            if f.severity == Severity::Error || f.rule.code.starts_with("PF0") {
-                *m.entry(f.rule.code).or_insert(0) += 1;
-            }
+/// A file's errors (and structural findings) by rule code.
+fn error_counts(r: &Report, file: &str) -> BTreeMap<&'static str, usize> {
+    let mut m = BTreeMap::new();
+    for f in r.findings().filter(|f| f.file == file) {
+        if f.severity == Severity::Error || f.rule.code.starts_with("PF0") {
+            *m.entry(f.rule.code).or_insert(0) += 1;
         }
-        m
-    };
-    let (b, a) = (errors(before), errors(after));
+    }
+    m
+}
+
+/// What fixing broke in `file`, if anything: it no longer loads (a new
+/// invalid-campaign, duplicate-key or internal-error), or, when `every`,
+/// it has more errors of some rule than before.
+fn broken(before: &Report, after: &Report, file: &str, every: bool) -> Option<String> {
+    let structural = ["PF001", "PF004", "PF005"];
+    let (b, a) = (error_counts(before, file), error_counts(after, file));
     let first_new = |code: &str| -> Option<&Finding> {
         after
             .findings()
             .find(|f| f.file == file && f.rule.code == code)
     };
     for (code, n) in &a {
+        if !every && !structural.contains(code) {
+            continue;
+        }
         if *n > b.get(code).copied().unwrap_or(0) {
             let f = first_new(code)?;
             return Some(if code == &"PF001" {

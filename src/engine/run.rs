@@ -751,3 +751,44 @@ pub fn fix_stdin(
     };
     Ok(crate::engine::fix::fix(&linter, unsafe_fixes))
 }
+
+/// Fixing files given directly (tests, editors): each check reads the
+/// fixed texts; nothing is written.
+struct TextLinter<'a> {
+    files: &'a [(&'a str, &'a str)],
+    opts: &'a Options,
+}
+
+impl crate::engine::fix::Linter for TextLinter<'_> {
+    fn lint(&self, texts: &HashMap<String, Arc<[u8]>>) -> Report {
+        let owned: Vec<(&str, String)> = self
+            .files
+            .iter()
+            .map(|(name, text)| {
+                let t = texts
+                    .get(*name)
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+                    .unwrap_or_else(|| text.to_string());
+                (*name, t)
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = owned.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        run_texts(&refs, self.opts)
+    }
+
+    fn original(&self, _: &Report, file: &str) -> Option<(Vec<u8>, Option<PathBuf>)> {
+        self.files
+            .iter()
+            .find(|(name, _)| *name == file)
+            .map(|(_, text)| (text.as_bytes().to_vec(), None))
+    }
+}
+
+/// [`fix_run`] on files given directly (their copy files are not fixed).
+pub fn fix_texts(
+    files: &[(&str, &str)],
+    opts: &Options,
+    unsafe_fixes: bool,
+) -> crate::engine::fix::Fixed {
+    crate::engine::fix::fix(&TextLinter { files, opts }, unsafe_fixes)
+}

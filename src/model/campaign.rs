@@ -203,6 +203,10 @@ pub struct Audience<'a> {
     pub include_broken: bool,
     pub include: Vec<Condition<'a>>,
     pub exclude: Vec<Condition<'a>>,
+    /// The `audience` value as written (for fixes that add to it).
+    pub node: Option<&'a Node>,
+    /// The `exclude` entry as written, when there is one.
+    pub exclude_entry: Option<&'a crate::input::yaml::Entry>,
 }
 
 #[derive(Debug)]

@@ -554,6 +554,7 @@ impl<'p, 'n> Loader<'p, 'n> {
     fn audience<'a>(&mut self, entry: &'a Entry) -> Audience<'a> {
         let mut a = Audience {
             key: entry.key.span,
+            node: Some(&entry.value),
             ..Audience::default()
         };
         for (key, e) in self.fields(&entry.value, AUDIENCE_KEYS, "audience") {
@@ -569,6 +570,8 @@ impl<'p, 'n> Loader<'p, 'n> {
                 "include" | "exclude" => {
                     if key == "include" {
                         a.include_key = Some(e.key.span);
+                    } else {
+                        a.exclude_entry = Some(e);
                     }
                     if v.is_null() {
                         continue; // an empty list written as `include:`

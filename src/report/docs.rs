@@ -151,6 +151,21 @@ pub fn explain(rule: &RuleMeta, settings: &Settings) -> String {
     );
     out.push_str(&rule.doc_text());
     out.push('\n');
+    if !rule.fixes.is_empty() {
+        out.push_str("\nFixes:\n");
+        for f in rule.fixes {
+            out.push_str(&format!(
+                "  {} ({}): {}\n",
+                f.applicability(),
+                if f.safe {
+                    "--fix"
+                } else {
+                    "--fix --unsafe-fixes"
+                },
+                f.what
+            ));
+        }
+    }
     if !rule.settings.is_empty() {
         out.push_str("\nSettings:\n");
         for s in rule.settings {

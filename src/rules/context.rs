@@ -139,6 +139,50 @@ impl<'a> Ctx<'a> {
             .locate(self.text, node, range)
     }
 
+    /// An edit replacing `range` of a scalar's value with `new`, written in
+    /// the scalar's own quoting (escaped in a double-quoted string, quotes
+    /// doubled in a single-quoted one). `None` when the range is not written
+    /// in the file exactly as it reads (escapes, folded lines) or when `new`
+    /// cannot be written in that style (a line break in a quoted or block
+    /// line, `: ` or ` #` in a plain one): a fix is never a guess.
+    pub fn scalar_edit(
+        &self,
+        node: &Node,
+        range: std::ops::Range<usize>,
+        new: &str,
+    ) -> Option<crate::rules::diagnostic::Edit> {
+        use crate::input::yaml::{Scalar, Style, Value};
+        let Value::Scalar(Scalar { text, style }) = &node.value else {
+            return None;
+        };
+        let old = text.get(range.clone())?;
+        let span = self.locate(node, range.clone());
+        if self.text.get(span.range())? != old {
+            return None;
+        }
+        // An insertion: the character before it must be the value's too.
+        if range.is_empty() && range.start > 0 {
+            let before = text[..range.start].chars().next_back()?;
+            if !self.text.get(..span.start)?.ends_with(before) {
+                return None;
+            }
+        }
+        let written = match style {
+            Style::Verbatim => new.to_string(),
+            _ if new.contains(['\n', '\r']) => return None,
+            Style::DoubleQuoted => new.replace('\\', "\\\\").replace('"', "\\\""),
+            Style::SingleQuoted => new.replace('\'', "''"),
+            Style::Literal | Style::Folded => new.to_string(),
+            Style::Plain => {
+                if new.contains(": ") || new.contains(" #") || new.ends_with(':') {
+                    return None;
+                }
+                new.to_string()
+            }
+        };
+        Some(crate::rules::diagnostic::Edit::new(span, written))
+    }
+
     /// The texts in which a copy field may say what the law requires (an
     /// unsubscribe link, a postal address, an opt-out instruction): its
     /// visible words, its tokens' names and its raw text, read in the
