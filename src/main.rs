@@ -472,6 +472,33 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         0
     };
+    if changes.is_none() && matches!(args.format, Format::Pretty | Format::Compact) {
+        let safe = report
+            .findings()
+            .filter(|f| {
+                f.fix.as_ref().is_some_and(|x| {
+                    x.applicability == preflight::rules::diagnostic::Applicability::Safe
+                })
+            })
+            .count();
+        let unsafe_ = unsafe_left(&report);
+        let plural = |n: usize| if n == 1 { "finding" } else { "findings" };
+        match (safe, unsafe_) {
+            (0, 0) => {}
+            (0, u) => warn(format_args!(
+                "preflight: {u} {} can be fixed with --fix --unsafe-fixes (see the changes first with --diff --unsafe-fixes).",
+                plural(u)
+            )),
+            (s, 0) => warn(format_args!(
+                "preflight: {s} {} can be fixed with --fix (see the changes first with --diff).",
+                plural(s)
+            )),
+            (s, u) => warn(format_args!(
+                "preflight: {s} {} can be fixed with --fix, {u} more with --unsafe-fixes (see the changes first with --diff).",
+                plural(s)
+            )),
+        }
+    }
     if let Some(changes) = &changes {
         if args.diff {
             return show_diff(&report, changes, &args);

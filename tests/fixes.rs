@@ -640,3 +640,144 @@ fn readme_rules_table_shows_the_fixes() {
         assert!(readme.contains(&row), "README lacks the row starting {row}");
     }
 }
+
+#[test]
+fn missing_unsubscribe_gets_the_platforms_tag() {
+    let html = BASE.replace(
+        "    body: |\n      Hi {{ first_name | default: 'there' }},\n      Our spring running range has landed.\n      {{ unsubscribe_url }}\n",
+        "    body: |\n      <html><body><p>Hi *|FNAME|*,</p>\n      <p>Our spring range.</p>\n      </body></html>\n",
+    );
+    let (out, rules) = fixed(&html, true);
+    assert!(rules.contains(&"missing-unsubscribe"), "{rules:?}");
+    insta::assert_snapshot!("missing_unsubscribe_mailchimp", changed_lines(&html, &out));
+    assert!(!rules_left(&out).contains(&"missing-unsubscribe"));
+    let plain = BASE.replace("      {{ unsubscribe_url }}\n", "");
+    let (out, _) = fixed(&plain, true);
+    assert!(
+        out.contains("Our spring running range has landed. Unsubscribe: {{ unsubscribe_url }}\n"),
+        "{out}"
+    );
+    assert!(!rules_left(&out).contains(&"missing-unsubscribe"));
+}
+
+#[test]
+fn a_check_says_how_many_findings_can_be_fixed() {
+    let dir = repo(&[(
+        "c.yaml",
+        typo()
+            .replace(
+                "subject: \"New season, new shoes\"",
+                "subject: \"{{ first_name }}\"",
+            )
+            .as_bytes(),
+    )]);
+    preflight()
+        .current_dir(dir.path())
+        .args(["check", "c.yaml", "--now", NOW])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "1 finding can be fixed with --fix, 1 more with --unsafe-fixes",
+        ));
+}
+
+/// A linter whose first finding carries a fix made up by the test.
+struct Bogus<'a> {
+    text: &'a str,
+    make: fn(&str) -> Option<preflight::rules::diagnostic::Edit>,
+}
+
+impl preflight::engine::fix::Linter for Bogus<'_> {
+    fn lint(
+        &self,
+        texts: &std::collections::HashMap<String, std::sync::Arc<[u8]>>,
+    ) -> preflight::engine::run::Report {
+        let text = texts
+            .get("c.yaml")
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_else(|| self.text.to_string());
+        let mut report = preflight::engine::run::run_texts(&[("c.yaml", &text)], &opts());
+        if let Some(edit) = (self.make)(&text) {
+            if let Some(f) = report.files[0].findings.first_mut() {
+                f.fix = Some(preflight::rules::diagnostic::Fix {
+                    applicability: preflight::rules::diagnostic::Applicability::Safe,
+                    message: "made up".into(),
+                    file: "c.yaml".into(),
+                    edits: vec![edit],
+                });
+            }
+        }
+        report
+    }
+
+    fn original(
+        &self,
+        _: &preflight::engine::run::Report,
+        file: &str,
+    ) -> Option<(Vec<u8>, Option<std::path::PathBuf>)> {
+        (file == "c.yaml").then(|| (self.text.as_bytes().to_vec(), None))
+    }
+}
+
+#[test]
+fn a_fix_that_breaks_the_yaml_or_never_settles_is_an_internal_error() {
+    use preflight::input::source::Span;
+    use preflight::rules::diagnostic::Edit;
+    // A finding that stays: a key with no did-you-mean.
+    let text = format!("{BASE}budget: 1000\n");
+    // Deleting the colon after `name` breaks the file.
+    let breaks = Bogus {
+        text: &text,
+        make: |t| {
+            t.find("name:")
+                .map(|i| Edit::new(Span::new(i + 4, i + 5), ""))
+        },
+    };
+    let out = preflight::engine::fix::fix(&breaks, false);
+    assert!(out.changes.is_empty());
+    let f: Vec<_> = out
+        .report
+        .findings()
+        .filter(|f| f.rule.name == "internal-error")
+        .collect();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].message.contains("no longer loads") && f[0].message.contains("left as it was"),
+        "{}",
+        f[0].message
+    );
+    // A fix that always finds something to add never settles.
+    let grows = Bogus {
+        text: &text,
+        make: |t| Some(Edit::new(Span::new(t.len(), t.len()), "#\n")),
+    };
+    let out = preflight::engine::fix::fix(&grows, false);
+    assert!(out.changes.is_empty());
+    let f: Vec<_> = out
+        .report
+        .findings()
+        .filter(|f| f.rule.name == "internal-error")
+        .collect();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0].message.contains("did not settle after 10 passes"),
+        "{}",
+        f[0].message
+    );
+    // A fix that undoes itself is a loop too.
+    let flips = Bogus {
+        text: &text,
+        make: |t| match t.find("name: Spring") {
+            Some(i) => Some(Edit::new(Span::new(i + 6, i + 12), "Autumn")),
+            None => t
+                .find("name: Autumn")
+                .map(|i| Edit::new(Span::new(i + 6, i + 12), "Spring")),
+        },
+    };
+    let out = preflight::engine::fix::fix(&flips, false);
+    assert!(out.changes.is_empty());
+    assert!(out
+        .report
+        .findings()
+        .any(|f| f.rule.name == "internal-error" && f.message.contains("without settling")));
+}

@@ -155,6 +155,7 @@ prop_compose! {
         retarget in prop::option::of((0u32..300, 1u32..60)),
         copy in prop::collection::vec(text(), 8),
         segment in text(),
+        block in any::<bool>(),
     ) -> String {
         let mut y = format!("campaign: {id}\nchannels: [{}]\n", channels.join(", "));
         if let Some(r) = region {
@@ -194,7 +195,17 @@ prop_compose! {
             };
             y.push_str(&format!("  {ch}:\n"));
             for (i, f) in fields.iter().enumerate() {
-                y.push_str(&format!("    {f}: {}\n", quoted(&copy[i % copy.len()])));
+                let c = &copy[i % copy.len()];
+                // Bodies also as literal blocks, where fixes insert past
+                // the indentation.
+                if block && *f == "body" && !c.trim().is_empty() && !c.starts_with([' ', '\t', '\n']) {
+                    y.push_str(&format!("    {f}: |-\n"));
+                    for line in c.split('\n') {
+                        y.push_str(&format!("      {line}\n"));
+                    }
+                } else {
+                    y.push_str(&format!("    {f}: {}\n", quoted(c)));
+                }
             }
         }
         y

@@ -525,6 +525,31 @@ fn error_counts(r: &Report, file: &str) -> BTreeMap<&'static str, usize> {
 /// it has more errors of some rule than before.
 fn broken(before: &Report, after: &Report, file: &str, every: bool) -> Option<String> {
     let structural = ["PF001", "PF004", "PF005"];
+    // A structural finding it did not have (the file no longer parses, a
+    // key is now repeated), or fewer campaigns loaded.
+    let said = |r: &Report| -> Vec<String> {
+        r.findings()
+            .filter(|f| f.file == file && structural.contains(&f.rule.code))
+            .map(|f| f.message.clone())
+            .collect()
+    };
+    let was = said(before);
+    if let Some(f) = after
+        .findings()
+        .find(|f| f.file == file && structural.contains(&f.rule.code) && !was.contains(&f.message))
+    {
+        return Some(if f.rule.code == "PF005" {
+            format!("an internal error (“{}”)", f.message)
+        } else {
+            format!("a file that no longer loads (“{}”)", f.message)
+        });
+    }
+    let campaigns = |r: &Report| r.files.iter().find(|f| f.path == file).map(|f| f.campaigns);
+    if let (Some(b), Some(a)) = (campaigns(before), campaigns(after)) {
+        if a < b {
+            return Some("fewer campaigns that load".to_string());
+        }
+    }
     let (b, a) = (error_counts(before, file), error_counts(after, file));
     let first_new = |code: &str| -> Option<&Finding> {
         after

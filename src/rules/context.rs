@@ -156,17 +156,34 @@ impl<'a> Ctx<'a> {
             return None;
         };
         let old = text.get(range.clone())?;
-        let span = self.locate(node, range.clone());
-        if self.text.get(span.range())? != old {
-            return None;
-        }
-        // An insertion: the character before it must be the value's too.
-        if range.is_empty() && range.start > 0 {
-            let before = text[..range.start].chars().next_back()?;
-            if !self.text.get(..span.start)?.ends_with(before) {
+        let span = if range.is_empty() {
+            // An insertion goes just before the character after it (past a
+            // block's indentation), or just after the last one.
+            let at = range.start;
+            match text[at..].chars().next() {
+                Some(next) => {
+                    let s = self.locate(node, at..at + next.len_utf8());
+                    if self.text.get(s.range())? != next.encode_utf8(&mut [0; 4]) {
+                        return None;
+                    }
+                    Span::new(s.start, s.start)
+                }
+                None => {
+                    let prev = text[..at].chars().next_back()?;
+                    let s = self.locate(node, at - prev.len_utf8()..at);
+                    if self.text.get(s.range())? != prev.encode_utf8(&mut [0; 4]) {
+                        return None;
+                    }
+                    Span::new(s.end, s.end)
+                }
+            }
+        } else {
+            let span = self.locate(node, range.clone());
+            if self.text.get(span.range())? != old {
                 return None;
             }
-        }
+            span
+        };
         let written = match style {
             Style::Verbatim => new.to_string(),
             _ if new.contains(['\n', '\r']) => return None,
