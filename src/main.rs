@@ -473,14 +473,7 @@ fn check(args: CheckArgs) -> ExitCode {
         0
     };
     if changes.is_none() && matches!(args.format, Format::Pretty | Format::Compact) {
-        let safe = report
-            .findings()
-            .filter(|f| {
-                f.fix.as_ref().is_some_and(|x| {
-                    x.applicability == preflight::rules::diagnostic::Applicability::Safe
-                })
-            })
-            .count();
+        let safe = report.fixable(preflight::rules::diagnostic::Applicability::Safe);
         let unsafe_ = unsafe_left(&report);
         let plural = |n: usize| if n == 1 { "finding" } else { "findings" };
         match (safe, unsafe_) {
@@ -587,14 +580,7 @@ fn check(args: CheckArgs) -> ExitCode {
 
 /// Findings left that only an unsafe fix would fix.
 fn unsafe_left(report: &run::Report) -> usize {
-    report
-        .findings()
-        .filter(|f| {
-            f.fix.as_ref().is_some_and(|x| {
-                x.applicability == preflight::rules::diagnostic::Applicability::Unsafe
-            })
-        })
-        .count()
+    report.fixable(preflight::rules::diagnostic::Applicability::Unsafe)
 }
 
 /// `--diff`: the changes as a unified diff on standard output, nothing

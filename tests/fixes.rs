@@ -487,7 +487,7 @@ fn a_fix_in_a_template_is_written_to_the_template() {
         "    body: |\n      Hi {{ first_name | default: 'there' }},\n      Our spring running range has landed.\n      {{ unsubscribe_url }}\n",
         "    body: {file: templates/spring.html}\n",
     );
-    let template = "\u{feff}<p>Hi {{ first_name }},</p>\r\n<p>Our range.</p>\r\n<a href=\"{{ unsubscribe_url }}\">Unsubscribe</a>\r\n";
+    let template = "\u{feff}<p>Hi {{ first_name }},</p>\r\n  <!-- preflight: ignore[creepy-phrasing] approved by legal -->\r\n<p>Our range.</p>\r\n<a href=\"{{ unsubscribe_url }}\">Unsubscribe</a>\r\n";
     let dir = repo(&[
         ("c.yaml", campaign.as_bytes()),
         ("templates/spring.html", template.as_bytes()),
@@ -509,7 +509,12 @@ fn a_fix_in_a_template_is_written_to_the_template() {
     );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("templates/spring.html")).unwrap(),
-        template.replace("{{ first_name }}", "{{ first_name | default: 'there' }}")
+        template
+            .replace("{{ first_name }}", "{{ first_name | default: 'there' }}")
+            .replace(
+                "  <!-- preflight: ignore[creepy-phrasing] approved by legal -->\r\n",
+                ""
+            )
     );
 }
 

@@ -73,18 +73,6 @@ impl Fixed {
     pub fn count(&self) -> usize {
         self.changes.iter().map(Change::count).sum()
     }
-
-    /// Findings left that an unsafe fix would fix (when only safe ones ran).
-    pub fn unsafe_left(&self) -> usize {
-        self.report
-            .findings()
-            .filter(|f| {
-                f.fix
-                    .as_ref()
-                    .is_some_and(|x| x.applicability == Applicability::Unsafe)
-            })
-            .count()
-    }
 }
 
 /// The fixes a file takes in one pass, with the rule of each.

@@ -70,6 +70,17 @@ impl Report {
         self.files.iter().flat_map(|f| f.findings.iter())
     }
 
+    /// Findings whose fix has this applicability.
+    pub fn fixable(&self, applicability: crate::rules::diagnostic::Applicability) -> usize {
+        self.findings()
+            .filter(|f| {
+                f.fix
+                    .as_ref()
+                    .is_some_and(|x| x.applicability == applicability)
+            })
+            .count()
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.findings().filter(|f| f.severity == severity).count()
     }
