@@ -370,6 +370,8 @@ fn check(args: CheckArgs) -> ExitCode {
         ));
         return ExitCode::from(2);
     }
+    // Standard input as read: what `--fix` prints when nothing changes.
+    let mut stdin_bytes: Vec<u8> = Vec::new();
     let result = if from_stdin {
         let mut bytes = Vec::new();
         // Read at most one byte past the limit: enough to know it is over.
@@ -397,6 +399,7 @@ fn check(args: CheckArgs) -> ExitCode {
             };
             Ok(report)
         } else if fixing {
+            stdin_bytes = bytes.clone();
             run::fix_stdin(name, &bytes, &opts, &mode, args.unsafe_fixes).map(&mut keep)
         } else {
             run::run_stdin(name, &bytes, &opts, &mode)
@@ -505,15 +508,8 @@ fn check(args: CheckArgs) -> ExitCode {
         if from_stdin {
             // Standard input is never written: its fixed text is the output,
             // and the report goes to standard error.
-            let fixed = changes.first().map(|c| c.fixed.clone()).unwrap_or_else(|| {
-                report
-                    .files
-                    .first()
-                    .and_then(|f| f.text.clone())
-                    .unwrap_or_default()
-                    .into_bytes()
-            });
-            let _ = std::io::stdout().lock().write_all(&fixed);
+            let fixed = changes.first().map_or(&stdin_bytes, |c| &c.fixed);
+            let _ = std::io::stdout().lock().write_all(fixed);
             let text = render::compact(&report);
             warn(format_args!("{}", escape_controls(text.trim_end())));
             return ExitCode::from(code);

@@ -573,6 +573,22 @@ fn standard_input_is_printed_fixed_never_written() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("+  include:"));
+    // Nothing to fix: the text as it came.
+    preflight()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "c.yaml",
+            "--now",
+            NOW,
+            "--fix",
+        ])
+        .write_stdin(BASE)
+        .assert()
+        .code(0)
+        .stdout(predicate::eq(BASE));
 }
 
 #[test]

@@ -1,4 +1,5 @@
 use crate::input::source::Span;
+use crate::knowledge::checks::Checks;
 use crate::model::campaign::{Campaign, Channel, CopyField};
 use crate::rules::context::Ctx;
 use crate::rules::diagnostic::{Applicability, Edit};
@@ -146,25 +147,30 @@ fn unsubscribe_tag(c: &Campaign) -> &'static str {
     "{{ unsubscribe_url }}"
 }
 
-/// The word of an unsubscribe link in the copy's language.
-fn link_word(langs: Langs) -> &'static str {
+/// The words a fix writes for the compliance entry `id` (its `fix:` in
+/// `checks/`), in the copy's language when it has exactly one, else in
+/// English.
+pub fn fix_words<'c>(checks: &'c Checks, id: &str, langs: Langs) -> Option<&'c str> {
     let mut it = langs.iter();
-    match (it.next(), it.next()) {
-        (Some(Lang::Es), None) => "Darse de baja",
-        (Some(Lang::Fr), None) => "Se désabonner",
-        (Some(Lang::De), None) => "Abmelden",
-        (Some(Lang::It), None) => "Annulla iscrizione",
-        (Some(Lang::Pt), None) => "Cancelar inscrição",
-        (Some(Lang::Nl), None) => "Afmelden",
-        _ => "Unsubscribe",
-    }
+    let lang = match (it.next(), it.next()) {
+        (Some(l), None) => l,
+        _ => Lang::En,
+    };
+    let entries = &checks.compliance.entries;
+    let with = |ok: &dyn Fn(Option<Lang>) -> bool| {
+        entries
+            .iter()
+            .find(|e| e.id == id && e.fix.is_some() && ok(e.lang))
+            .and_then(|e| e.fix.as_deref())
+    };
+    with(&|l| l == Some(lang)).or_else(|| with(&|l| matches!(l, None | Some(Lang::En))))
 }
 
 /// The edit adding an unsubscribe link to the body: before `</body>` in
 /// HTML, else after its last character.
 fn add_unsubscribe(ctx: &Ctx, body: &CopyField) -> Option<(&'static str, Edit)> {
     let tag = unsubscribe_tag(ctx.campaign);
-    let word = link_word(body.langs());
+    let word = fix_words(ctx.checks, "email-unsubscribe", body.langs())?;
     let text = body.text();
     let html = text.contains("</") || text.contains("<p") || text.contains("<br");
     let lower = text.to_ascii_lowercase();

@@ -2,8 +2,7 @@ use crate::input::source::Span;
 use crate::model::campaign::{Channel, CopyField};
 use crate::rules::context::Ctx;
 use crate::rules::diagnostic::{Applicability, Edit};
-use crate::rules::missing_unsubscribe::{first_line_len, says};
-use crate::text::language::{Lang, Langs};
+use crate::rules::missing_unsubscribe::{first_line_len, fix_words, says};
 use crate::text::sms::segments;
 use crate::text::template::rendered;
 
@@ -40,7 +39,8 @@ declare_rule! {
     /// the keyword must be the one your sender number answers to.
     ///
     /// ## Configuration
-    /// The wording is `checks/compliance.yaml` (`sms-opt-out`).
+    /// The wording is `checks/compliance.yaml` (`sms-opt-out`; its `fix:` is
+    /// the sentence the fix appends, one per language pack).
     pub static SMS_MISSING_OPT_OUT = {
         code: "PF813",
         name: "sms-missing-opt-out",
@@ -52,32 +52,6 @@ declare_rule! {
             what: "appends the opt-out sentence in the copy's language (“Reply STOP to opt out.”, “Responde BAJA para darte de baja.”, …) when the text still fits `sms-segments.max_segments`; check the keyword your sender number answers to",
         }],
     }
-}
-
-/// The opt-out sentence of each language (its words match that language's
-/// `sms-opt-out` patterns in `checks/`, and every character is GSM-7, so
-/// it never switches a text to UCS-2).
-const OPT_OUT_SENTENCES: &[(Lang, &str)] = &[
-    (Lang::En, "Reply STOP to opt out."),
-    (Lang::Es, "Responde BAJA para darte de baja."),
-    (Lang::Fr, "Répondez STOP pour vous désabonner."),
-    (Lang::De, "Antworte STOP zum Abmelden."),
-    (Lang::It, "Rispondi STOP per non ricevere più SMS."),
-    (Lang::Pt, "Responda SAIR para cancelar."),
-    (Lang::Nl, "Antwoord STOP om je af te melden."),
-];
-
-/// The sentence for the copy's language when it has exactly one, else English.
-fn opt_out_sentence(langs: Langs) -> &'static str {
-    let mut it = langs.iter();
-    let lang = match (it.next(), it.next()) {
-        (Some(l), None) => l,
-        _ => Lang::En,
-    };
-    OPT_OUT_SENTENCES
-        .iter()
-        .find(|(l, _)| *l == lang)
-        .map_or(OPT_OUT_SENTENCES[0].1, |(_, s)| s)
 }
 
 /// The edit appending `sentence` after the text's last character, when the
@@ -107,8 +81,10 @@ pub fn check(ctx: &mut Ctx) {
             continue;
         }
         let span = field.node.span;
-        let sentence = opt_out_sentence(field.langs());
-        let fix = append_sentence(ctx, field, sentence);
+        let sentence = fix_words(ctx.checks, "sms-opt-out", field.langs()).unwrap_or("");
+        let fix = (!sentence.is_empty())
+            .then(|| append_sentence(ctx, field, sentence))
+            .flatten();
         let p = ctx.report(
             &SMS_MISSING_OPT_OUT,
             Span::new(span.start, span.start + first_line_len(ctx.text, span)),
@@ -146,6 +122,47 @@ mod tests {
             RULE,
             "\"Spring sale this weekend.\"",
         );
+    }
+
+    #[test]
+    fn each_languages_fix_sentence_is_an_opt_out() {
+        use crate::knowledge::checks::Checks;
+        use crate::text::language::{Lang, Langs};
+        for lang in [
+            Lang::En,
+            Lang::Es,
+            Lang::Fr,
+            Lang::De,
+            Lang::It,
+            Lang::Pt,
+            Lang::Nl,
+        ] {
+            let s = crate::rules::missing_unsubscribe::fix_words(
+                Checks::builtin(),
+                "sms-opt-out",
+                Langs::of(lang),
+            )
+            .unwrap();
+            assert!(s.chars().all(crate::text::sms::is_gsm), "{s}");
+            let yaml = sms(&format!("Trail Co: sale. {s}")).replace(
+                "region: US",
+                &format!("region: US\nlanguage: {}", lang.code()),
+            );
+            assert_clean(&yaml, RULE);
+            let u = crate::rules::missing_unsubscribe::fix_words(
+                Checks::builtin(),
+                "email-unsubscribe",
+                Langs::of(lang),
+            )
+            .unwrap();
+            let mail = BASE
+                .replace("      {{ unsubscribe_url }}\n", &format!("      {u}\n"))
+                .replace(
+                    "region: US",
+                    &format!("region: US\nlanguage: {}", lang.code()),
+                );
+            assert_clean(&mail, "missing-unsubscribe");
+        }
     }
 
     #[test]
