@@ -130,11 +130,17 @@ pub trait Linter {
 /// Applies every fix of `applicability` or safer, in passes, and returns
 /// the check of the result and the changes (nothing is written).
 pub fn fix(linter: &dyn Linter, unsafe_fixes: bool) -> Fixed {
+    let first = linter.lint(&HashMap::new());
+    fix_from(linter, unsafe_fixes, first)
+}
+
+/// [`fix`], starting from the check of the files as they are (`report`).
+pub fn fix_from(linter: &dyn Linter, unsafe_fixes: bool, report: Report) -> Fixed {
     let allowed = |f: &Fix| unsafe_fixes || f.applicability == Applicability::Safe;
     let mut states: BTreeMap<String, State> = BTreeMap::new();
     let mut refused: HashSet<String> = HashSet::new();
     let mut failures: Vec<(String, String, Span)> = Vec::new();
-    let mut report = linter.lint(&HashMap::new());
+    let mut report = report;
     let first = report.clone();
     let mut settled = false;
     for _ in 0..MAX_PASSES {

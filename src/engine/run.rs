@@ -722,7 +722,7 @@ pub fn fix_run(
         mode,
         places: std::cell::RefCell::new(first.locations.iter().cloned().collect()),
     };
-    Ok(crate::engine::fix::fix(&linter, unsafe_fixes))
+    Ok(crate::engine::fix::fix_from(&linter, unsafe_fixes, first))
 }
 
 /// Fixing standard input: only its own text changes (the copy files it
@@ -753,14 +753,14 @@ pub fn fix_stdin(
     mode: &ConfigMode,
     unsafe_fixes: bool,
 ) -> Result<crate::engine::fix::Fixed, RunError> {
-    run_stdin(name, bytes, opts, mode)?;
+    let first = run_stdin(name, bytes, opts, mode)?;
     let linter = StdinLinter {
         name,
         bytes,
         opts,
         mode,
     };
-    Ok(crate::engine::fix::fix(&linter, unsafe_fixes))
+    Ok(crate::engine::fix::fix_from(&linter, unsafe_fixes, first))
 }
 
 /// Fixing files given directly (tests, editors): each check reads the
