@@ -645,6 +645,13 @@ fn explain_says_which_fixes_a_rule_offers() {
         .code(0)
         .stdout(predicate::str::contains("unsafe (--fix --unsafe-fixes)"))
         .stdout(predicate::str::contains("fallback_word = there"));
+    preflight()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_match(r"PF002 +unknown-field +error +safe ").unwrap())
+        .stdout(predicate::str::is_match(r"PF004 +duplicate-key +error +- ").unwrap())
+        .stdout(predicate::str::is_match(r"PF201 +sensitive-occasion +error +unsafe ").unwrap());
 }
 
 #[test]
