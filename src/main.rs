@@ -144,6 +144,17 @@ struct CheckArgs {
     /// is the same whatever the number.
     #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     threads: usize,
+    /// Apply the safe fixes that rules offer, then report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    fix: bool,
+    /// With --fix or --diff: apply the unsafe fixes too (choices a person
+    /// should read, such as a fallback word or an added exclusion).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print what --fix would change as a unified diff, and write nothing
+    /// (exit 1 when there is a change).
+    #[arg(long)]
+    diff: bool,
     #[command(flatten)]
     config: ConfigArgs,
 }
@@ -360,12 +371,26 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     }
     let from_stdin = dashes == 1;
+    let fixing = args.fix || args.diff;
+    if args.unsafe_fixes && !fixing {
+        warn(format_args!(
+            "preflight: --unsafe-fixes goes with --fix (to apply them) or --diff (to see them first)."
+        ));
+        return ExitCode::from(2);
+    }
+    let mut changes: Option<Vec<preflight::engine::fix::Change>> = None;
+    let mut keep = |f: preflight::engine::fix::Fixed| {
+        changes = Some(f.changes);
+        f.report
+    };
     if args.stdin_filename.is_some() && !from_stdin {
         warn(format_args!(
             "preflight: --stdin-filename needs `-` as the path to read standard input."
         ));
         return ExitCode::from(2);
     }
+    // Standard input as read: what `--fix` prints when nothing changes.
+    let mut stdin_bytes: Vec<u8> = Vec::new();
     let result = if from_stdin {
         let mut bytes = Vec::new();
         // Read at most one byte past the limit: enough to know it is over.
@@ -389,11 +414,17 @@ fn check(args: CheckArgs) -> ExitCode {
                 files: vec![preflight::engine::lint::too_large(name, over, &opts)],
                 unreadable: Vec::new(),
                 skipped_paths: Vec::new(),
+                locations: Vec::new(),
             };
             Ok(report)
+        } else if fixing {
+            stdin_bytes = bytes.clone();
+            run::fix_stdin(name, &bytes, &opts, &mode, args.unsafe_fixes).map(&mut keep)
         } else {
             run::run_stdin(name, &bytes, &opts, &mode)
         }
+    } else if fixing {
+        run::fix_run(&args.paths, &opts, &mode, args.unsafe_fixes).map(&mut keep)
     } else {
         run::run_with(&args.paths, &opts, &mode)
     };
@@ -457,13 +488,72 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let failed = report.count(Severity::Error) > 0
         || (args.deny_warnings && report.count(Severity::Warning) > 0);
-    let code = if !report.unreadable.is_empty() || report.internal_errors() > 0 {
+    let mut code = if !report.unreadable.is_empty() || report.internal_errors() > 0 {
         2
     } else if failed {
         1
     } else {
         0
     };
+    if changes.is_none() && matches!(args.format, Format::Pretty | Format::Compact) {
+        let safe = report.fixable(preflight::rules::diagnostic::Applicability::Safe);
+        let unsafe_ = unsafe_left(&report);
+        let plural = |n: usize| if n == 1 { "finding" } else { "findings" };
+        match (safe, unsafe_) {
+            (0, 0) => {}
+            (0, u) => warn(format_args!(
+                "preflight: {u} {} can be fixed with --fix --unsafe-fixes (see the changes first with --diff --unsafe-fixes).",
+                plural(u)
+            )),
+            (s, 0) => warn(format_args!(
+                "preflight: {s} {} can be fixed with --fix (see the changes first with --diff).",
+                plural(s)
+            )),
+            (s, u) => warn(format_args!(
+                "preflight: {s} {} can be fixed with --fix, {u} more with --unsafe-fixes (see the changes first with --diff).",
+                plural(s)
+            )),
+        }
+    }
+    if let Some(changes) = &changes {
+        if args.diff {
+            return show_diff(&report, changes, &args);
+        }
+        if !changes.is_empty() {
+            warn(format_args!(
+                "preflight: fixed {}.",
+                preflight::report::diff::summary(changes)
+            ));
+        }
+        if from_stdin {
+            // Standard input is never written: its fixed text is the output,
+            // and the report goes to standard error.
+            let fixed = changes.first().map_or(&stdin_bytes, |c| &c.fixed);
+            let _ = std::io::stdout().lock().write_all(fixed);
+            let text = render::compact(&report);
+            warn(format_args!("{}", escape_controls(text.trim_end())));
+            return ExitCode::from(code);
+        }
+        for c in changes {
+            if let Err(why) = preflight::engine::fix::write(c) {
+                warn(format_args!(
+                    "preflight: {} was not changed: {}.",
+                    escape_controls(&c.file),
+                    escape_controls(&why)
+                ));
+                code = 2;
+            }
+        }
+        if !args.unsafe_fixes {
+            let left = unsafe_left(&report);
+            if left > 0 {
+                warn(format_args!(
+                    "preflight: {left} more {} can be fixed with --unsafe-fixes (see them first with --diff --unsafe-fixes).",
+                    if left == 1 { "finding" } else { "findings" }
+                ));
+            }
+        }
+    }
     // JSON and SARIF are written as they are produced; the other formats
     // are small enough to build first.
     let write = |w: &mut dyn Write| -> std::io::Result<()> {
@@ -504,6 +594,63 @@ fn check(args: CheckArgs) -> ExitCode {
         }
         None => emit_with(write, code),
     }
+}
+
+/// Findings left that only an unsafe fix would fix.
+fn unsafe_left(report: &run::Report) -> usize {
+    report.fixable(preflight::rules::diagnostic::Applicability::Unsafe)
+}
+
+/// `--diff`: the changes as a unified diff on standard output, nothing
+/// written; status 1 when there is a change, 2 when a fix failed.
+fn show_diff(
+    report: &run::Report,
+    changes: &[preflight::engine::fix::Change],
+    args: &CheckArgs,
+) -> ExitCode {
+    for f in report
+        .findings()
+        .filter(|f| std::ptr::eq(f.rule, &rules::internal_error::INTERNAL_ERROR))
+    {
+        warn(format_args!(
+            "preflight: {}:{}:{}: {}",
+            escape_controls(&f.file),
+            f.start.line,
+            f.start.column,
+            escape_controls(&f.message)
+        ));
+    }
+    if !changes.is_empty() {
+        warn(format_args!(
+            "preflight: --fix{} would apply {}.",
+            if args.unsafe_fixes {
+                " --unsafe-fixes"
+            } else {
+                ""
+            },
+            preflight::report::diff::summary(changes)
+        ));
+    } else {
+        warn(format_args!("preflight: nothing to fix."));
+    }
+    if !args.unsafe_fixes {
+        let left = unsafe_left(report);
+        if left > 0 {
+            warn(format_args!(
+                "preflight: {left} more {} with --unsafe-fixes.",
+                if left == 1 { "fix" } else { "fixes" }
+            ));
+        }
+    }
+    let code = if report.internal_errors() > 0 || !report.unreadable.is_empty() {
+        2
+    } else if changes.is_empty() {
+        0
+    } else {
+        1
+    };
+    let text = preflight::report::diff::unified(changes);
+    emit(&text, code)
 }
 
 /// Whether `a` and `b` name the same existing file (same device and inode).

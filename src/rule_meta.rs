@@ -49,6 +49,26 @@ pub struct SettingDoc {
     pub about: &'static str,
 }
 
+/// A fix a rule offers, as its documentation states it.
+#[derive(Debug)]
+pub struct FixDoc {
+    /// Safe fixes are applied by `--fix`; the others only with
+    /// `--unsafe-fixes`.
+    pub safe: bool,
+    /// What it changes, in a sentence.
+    pub what: &'static str,
+}
+
+impl FixDoc {
+    pub fn applicability(&self) -> &'static str {
+        if self.safe {
+            "safe"
+        } else {
+            "unsafe"
+        }
+    }
+}
+
 /// What a rule is: its stable code and name, default severity and docs.
 #[derive(Debug)]
 pub struct RuleMeta {
@@ -60,6 +80,18 @@ pub struct RuleMeta {
     /// Use instead / Configuration.
     pub docs: &'static str,
     pub settings: &'static [SettingDoc],
+    /// The fixes it offers (`--fix`, `--unsafe-fixes`).
+    pub fixes: &'static [FixDoc],
+}
+
+impl RuleMeta {
+    /// "safe", "unsafe", "safe, unsafe" or "" for the README's table.
+    pub fn fix_kinds(&self) -> String {
+        let mut kinds: Vec<&str> = self.fixes.iter().map(FixDoc::applicability).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        kinds.join(", ")
+    }
 }
 
 impl RuleMeta {

@@ -155,6 +155,7 @@ prop_compose! {
         retarget in prop::option::of((0u32..300, 1u32..60)),
         copy in prop::collection::vec(text(), 8),
         segment in text(),
+        block in any::<bool>(),
     ) -> String {
         let mut y = format!("campaign: {id}\nchannels: [{}]\n", channels.join(", "));
         if let Some(r) = region {
@@ -194,7 +195,17 @@ prop_compose! {
             };
             y.push_str(&format!("  {ch}:\n"));
             for (i, f) in fields.iter().enumerate() {
-                y.push_str(&format!("    {f}: {}\n", quoted(&copy[i % copy.len()])));
+                let c = &copy[i % copy.len()];
+                // Bodies also as literal blocks, where fixes insert past
+                // the indentation.
+                if block && *f == "body" && !c.trim().is_empty() && !c.starts_with([' ', '\t', '\n']) {
+                    y.push_str(&format!("    {f}: |-\n"));
+                    for line in c.split('\n') {
+                        y.push_str(&format!("      {line}\n"));
+                    }
+                } else {
+                    y.push_str(&format!("    {f}: {}\n", quoted(c)));
+                }
             }
         }
         y
@@ -255,6 +266,58 @@ fn check_report(files: &[(&str, &str)]) -> Result<(), TestCaseError> {
         )
     );
     Ok(())
+}
+
+/// Every fix, applied alone, leaves a file that loads as well as before
+/// and without the finding it fixed; fixing everything never breaks the
+/// file either.
+fn check_fixes(text: &str) -> Result<(), TestCaseError> {
+    let opts = Options::new(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+    let report = run_texts(&[("a.yaml", text)], &opts);
+    let count = |r: &preflight::engine::run::Report, rule: &str| {
+        r.findings().filter(|f| f.rule.name == rule).count()
+    };
+    let invalid = count(&report, "invalid-campaign");
+    for f in report.findings() {
+        let Some(fix) = &f.fix else { continue };
+        prop_assert_eq!(&fix.file, "a.yaml");
+        for e in &fix.edits {
+            prop_assert!(
+                e.span.end <= text.len()
+                    && text.is_char_boundary(e.span.start)
+                    && text.is_char_boundary(e.span.end),
+                "{e:?}"
+            );
+        }
+        let fixed = preflight::engine::fix::apply_fix(text, fix);
+        let after = run_texts(&[("a.yaml", &fixed)], &opts);
+        prop_assert!(
+            count(&after, "invalid-campaign") <= invalid,
+            "the fix of {} broke the file:\n{fixed}",
+            f.rule.name
+        );
+        prop_assert!(
+            count(&after, f.rule.name) < count(&report, f.rule.name),
+            "the fix of {} left its finding:\n{fixed}",
+            f.rule.name
+        );
+    }
+    let all = preflight::engine::run::fix_texts(&[("a.yaml", text)], &opts, true);
+    if let Some(c) = all.changes.first() {
+        let fixed = String::from_utf8(c.fixed.clone()).unwrap();
+        let after = run_texts(&[("a.yaml", &fixed)], &opts);
+        prop_assert!(count(&after, "invalid-campaign") <= invalid, "{fixed}");
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_fix_of_a_generated_campaign_keeps_it_loading(a in campaign()) {
+        check_fixes(&a)?;
+    }
 }
 
 proptest! {

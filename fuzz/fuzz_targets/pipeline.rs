@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     finish_run(&mut files, &opts.settings, |name| {
         Some(if name == "a.yaml" { texts[0].clone() } else { texts[1].clone() })
     });
-    let report = Report { files, unreadable: Vec::new(), skipped_paths: Vec::new() };
+    let report = Report { files, unreadable: Vec::new(), skipped_paths: Vec::new(), locations: Vec::new() };
     for f in report.findings() {
         let text = report.files.iter().find(|x| x.path == f.file).and_then(|x| x.text.as_deref()).unwrap_or("");
         assert!(f.span.end <= text.len() && text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));

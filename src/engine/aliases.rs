@@ -213,6 +213,7 @@ mod tests {
             message: "m".into(),
             help: "h".into(),
             related: Vec::new(),
+            fix: None,
         }
     }
 

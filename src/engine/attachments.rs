@@ -37,6 +37,11 @@ pub struct Cache {
     files: Mutex<HashMap<PathBuf, Arc<OnceLock<Read>>>>,
     /// How many files were read from disk (for tests: each once).
     reads: AtomicUsize,
+    /// Texts to use instead of what is on disk, by real path (the files as
+    /// `--fix` would leave them, checked before anything is written).
+    overrides: HashMap<PathBuf, Arc<[u8]>>,
+    /// The real path of each file read, by the name it is shown under.
+    names: Mutex<HashMap<String, PathBuf>>,
 }
 
 impl Cache {
@@ -45,7 +50,37 @@ impl Cache {
         self.reads.load(Ordering::Relaxed)
     }
 
+    /// A cache that reads these bytes instead of the files at these real paths.
+    pub fn with_overrides(overrides: HashMap<PathBuf, Arc<[u8]>>) -> Cache {
+        Cache {
+            overrides,
+            ..Cache::default()
+        }
+    }
+
+    /// The bytes to use for a file instead of what is on disk, if any.
+    pub fn override_for(&self, path: &Path) -> Option<Arc<[u8]>> {
+        if self.overrides.is_empty() {
+            return None;
+        }
+        let real = std::fs::canonicalize(path).ok()?;
+        self.overrides.get(&real).cloned()
+    }
+
+    /// The real path of every file read so far, by the name it is shown under.
+    pub fn names(&self) -> Vec<(String, PathBuf)> {
+        let mut v: Vec<(String, PathBuf)> = match self.names.lock() {
+            Ok(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            Err(_) => Vec::new(),
+        };
+        v.sort();
+        v
+    }
+
     pub(crate) fn get(&self, real: &Path, limit: u64) -> Read {
+        if let Some(bytes) = self.overrides.get(real) {
+            return decode(bytes.to_vec());
+        }
         let cell = match self.files.lock() {
             Ok(mut m) => m.entry(real.to_path_buf()).or_default().clone(),
             Err(_) => Arc::new(OnceLock::new()),
@@ -64,16 +99,7 @@ fn read_text(real: &Path, limit: u64) -> Read {
         help: help.to_string(),
     };
     match reading::read_limited(real, limit) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Read::Text(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text))),
-            Err(e) => failed(
-                format!(
-                    "the file is not UTF-8 text: byte {} cannot be read",
-                    e.utf8_error().valid_up_to()
-                ),
-                "save the template as UTF-8 (most editors offer this under “Save with encoding”)",
-            ),
-        },
+        Ok(bytes) => decode(bytes),
         Err(e @ ReadError::TooLarge(_)) => failed(
             format!("the file is too large to check: {e}"),
             "keep the copy of one message in a file of ordinary size",
@@ -85,6 +111,27 @@ fn read_text(real: &Path, limit: u64) -> Read {
             format!("the file cannot be read ({e})"),
             "check that the file exists and can be read",
         ),
+    }
+}
+
+/// A copy file's text: UTF-8, without its byte-order mark (spans in it
+/// count from after the mark).
+fn decode(bytes: Vec<u8>) -> Read {
+    let failed = |message: String, help: &str| Read::Failed {
+        message,
+        help: help.to_string(),
+    };
+    {
+        match String::from_utf8(bytes) {
+            Ok(text) => Read::Text(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text))),
+            Err(e) => failed(
+                format!(
+                    "the file is not UTF-8 text: byte {} cannot be read",
+                    e.utf8_error().valid_up_to()
+                ),
+                "save the template as UTF-8 (most editors offer this under “Save with encoding”)",
+            ),
+        }
     }
 }
 
@@ -129,6 +176,9 @@ pub fn read(
         let found = resolve(folder, written_trimmed, root.as_deref()).and_then(|(real, shown)| {
             if let Some(laid) = placed.get(&real) {
                 return Ok(laid.clone());
+            }
+            if let Ok(mut names) = cache.names.lock() {
+                names.entry(shown.clone()).or_insert_with(|| real.clone());
             }
             match cache.get(&real, limit) {
                 Read::Text(t) => {

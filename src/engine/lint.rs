@@ -15,7 +15,7 @@ use crate::knowledge::checks::Checks;
 use crate::knowledge::settings::Settings;
 use crate::model::campaign::{Campaign, Spanned};
 use crate::rules::context::{Ctx, Pending};
-use crate::rules::diagnostic::{Finding, Related};
+use crate::rules::diagnostic::{Applicability, Edit, Finding, Fix, ProposedFix, Related};
 use crate::rules::internal_error::INTERNAL_ERROR;
 use crate::rules::invalid_campaign::INVALID_CAMPAIGN;
 use crate::rules::{Rule, RuleMeta, RULES};
@@ -577,6 +577,9 @@ pub(crate) fn check_campaign(
             message: p.message,
             help: p.help,
             related: p.related.into_iter().collect(),
+            fix: p
+                .replacement
+                .and_then(|(message, name)| rename_fix(full, p.span, message, name)),
         })
         .collect();
     pending.extend(run_rules(full, &campaign, checks, opts));
@@ -630,7 +633,8 @@ pub(crate) fn check_campaign(
     } else {
         campaign.id_str()
     };
-    for p in pending {
+    for mut p in pending {
+        let proposed = p.fix.take();
         let level = match opts.level_of(p.rule) {
             Some(None) => continue,
             Some(Some(s)) => s,
@@ -698,12 +702,14 @@ pub(crate) fn check_campaign(
                     start: at.start,
                     end: at.end,
                     related: Vec::new(),
+                    fix: None,
                 }
             }
         };
         let mut finding = finding;
         finding.severity = level;
         finding.related = related;
+        finding.fix = proposed.and_then(|f| place_fix(f, sources, path, text));
         let by = if !p.rule.acknowledgeable() {
             None
         } else {
@@ -730,6 +736,73 @@ pub(crate) fn check_campaign(
             None => findings.push(finding),
         }
     }
+}
+
+/// The fix renaming a misspelt key, when the key is written as it reads
+/// (plain, or quoted without escapes).
+fn rename_fix(full: &str, span: Span, message: String, name: String) -> Option<ProposedFix> {
+    let written = full.get(span.range())?;
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    };
+    let new = match written.chars().next() {
+        Some(q @ ('"' | '\'')) if written.len() >= 2 && written.ends_with(q) => {
+            if !plain(&written[1..written.len() - 1]) {
+                return None;
+            }
+            format!("{q}{name}{q}")
+        }
+        _ if plain(written) => name,
+        _ => return None,
+    };
+    Some(ProposedFix {
+        applicability: Applicability::Safe,
+        message,
+        edits: vec![Edit::new(span, new)],
+    })
+}
+
+/// A rule's fix placed in the file its edits fall in (the campaign file or
+/// a file its copy names); a fix whose edits span several files, overlap or
+/// leave their file is dropped.
+fn place_fix(fix: ProposedFix, sources: &Sources, path: &str, text: &str) -> Option<Fix> {
+    let mut file: Option<Option<usize>> = None;
+    let mut edits = Vec::with_capacity(fix.edits.len());
+    for e in fix.edits {
+        if !sources.as_written(e.span) {
+            return None; // text laid for reading, not the file's bytes
+        }
+        let (k, local) = sources.locate(e.span);
+        if file.is_some_and(|f| f != k) {
+            return None;
+        }
+        file = Some(k);
+        let len = match k {
+            Some(k) => sources.files[k].text.len(),
+            None => text.len(),
+        };
+        if local.end > len || local.start > local.end {
+            return None;
+        }
+        edits.push(Edit::new(local, e.replacement));
+    }
+    edits.sort();
+    edits.dedup();
+    if edits.windows(2).any(|w| w[0].span.end > w[1].span.start) {
+        return None;
+    }
+    let name = match file? {
+        Some(k) => sources.files[k].name.clone(),
+        None => path.to_string(),
+    };
+    Some(Fix {
+        applicability: fix.applicability,
+        message: fix.message,
+        file: name,
+        edits,
+    })
 }
 
 /// Runs every rule that checks a loaded campaign.
@@ -915,6 +988,7 @@ impl FileOutcome {
             start: LineCol::default(),
             end: LineCol::default(),
             related: Vec::new(),
+            fix: None,
         });
     }
 }

@@ -58,12 +58,27 @@ pub struct Report {
     /// Paths found while walking and left alone (an ignore rule, a link
     /// out of the folder, a special file), sorted by path; `-v` lists them.
     pub skipped_paths: Vec<Skipped>,
+    /// Where each checked file is, by the name it is shown under: the
+    /// campaign files named or walked, and the copy files they name (the
+    /// only files `--fix` may write).
+    pub locations: Vec<(String, PathBuf)>,
 }
 
 impl Report {
     /// All findings, sorted by file, position and rule.
     pub fn findings(&self) -> impl Iterator<Item = &Finding> {
         self.files.iter().flat_map(|f| f.findings.iter())
+    }
+
+    /// Findings whose fix has this applicability.
+    pub fn fixable(&self, applicability: crate::rules::diagnostic::Applicability) -> usize {
+        self.findings()
+            .filter(|f| {
+                f.fix
+                    .as_ref()
+                    .is_some_and(|x| x.applicability == applicability)
+            })
+            .count()
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -357,10 +372,16 @@ pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<
         String::from_utf8(bytes).ok()
     });
     unreadable.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut locations: Vec<(String, PathBuf)> = jobs
+        .iter()
+        .map(|(input, _)| (input.display.clone(), input.path.clone()))
+        .collect();
+    locations.extend(opts.copy_files.names());
     Ok(Report {
         files,
         unreadable,
         skipped_paths,
+        locations,
     })
 }
 
@@ -372,7 +393,11 @@ fn check_input(
     explicit_must_be_campaign: bool,
 ) -> Result<FileOutcome, Unreadable> {
     let limit = applied.opts.max_file_size;
-    match crate::input::reading::read_limited(&input.path, limit) {
+    let read = match applied.opts.copy_files.override_for(&input.path) {
+        Some(bytes) => Ok(bytes.to_vec()),
+        None => crate::input::reading::read_limited(&input.path, limit),
+    };
+    match read {
         Ok(bytes) => Ok(check_file_guarded(
             &input.display,
             &bytes,
@@ -414,6 +439,7 @@ pub fn run_stdin(
         files,
         unreadable: Vec::new(),
         skipped_paths: Vec::new(),
+        locations: Vec::new(),
     })
 }
 
@@ -669,7 +695,7 @@ pub fn finish_run(
             Some(Some(s)) => s,
             None => unused.severity,
         };
-        for (place, message, help) in suppress::problems(&file.comments) {
+        for (place, message, help, removal) in suppress::problems(&file.comments) {
             file.findings.push(Finding {
                 file: file.path.clone(),
                 campaign: None,
@@ -681,6 +707,12 @@ pub fn finish_run(
                 start: place.start,
                 end: place.end,
                 related: Vec::new(),
+                fix: removal.map(|span| crate::rules::diagnostic::Fix {
+                    applicability: crate::rules::diagnostic::Applicability::Safe,
+                    message: "Remove the ignore that silences nothing".into(),
+                    file: file.path.clone(),
+                    edits: vec![crate::rules::diagnostic::Edit::new(span, "")],
+                }),
             });
             touched.push(i);
         }
@@ -718,5 +750,145 @@ pub fn run_texts(files: &[(&str, &str)], opts: &Options) -> Report {
         files: outcomes,
         unreadable: Vec::new(),
         skipped_paths: Vec::new(),
+        locations: Vec::new(),
     }
+}
+
+/// Fixing a run of files on disk: each check reads the fixed texts instead
+/// of the files.
+struct DiskLinter<'a> {
+    paths: &'a [PathBuf],
+    opts: &'a Options,
+    mode: &'a ConfigMode,
+    /// Where each file shown is, from the checks so far.
+    places: std::cell::RefCell<HashMap<String, PathBuf>>,
+}
+
+impl crate::engine::fix::Linter for DiskLinter<'_> {
+    fn lint(&self, texts: &HashMap<String, Arc<[u8]>>) -> Report {
+        let overrides = texts
+            .iter()
+            .filter_map(|(name, bytes)| {
+                let path = self.places.borrow().get(name).cloned()?;
+                Some((std::fs::canonicalize(path).ok()?, bytes.clone()))
+            })
+            .collect();
+        let mut opts = self.opts.clone();
+        opts.copy_files = Arc::new(crate::engine::attachments::Cache::with_overrides(overrides));
+        let report = run_with(self.paths, &opts, self.mode).unwrap_or_default();
+        self.places
+            .borrow_mut()
+            .extend(report.locations.iter().cloned());
+        report
+    }
+
+    fn original(&self, report: &Report, file: &str) -> Option<(Vec<u8>, Option<PathBuf>)> {
+        let path = report
+            .locations
+            .iter()
+            .find(|(name, _)| name == file)
+            .map(|(_, p)| p.clone())?;
+        let real = crate::engine::fix::writable(&path).ok()?;
+        let bytes = crate::input::reading::read_limited(&real, self.opts.max_file_size).ok()?;
+        Some((bytes, Some(path)))
+    }
+}
+
+/// Applies the fixes of a run (the unsafe ones too with `unsafe_fixes`)
+/// in memory, and returns the check of the result with the changed files;
+/// [`crate::engine::fix::write`] writes them.
+pub fn fix_run(
+    paths: &[PathBuf],
+    opts: &Options,
+    mode: &ConfigMode,
+    unsafe_fixes: bool,
+) -> Result<crate::engine::fix::Fixed, RunError> {
+    // A run that cannot start says why before any fixing.
+    let first = run_with(paths, opts, mode)?;
+    let linter = DiskLinter {
+        paths,
+        opts,
+        mode,
+        places: std::cell::RefCell::new(first.locations.iter().cloned().collect()),
+    };
+    Ok(crate::engine::fix::fix_from(&linter, unsafe_fixes, first))
+}
+
+/// Fixing standard input: only its own text changes (the copy files it
+/// names are left alone), and nothing is written.
+struct StdinLinter<'a> {
+    name: &'a str,
+    bytes: &'a [u8],
+    opts: &'a Options,
+    mode: &'a ConfigMode,
+}
+
+impl crate::engine::fix::Linter for StdinLinter<'_> {
+    fn lint(&self, texts: &HashMap<String, Arc<[u8]>>) -> Report {
+        let bytes = texts.get(self.name).map_or(self.bytes, |b| &b[..]);
+        run_stdin(self.name, bytes, self.opts, self.mode).unwrap_or_default()
+    }
+
+    fn original(&self, _: &Report, file: &str) -> Option<(Vec<u8>, Option<PathBuf>)> {
+        (file == self.name).then(|| (self.bytes.to_vec(), None))
+    }
+}
+
+/// [`fix_run`] for one file read from standard input, reported as `name`.
+pub fn fix_stdin(
+    name: &str,
+    bytes: &[u8],
+    opts: &Options,
+    mode: &ConfigMode,
+    unsafe_fixes: bool,
+) -> Result<crate::engine::fix::Fixed, RunError> {
+    let first = run_stdin(name, bytes, opts, mode)?;
+    let linter = StdinLinter {
+        name,
+        bytes,
+        opts,
+        mode,
+    };
+    Ok(crate::engine::fix::fix_from(&linter, unsafe_fixes, first))
+}
+
+/// Fixing files given directly (tests, editors): each check reads the
+/// fixed texts; nothing is written.
+struct TextLinter<'a> {
+    files: &'a [(&'a str, &'a str)],
+    opts: &'a Options,
+}
+
+impl crate::engine::fix::Linter for TextLinter<'_> {
+    fn lint(&self, texts: &HashMap<String, Arc<[u8]>>) -> Report {
+        let owned: Vec<(&str, String)> = self
+            .files
+            .iter()
+            .map(|(name, text)| {
+                let t = texts
+                    .get(*name)
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+                    .unwrap_or_else(|| text.to_string());
+                (*name, t)
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = owned.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        run_texts(&refs, self.opts)
+    }
+
+    fn original(&self, _: &Report, file: &str) -> Option<(Vec<u8>, Option<PathBuf>)> {
+        self.files
+            .iter()
+            .find(|(name, _)| *name == file)
+            .map(|(_, text)| (text.as_bytes().to_vec(), None))
+    }
+}
+
+/// [`fix_run`] on files given directly (their copy files are not fixed).
+pub fn fix_texts(
+    files: &[(&str, &str)],
+    opts: &Options,
+    unsafe_fixes: bool,
+) -> crate::engine::fix::Fixed {
+    crate::engine::fix::fix(&TextLinter { files, opts }, unsafe_fixes)
 }

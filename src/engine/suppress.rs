@@ -49,6 +49,9 @@ pub struct Comment {
     by_code: std::collections::HashMap<&'static str, usize>,
     /// In a file of copy rather than YAML (its examples differ).
     pub template: bool,
+    /// What removing the comment deletes: its own line when it stands
+    /// alone, else the comment and the blanks before it.
+    pub removal: Span,
 }
 
 /// An ignore in a template's comment: the opener, then the same words as in
@@ -119,6 +122,32 @@ fn parse_with(text: &str, lines: &LineIndex, pattern: &Regex, template: bool) ->
             .map(|i| i + 1)
             .unwrap_or(0);
         let own_line = text[line_start..whole.start()].trim().is_empty();
+        let line_end = text[end..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |i| end + i);
+        let removal = if own_line && text[end..line_end].trim().is_empty() {
+            let next = match &text.as_bytes()[line_end..] {
+                [b'\r', b'\n', ..] => line_end + 2,
+                [b'\n' | b'\r', ..] => line_end + 1,
+                _ => line_end,
+            };
+            // The last line of a file without a final line break takes the
+            // break before it instead.
+            if next == line_end && line_start > 0 {
+                let before = if text[..line_start].ends_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                Span::new(line_start - before, line_end)
+            } else {
+                Span::new(line_start, next)
+            }
+        } else {
+            let blanks = text[..whole.start()].len()
+                - text[..whole.start()].trim_end_matches([' ', '\t']).len();
+            Span::new(whole.start() - blanks, end)
+        };
         let mut ignores = Vec::new();
         let mut offset = list.start();
         for part in list.as_str().split(',') {
@@ -142,6 +171,7 @@ fn parse_with(text: &str, lines: &LineIndex, pattern: &Regex, template: bool) ->
             }
         }
         out.push(Comment {
+            removal,
             template,
             by_code,
             target: if own_line {
@@ -177,43 +207,91 @@ pub fn silence(comments: &mut [Comment], line: usize, rule: &RuleMeta) -> Option
     None
 }
 
+fn push(out: &mut Vec<(Place, String, String, Option<Span>)>, x: (Place, String, String)) {
+    out.push((x.0, x.1, x.2, None));
+}
+
 /// What is wrong with the comments once every finding has been seen:
-/// (place, message, help).
-pub fn problems(comments: &[Comment]) -> Vec<(Place, String, String)> {
+/// (place, message, help, and what to delete to fix it when that is safe:
+/// a rule that silences nothing; the whole comment when all of its rules do).
+pub fn problems(comments: &[Comment]) -> Vec<(Place, String, String, Option<Span>)> {
     let mut out = Vec::new();
     for c in comments {
+        let stale = |i: &Ignore| i.rule.is_some() && !i.used;
+        let all_stale = c.reason.is_some() && !c.ignores.is_empty() && c.ignores.iter().all(stale);
+        let removal = |k: usize| -> Option<Span> {
+            if all_stale {
+                return Some(c.removal);
+            }
+            let this = c.ignores[k].place.span;
+            // One name out of a list: with the comma after it, or, for the
+            // last, the comma before it.
+            match (
+                c.ignores.get(k + 1),
+                k.checked_sub(1).map(|j| &c.ignores[j]),
+            ) {
+                (Some(next), _) => Some(Span::new(this.start, next.place.span.start)),
+                (None, Some(prev)) => Some(Span::new(prev.place.span.end, this.end)),
+                (None, None) => None,
+            }
+        };
         if c.reason.is_none() {
-            out.push((
-                c.place,
-                "this ignore comment gives no reason, so it silences nothing".to_string(),
-                if c.template {
-                    "add the reason after the brackets, such as `<!-- preflight: ignore[creepy-phrasing] approved by legal, ticket 123 -->`".to_string()
-                } else {
-                    "add the reason after the brackets, such as `# preflight: ignore[stale-data] refreshed nightly by the CRM`".to_string()
-                },
-            ));
+            push(
+                &mut out,
+                (
+                    c.place,
+                    "this ignore comment gives no reason, so it silences nothing".to_string(),
+                    if c.template {
+                        "add the reason after the brackets, such as `<!-- preflight: ignore[creepy-phrasing] approved by legal, ticket 123 -->`".to_string()
+                    } else {
+                        "add the reason after the brackets, such as `# preflight: ignore[stale-data] refreshed nightly by the CRM`".to_string()
+                    },
+                ),
+            );
             continue;
         }
         if c.ignores.is_empty() {
-            out.push((
-                c.place,
-                "this ignore comment names no rule".into(),
-                "name the rule inside the brackets, such as `ignore[stale-data]`".into(),
-            ));
+            push(
+                &mut out,
+                (
+                    c.place,
+                    "this ignore comment names no rule".into(),
+                    "name the rule inside the brackets, such as `ignore[stale-data]`".into(),
+                ),
+            );
         }
-        for i in &c.ignores {
+        for (k, i) in c.ignores.iter().enumerate() {
             match i.rule {
                 None => {
-                    let hint = crate::text::suggest::did_you_mean(&i.name, crate::rules::names_and_codes())
-                        .map(|s| format!("did you mean `{s}`? "))
-                        .unwrap_or_default();
-                    out.push((i.place, format!("`{}` is not a preflight rule, so this ignore silences nothing", i.name), format!("{hint}`preflight rules` lists every rule")));
+                    let hint = crate::text::suggest::did_you_mean(
+                        &i.name,
+                        crate::rules::names_and_codes(),
+                    )
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                    push(
+                        &mut out,
+                        (
+                            i.place,
+                            format!(
+                                "`{}` is not a preflight rule, so this ignore silences nothing",
+                                i.name
+                            ),
+                            format!("{hint}`preflight rules` lists every rule"),
+                        ),
+                    );
                 }
-                Some(r) if !i.used => out.push((
-                    i.place,
-                    format!("nothing here is reported by `{}`, so this ignore silences nothing", r.name),
-                    "remove it (the mistake it covered is gone), or move it to the line the finding is on, or the line above".to_string(),
-                )),
+                Some(r) if !i.used => {
+                    let fix = if c.reason.is_some() { removal(k) } else { None };
+                    push(&mut out, (
+                        i.place,
+                        format!("nothing here is reported by `{}`, so this ignore silences nothing", r.name),
+                        "remove it (the mistake it covered is gone), or move it to the line the finding is on, or the line above".to_string(),
+                    ));
+                    if let Some(last) = out.last_mut() {
+                        last.3 = fix;
+                    }
+                }
                 Some(_) => {}
             }
         }

@@ -423,6 +423,19 @@ impl Sources {
         base..base + text.len()
     }
 
+    /// Whether a span's bytes are the file's own, as written (not text
+    /// laid to stand for other bytes, which an edit must not target).
+    pub fn as_written(&self, span: Span) -> bool {
+        if span.start <= self.own || self.pieces.is_empty() {
+            return true;
+        }
+        let i = self
+            .pieces
+            .partition_point(|p| p.base <= span.start)
+            .saturating_sub(1);
+        self.pieces[i].stands_for.is_none()
+    }
+
     /// The file a span lies in (`None`: the checked file) and the span
     /// within that file.
     pub fn locate(&self, span: Span) -> (Option<usize>, Span) {

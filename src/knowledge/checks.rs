@@ -104,6 +104,9 @@ pub struct Entry {
     pub except: Option<Regex>,
     /// For exceptions: the kinds they apply to (none listed: every kind).
     pub applies_to: Vec<Kind>,
+    /// For compliance entries: the words a fix writes, in the pack's
+    /// language (an SMS opt-out sentence, the text of an unsubscribe link).
+    pub fix: Option<String>,
     /// One of preflight's own entries (validated by its tests, so not
     /// compiled again when a configuration's packs are checked).
     pub builtin: bool,
@@ -785,6 +788,7 @@ fn parse_entry(
             "words",
             "except",
             "applies_to",
+            "fix",
         ]
         .contains(&k)
         {
@@ -934,6 +938,7 @@ fn parse_entry(
         words,
         except,
         applies_to,
+        fix: text("fix"),
         builtin: false,
     })
 }

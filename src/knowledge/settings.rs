@@ -48,6 +48,8 @@ pub struct Settings {
     /// not a person's data: `content_variables:` in the configuration. A
     /// name may end with `*` (`hero_*`).
     pub content_variables: Vec<String>,
+    /// `token-missing-fallback.fallback_word`: the word its fix writes.
+    pub fallback_word: String,
 }
 
 impl Default for Settings {
@@ -72,6 +74,7 @@ impl Default for Settings {
             max_push_body: 150,
             min_ad_audience: 100,
             content_variables: Vec::new(),
+            fallback_word: "there".to_string(),
         }
     }
 }
@@ -89,6 +92,20 @@ fn whole<T: std::str::FromStr>(v: &str) -> Result<T, String> {
     v.trim()
         .parse::<T>()
         .map_err(|_| format!("`{v}` is not a whole number"))
+}
+
+/// A fallback word: plain words that every template language can quote.
+fn word(v: &str) -> Result<String, String> {
+    let w = v.trim();
+    if w.is_empty()
+        || w.chars()
+            .any(|c| "'\"`{}[]|%*\\<>".contains(c) || c.is_control())
+    {
+        return Err(format!(
+            "`{v}` cannot be a fallback word: write plain words, without quotes, braces or `|`, such as `there` or `friend`"
+        ));
+    }
+    Ok(w.to_string())
 }
 
 fn rate(v: &str) -> Result<Rate, String> {
@@ -124,6 +141,7 @@ impl Settings {
             "max_push_title" => self.max_push_title = whole(value)?,
             "max_push_body" => self.max_push_body = whole(value)?,
             "min_ad_audience" => self.min_ad_audience = whole(value)?,
+            "fallback_word" => self.fallback_word = word(value)?,
             _ => return Err(format!("`{name}` is not a setting")),
         }
         Ok(())
@@ -150,6 +168,7 @@ impl Settings {
             "max_push_title" => self.max_push_title.to_string(),
             "max_push_body" => self.max_push_body.to_string(),
             "min_ad_audience" => self.min_ad_audience.to_string(),
+            "fallback_word" => self.fallback_word.clone(),
             _ => return None,
         })
     }
@@ -180,6 +199,7 @@ mod tests {
             "max_push_title",
             "max_push_body",
             "min_ad_audience",
+            "fallback_word",
         ];
         let defaults = Settings::default();
         for n in names {
@@ -194,5 +214,8 @@ mod tests {
         assert!(s.set("max_ratio", "1.5").is_err());
         assert!(s.set("sms_max", "0/7d").is_err());
         assert!(s.set("nope", "1").is_err());
+        assert!(s.set("fallback_word", "o'clock").is_err());
+        s.set("fallback_word", " valued customer ").unwrap();
+        assert_eq!(s.fallback_word, "valued customer");
     }
 }

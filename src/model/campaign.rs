@@ -399,6 +399,10 @@ pub struct Audience<'a> {
     /// The `exclude` list as written (indices into `exclude`): a person
     /// is left out when any of them holds.
     pub exclude_terms: Vec<Term>,
+    /// The `audience` value as written (for fixes that add to it).
+    pub node: Option<&'a Node>,
+    /// The `exclude` entry as written, when there is one.
+    pub exclude_entry: Option<&'a crate::input::yaml::Entry>,
 }
 
 impl<'a> Audience<'a> {

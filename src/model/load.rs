@@ -33,6 +33,30 @@ pub struct Problem {
     pub related: Option<(Span, String)>,
     /// A severity other than the rule's own, for a milder case.
     pub severity: Option<crate::rule_meta::Severity>,
+    /// A safe replacement of the span's text, with what it does (the one
+    /// field an unknown key was surely meant as).
+    pub replacement: Option<(String, String)>,
+}
+
+/// The fix of an unknown key: renaming it to the one field it is surely a
+/// typo of (no other field is close, and the mapping does not have that
+/// field already). The engine checks that the key is written as it reads.
+fn rename_key(
+    key: &str,
+    suggestion: &str,
+    allowed: &[&str],
+    entries: &[Entry],
+) -> Option<(String, String)> {
+    let others = allowed.iter().copied().filter(|a| *a != suggestion);
+    if did_you_mean(key, others).is_some()
+        || entries.iter().any(|e| e.key.as_str() == Some(suggestion))
+    {
+        return None;
+    }
+    Some((
+        format!("Rename `{key}` to `{suggestion}`"),
+        suggestion.to_string(),
+    ))
 }
 
 const TOP_KEYS: &[&str] = &[
@@ -117,6 +141,7 @@ impl<'p, 'n> Loader<'p, 'n> {
             help: sentence(help.into()),
             related: None,
             severity: None,
+            replacement: None,
         });
     }
 
@@ -151,7 +176,9 @@ impl<'p, 'n> Loader<'p, 'n> {
                 continue;
             };
             if !allowed.contains(&key) {
-                let help = match did_you_mean(key, allowed.iter().copied()) {
+                let suggestion = did_you_mean(key, allowed.iter().copied());
+                let replacement = suggestion.and_then(|s| rename_key(key, s, allowed, entries));
+                let help = match suggestion {
                     Some(s) => format!("did you mean `{s}`? Fields here: {}", allowed.join(", ")),
                     None => format!("fields here: {}", allowed.join(", ")),
                 };
@@ -164,6 +191,7 @@ impl<'p, 'n> Loader<'p, 'n> {
                     help: sentence(help),
                     related: None,
                     severity: None,
+                    replacement,
                 });
                 continue;
             }
@@ -177,6 +205,7 @@ impl<'p, 'n> Loader<'p, 'n> {
                     help: sentence(format!("keep one `{key}` and merge the two values into it")),
                     related: Some((first.key.span, "first written here".into())),
                     severity: None,
+                    replacement: None,
                 });
                 continue;
             }
@@ -352,6 +381,7 @@ impl<'p, 'n> Loader<'p, 'n> {
                                         help: sentence(format!("remove the second `{k}`")),
                                         related: Some((first.span, "first listed here".into())),
                                         severity: Some(crate::rule_meta::Severity::Warning),
+                                        replacement: None,
                                     });
                                     continue;
                                 }
@@ -533,6 +563,7 @@ impl<'p, 'n> Loader<'p, 'n> {
     fn audience<'a>(&mut self, entry: &'a Entry) -> Audience<'a> {
         let mut a = Audience {
             key: entry.key.span,
+            node: Some(&entry.value),
             ..Audience::default()
         };
         for (key, e) in self.fields(&entry.value, AUDIENCE_KEYS, "audience") {
@@ -548,6 +579,8 @@ impl<'p, 'n> Loader<'p, 'n> {
                 "include" | "exclude" => {
                     if key == "include" {
                         a.include_key = Some(e.key.span);
+                    } else {
+                        a.exclude_entry = Some(e);
                     }
                     if v.is_null() {
                         continue; // an empty list written as `include:`
@@ -581,6 +614,7 @@ impl<'p, 'n> Loader<'p, 'n> {
                 help: sentence("merge options that mean the same (several `eq` on one attribute are one `in`), or split the audience into campaigns of their own".to_string()),
                 related: None,
                 severity: Some(crate::rule_meta::Severity::Warning),
+                replacement: None,
             });
         }
         a

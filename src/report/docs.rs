@@ -6,20 +6,31 @@ use crate::knowledge::settings::Settings;
 use crate::rules::{RuleMeta, RULES};
 use crate::text::language::Lang;
 
-/// A table of every rule: code, name, default severity, summary.
+/// The fix column: `safe`, `unsafe`, or `-` for a rule with no fix.
+fn fix_column(m: &RuleMeta) -> String {
+    let kinds = m.fix_kinds();
+    if kinds.is_empty() {
+        "-".into()
+    } else {
+        kinds.replace(", ", "+")
+    }
+}
+
+/// A table of every rule: code, name, default severity, fix, summary.
 pub fn rules_table() -> String {
     let name_w = RULES.iter().map(|r| r.meta.name.len()).max().unwrap_or(4);
     let mut out = format!(
-        "{:<6} {:<name_w$} {:<8} {}\n",
-        "CODE", "NAME", "SEVERITY", "SUMMARY"
+        "{:<6} {:<name_w$} {:<8} {:<6} {}\n",
+        "CODE", "NAME", "SEVERITY", "FIX", "SUMMARY"
     );
     for r in RULES {
         let m = r.meta;
         out.push_str(&format!(
-            "{:<6} {:<name_w$} {:<8} {}\n",
+            "{:<6} {:<name_w$} {:<8} {:<6} {}\n",
             m.code,
             m.name,
             m.severity.as_str(),
+            fix_column(m),
             m.summary
         ));
     }
@@ -35,11 +46,12 @@ pub fn rules_table_with(config: &Config) -> String {
     };
     let name_w = RULES.iter().map(|r| r.meta.name.len()).max().unwrap_or(4);
     let mut out = format!(
-        "Configuration: {}\n{:<6} {:<name_w$} {:<8} {}\n",
+        "Configuration: {}\n{:<6} {:<name_w$} {:<8} {:<6} {}\n",
         crate::report::excerpt::escape_controls(&file.display().to_string()),
         "CODE",
         "NAME",
         "SEVERITY",
+        "FIX",
         "SUMMARY"
     );
     for r in RULES {
@@ -54,10 +66,11 @@ pub fn rules_table_with(config: &Config) -> String {
             ""
         };
         out.push_str(&format!(
-            "{:<6} {:<name_w$} {:<8} {}\n",
+            "{:<6} {:<name_w$} {:<8} {:<6} {}\n",
             m.code,
             m.name,
             format!("{level}{mark}"),
+            fix_column(m),
             m.summary
         ));
     }
@@ -151,6 +164,21 @@ pub fn explain(rule: &RuleMeta, settings: &Settings) -> String {
     );
     out.push_str(&rule.doc_text());
     out.push('\n');
+    if !rule.fixes.is_empty() {
+        out.push_str("\nFixes:\n");
+        for f in rule.fixes {
+            out.push_str(&format!(
+                "  {} ({}): {}\n",
+                f.applicability(),
+                if f.safe {
+                    "--fix"
+                } else {
+                    "--fix --unsafe-fixes"
+                },
+                f.what
+            ));
+        }
+    }
     if !rule.settings.is_empty() {
         out.push_str("\nSettings:\n");
         for s in rule.settings {

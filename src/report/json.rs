@@ -24,6 +24,25 @@ struct JsonFinding<'a> {
     offset: usize,
     length: usize,
     related: Vec<JsonRelated<'a>>,
+    /// The fix `--fix` would apply (with `--unsafe-fixes` when unsafe).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'static str,
+    message: &'a str,
+    file: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// A replacement of `length` bytes at byte `offset` of the file.
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    offset: usize,
+    length: usize,
+    replacement: &'a str,
 }
 
 #[derive(Serialize)]
@@ -116,6 +135,20 @@ fn json_finding(f: &Finding) -> JsonFinding<'_> {
                 length: r.span.len(),
             })
             .collect(),
+        fix: f.fix.as_ref().map(|x| JsonFix {
+            applicability: x.applicability.as_str(),
+            message: &x.message,
+            file: &x.file,
+            edits: x
+                .edits
+                .iter()
+                .map(|e| JsonEdit {
+                    offset: e.span.start,
+                    length: e.span.len(),
+                    replacement: &e.replacement,
+                })
+                .collect(),
+        }),
     }
 }
 

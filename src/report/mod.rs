@@ -3,6 +3,7 @@
 
 pub mod cards;
 pub mod compact;
+pub mod diff;
 pub mod docs;
 pub mod excerpt;
 pub mod github;

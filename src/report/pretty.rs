@@ -172,7 +172,19 @@ pub fn pretty(report: &Report, style: Style) -> String {
             let shown = Shown {
                 finding: f,
                 message: escape_controls(&f.message).into_owned(),
-                help: escape_controls(&f.help).into_owned(),
+                help: match &f.fix {
+                    Some(fix) => format!(
+                        "{}\nFix: {} ({}).",
+                        escape_controls(&f.help),
+                        escape_controls(&fix.message),
+                        match fix.applicability {
+                            crate::rules::diagnostic::Applicability::Safe => "--fix",
+                            crate::rules::diagnostic::Applicability::Unsafe =>
+                                "--fix --unsafe-fixes",
+                        }
+                    ),
+                    None => escape_controls(&f.help).into_owned(),
+                },
                 excerpt: texts.excerpt(i, &labels),
             };
             let mut block = String::new();

@@ -106,6 +106,29 @@ pub fn sarif_to(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<
                     physical_location: location(&rel.file, rel.start, rel.end),
                 })
                 .collect(),
+            fixes: f
+                .fix
+                .iter()
+                .map(|x| SarifFix {
+                    description: SarifText { text: &x.message },
+                    artifact_changes: [SarifChange {
+                        artifact_location: SarifArtifact { uri: uri(&x.file) },
+                        replacements: x
+                            .edits
+                            .iter()
+                            .map(|e| SarifReplacement {
+                                deleted_region: SarifBytes {
+                                    byte_offset: e.span.start,
+                                    byte_length: e.span.len(),
+                                },
+                                inserted_content: SarifText {
+                                    text: &e.replacement,
+                                },
+                            })
+                            .collect(),
+                    }],
+                })
+                .collect(),
         })
         .collect();
     let doc = SarifLog {
@@ -230,6 +253,37 @@ struct SarifResult<'a> {
     locations: [SarifLocation; 1],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<SarifRelated<'a>>,
+    /// The fix `--fix` would apply, as SARIF's `fixes` (byte regions).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: SarifText<'a>,
+    artifact_changes: [SarifChange<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifChange<'a> {
+    artifact_location: SarifArtifact,
+    replacements: Vec<SarifReplacement<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifReplacement<'a> {
+    deleted_region: SarifBytes,
+    inserted_content: SarifText<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifBytes {
+    byte_offset: usize,
+    byte_length: usize,
 }
 
 #[derive(Serialize)]

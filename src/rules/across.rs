@@ -45,6 +45,7 @@ impl Cross {
                     message,
                 })
                 .collect(),
+            fix: None,
         }
     }
 }

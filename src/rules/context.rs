@@ -29,12 +29,31 @@ pub struct Pending {
     pub help: String,
     /// Other places in the same file that explain the finding.
     pub related: Vec<(Span, String)>,
+    /// A mechanical fix, when there is one.
+    pub fix: Option<crate::rules::diagnostic::ProposedFix>,
 }
 
 impl Pending {
     /// Adds a related place, shown as a secondary label.
     pub fn related(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
         self.related.push((span, message.into()));
+        self
+    }
+
+    /// Offers a fix (ignored when it has no edit).
+    pub fn fix(
+        &mut self,
+        applicability: crate::rules::diagnostic::Applicability,
+        message: impl Into<String>,
+        edits: Vec<crate::rules::diagnostic::Edit>,
+    ) -> &mut Self {
+        if !edits.is_empty() {
+            self.fix = Some(crate::rules::diagnostic::ProposedFix {
+                applicability,
+                message: message.into(),
+                edits,
+            });
+        }
         self
     }
 }
@@ -102,6 +121,7 @@ impl<'a> Ctx<'a> {
             message: message.into(),
             help: help.into(),
             related: Vec::new(),
+            fix: None,
         });
         self.out.last_mut().expect("just pushed")
     }
@@ -117,6 +137,67 @@ impl<'a> Ctx<'a> {
             .entry(node.span)
             .or_insert_with(|| Locator::new(self.text, node))
             .locate(self.text, node, range)
+    }
+
+    /// An edit replacing `range` of a scalar's value with `new`, written in
+    /// the scalar's own quoting (escaped in a double-quoted string, quotes
+    /// doubled in a single-quoted one). `None` when the range is not written
+    /// in the file exactly as it reads (escapes, folded lines) or when `new`
+    /// cannot be written in that style (a line break in a quoted or block
+    /// line, `: ` or ` #` in a plain one): a fix is never a guess.
+    pub fn scalar_edit(
+        &self,
+        node: &Node,
+        range: std::ops::Range<usize>,
+        new: &str,
+    ) -> Option<crate::rules::diagnostic::Edit> {
+        use crate::input::yaml::{Scalar, Style, Value};
+        let Value::Scalar(Scalar { text, style }) = &node.value else {
+            return None;
+        };
+        let old = text.get(range.clone())?;
+        let span = if range.is_empty() {
+            // An insertion goes just before the character after it (past a
+            // block's indentation), or just after the last one.
+            let at = range.start;
+            match text[at..].chars().next() {
+                Some(next) => {
+                    let s = self.locate(node, at..at + next.len_utf8());
+                    if self.text.get(s.range())? != next.encode_utf8(&mut [0; 4]) {
+                        return None;
+                    }
+                    Span::new(s.start, s.start)
+                }
+                None => {
+                    let prev = text[..at].chars().next_back()?;
+                    let s = self.locate(node, at - prev.len_utf8()..at);
+                    if self.text.get(s.range())? != prev.encode_utf8(&mut [0; 4]) {
+                        return None;
+                    }
+                    Span::new(s.end, s.end)
+                }
+            }
+        } else {
+            let span = self.locate(node, range.clone());
+            if self.text.get(span.range())? != old {
+                return None;
+            }
+            span
+        };
+        let written = match style {
+            Style::Verbatim => new.to_string(),
+            _ if new.contains(['\n', '\r']) => return None,
+            Style::DoubleQuoted => new.replace('\\', "\\\\").replace('"', "\\\""),
+            Style::SingleQuoted => new.replace('\'', "''"),
+            Style::Literal | Style::Folded => new.to_string(),
+            Style::Plain => {
+                if new.contains(": ") || new.contains(" #") || new.ends_with(':') {
+                    return None;
+                }
+                new.to_string()
+            }
+        };
+        Some(crate::rules::diagnostic::Edit::new(span, written))
     }
 
     /// The texts in which a copy field may say what the law requires (an

@@ -1,4 +1,9 @@
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use crate::rules::context::Ctx;
+use crate::rules::diagnostic::Applicability;
 use crate::text::template_syntax::{known_filters, malformed};
 
 declare_rule! {
@@ -26,6 +31,13 @@ declare_rule! {
     /// body: "Hi {{ first_name | default: 'there' }}, {% if vip %}thanks for being gold.{% endif %}"
     /// ```
     ///
+    /// ## Fix
+    /// `--fix --unsafe-fixes` adds the brace a token is obviously one short
+    /// of: `{{ first_name }` becomes `{{ first_name }}`, and `{ first_name }}`
+    /// becomes `{{ first_name }}`. A block never closed, or a misspelt
+    /// filter, is left for a person: where the block ends, or which filter
+    /// was meant, is a choice.
+    ///
     /// ## Configuration
     /// The known filters are `checks/template-filters.yaml`.
     pub static MALFORMED_TEMPLATE = {
@@ -34,19 +46,68 @@ declare_rule! {
         severity: Error,
         summary: "Template syntax is broken: an unclosed {{ }}, {% %} or *| |*, an unclosed if block, an unknown filter, a fallback quote that never closes.",
         settings: &[],
+        fixes: &[crate::rule_meta::FixDoc {
+            safe: false,
+            what: "adds the brace a token is obviously one short of (`{{ first_name }` becomes `{{ first_name }}`, `{ first_name }}` becomes `{{ first_name }}`); unclosed blocks and unknown filters are left for a person",
+        }],
     }
+}
+
+/// A token whose braces are obviously one short: `{{ first_name }` (an
+/// opener whose name is followed by a single `}`) or `{ first_name }}` (a
+/// closer after a name with a single `{`). Returns the insertion.
+fn repair(text: &str, at: std::ops::Range<usize>) -> Option<(std::ops::Range<usize>, String)> {
+    static SHORT_CLOSE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\{\{-?[ \t]*[A-Za-z_][\w.]*(?:[ \t]*\|[ \t]*[A-Za-z_]+(?::[ \t]*'[^'{}\n]*')?)*[ \t]*\}")
+            .expect("valid")
+    });
+    static SHORT_OPEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"\{[ \t]*[A-Za-z_][\w.]*(?:[ \t]*\|[ \t]*[A-Za-z_]+(?::[ \t]*'[^'{}\n]*')?)*[ \t]*-?$",
+        )
+        .expect("valid")
+    });
+    let what = text.get(at.clone())?;
+    if what == "{{" {
+        let m = SHORT_CLOSE.find(&text[at.start..])?;
+        let end = at.start + m.end();
+        // The single `}` must not already be the first of two.
+        if text[end..].starts_with('}') {
+            return None;
+        }
+        return Some((end..end, "}".into()));
+    }
+    if what == "}}" {
+        let m = SHORT_OPEN.find(&text[..at.start])?;
+        if text[..m.start()].ends_with('{') {
+            return None;
+        }
+        return Some((m.start()..m.start(), "{".into()));
+    }
+    None
 }
 
 pub fn check(ctx: &mut Ctx) {
     for field in &ctx.campaign.copy {
-        for m in malformed(field.text(), known_filters()) {
-            let span = ctx.locate(field.node, m.range);
-            ctx.report(
+        let text = field.text();
+        for m in malformed(text, known_filters()) {
+            let span = ctx.locate(field.node, m.range.clone());
+            let fix = repair(text, m.range.clone())
+                .and_then(|(range, new)| ctx.scalar_edit(field.node, range, &new));
+            let p = ctx.report(
                 &MALFORMED_TEMPLATE,
                 span,
                 format!("In the {}: {}", field.label(), m.message),
                 m.help,
             );
+            if let Some(edit) = fix {
+                let what = if edit.replacement.contains('{') {
+                    "Add the missing `{`"
+                } else {
+                    "Add the missing `}`"
+                };
+                p.fix(Applicability::Unsafe, what, vec![edit]);
+            }
         }
     }
 }

@@ -1,6 +1,10 @@
 use crate::input::source::Span;
+use crate::knowledge::checks::Checks;
 use crate::model::campaign::{Campaign, Channel, CopyField};
 use crate::rules::context::Ctx;
+use crate::rules::diagnostic::{Applicability, Edit};
+use crate::text::language::{Lang, Langs};
+use crate::text::template::Syntax;
 
 declare_rule! {
     /// ## What it does
@@ -30,6 +34,15 @@ declare_rule! {
     ///     <a href="{{ unsubscribe_url }}">Unsubscribe</a>
     /// ```
     ///
+    /// ## Fix
+    /// `--fix --unsafe-fixes` adds an unsubscribe link with the platform's
+    /// own tag, telling the platform by the tokens the copy already uses
+    /// (`*|UNSUB|*` for Mailchimp, `{{${set_user_to_unsubscribed_url}}}` for
+    /// Braze, `%%unsub_center_url%%` for Marketing Cloud,
+    /// `<%asm_group_unsubscribe_raw_url%>` for SendGrid, else
+    /// `{{ unsubscribe_url }}`): before `</body>` in HTML, else at the end of
+    /// the body. It is unsafe: check the tag your platform fills in.
+    ///
     /// ## Configuration
     /// The wording is `checks/compliance.yaml` (`email-unsubscribe`).
     pub static MISSING_UNSUBSCRIBE = {
@@ -38,6 +51,10 @@ declare_rule! {
         severity: Error,
         summary: "An email body has no unsubscribe link or token (CAN-SPAM, CASL, GDPR; Gmail and Yahoo bulk-sender rules).",
         settings: &[],
+        fixes: &[crate::rule_meta::FixDoc {
+            safe: false,
+            what: "adds an unsubscribe link with the platform's own tag, the platform told by the tokens the copy already uses (`*|UNSUB|*` for Mailchimp, `{{${set_user_to_unsubscribed_url}}}` for Braze, `%%unsub_center_url%%` for Marketing Cloud, `<%asm_group_unsubscribe_raw_url%>` for SendGrid, else `{{ unsubscribe_url }}`), before `</body>` or at the end of the body",
+        }],
     }
 }
 
@@ -92,12 +109,13 @@ pub fn check(ctx: &mut Ctx) {
     if body.is_some_and(|b| says(ctx, b, "email-unsubscribe")) {
         return;
     }
+    let fix = body.and_then(|b| add_unsubscribe(ctx, b));
     let span = body.map(|b| b.node.span).unwrap_or(key);
     let span = Span::new(
         span.start,
         span.start.max(span.start + first_line_len(ctx.text, span)),
     );
-    ctx.report(
+    let p = ctx.report(
         &MISSING_UNSUBSCRIBE,
         span,
         if body.is_some() {
@@ -107,6 +125,81 @@ pub fn check(ctx: &mut Ctx) {
         },
         "Add an unsubscribe link, such as `<a href=\"{{ unsubscribe_url }}\">Unsubscribe</a>` (or `*|UNSUB|*` in Mailchimp); marketing email must have one by law, and Gmail and Yahoo reject bulk mail without one",
     );
+    if let Some((tag, edit)) = fix {
+        p.fix(
+            Applicability::Unsafe,
+            format!("Add an unsubscribe link with `{tag}`"),
+            vec![edit],
+        );
+    }
+}
+
+/// The unsubscribe tag of the platform the copy's tokens are written for.
+fn unsubscribe_tag(c: &Campaign) -> &'static str {
+    let syntaxes = c
+        .copy
+        .iter()
+        .filter(|f| f.channel == Channel::Email)
+        .flat_map(|f| f.tokens().iter().map(|t| t.syntax));
+    for s in syntaxes {
+        match s {
+            Syntax::Mailchimp => return "*|UNSUB|*",
+            Syntax::Braze => return "{{${set_user_to_unsubscribed_url}}}",
+            Syntax::Ampscript => return "%%unsub_center_url%%",
+            Syntax::SendgridInsert => return "<%asm_group_unsubscribe_raw_url%>",
+            _ => {}
+        }
+    }
+    "{{ unsubscribe_url }}"
+}
+
+/// The words a fix writes for the compliance entry `id` (its `fix:` in
+/// `checks/`), in the copy's language when it has exactly one, else in
+/// English.
+pub fn fix_words<'c>(checks: &'c Checks, id: &str, langs: Langs) -> Option<&'c str> {
+    let mut it = langs.iter();
+    let lang = match (it.next(), it.next()) {
+        (Some(l), None) => l,
+        _ => Lang::En,
+    };
+    let entries = &checks.compliance.entries;
+    let with = |ok: &dyn Fn(Option<Lang>) -> bool| {
+        entries
+            .iter()
+            .find(|e| e.id == id && e.fix.is_some() && ok(e.lang))
+            .and_then(|e| e.fix.as_deref())
+    };
+    with(&|l| l == Some(lang)).or_else(|| with(&|l| matches!(l, None | Some(Lang::En))))
+}
+
+/// The edit adding an unsubscribe link to the body: before `</body>` in
+/// HTML, else after its last character.
+fn add_unsubscribe(ctx: &Ctx, body: &CopyField) -> Option<(&'static str, Edit)> {
+    let tag = unsubscribe_tag(ctx.campaign);
+    let word = fix_words(ctx.checks, "email-unsubscribe", body.langs())?;
+    let text = body.text();
+    let html = text.contains("</") || text.contains("<p") || text.contains("<br");
+    let lower = text.to_ascii_lowercase();
+    let edit = match lower.rfind("</body>") {
+        Some(at) => ctx.scalar_edit(
+            body.node,
+            at..at,
+            &format!("<p><a href=\"{tag}\">{word}</a></p>"),
+        ),
+        None => {
+            let end = text.trim_end().len();
+            if end == 0 {
+                return None;
+            }
+            let link = if html {
+                format!(" <a href=\"{tag}\">{word}</a>")
+            } else {
+                format!(" {word}: {tag}")
+            };
+            ctx.scalar_edit(body.node, end..end, &link)
+        }
+    }?;
+    Some((tag, edit))
 }
 
 /// The length of the first line of a span, so a label on a long body stays short.

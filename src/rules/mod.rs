@@ -4,7 +4,7 @@
 //! on its `declare_rule!`, shown by `preflight explain`), its messages, its
 //! logic and its tests.
 
-pub use crate::rule_meta::{RuleMeta, SettingDoc};
+pub use crate::rule_meta::{FixDoc, RuleMeta, SettingDoc};
 use crate::rules::context::Ctx;
 
 /// Declares a rule's metadata; the doc comment becomes its `explain` text.
@@ -16,7 +16,8 @@ macro_rules! declare_rule {
             name: $name:literal,
             severity: $sev:ident,
             summary: $summary:literal,
-            settings: $settings:expr $(,)?
+            settings: $settings:expr
+            $(, fixes: $fixes:expr)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -27,8 +28,11 @@ macro_rules! declare_rule {
             summary: $summary,
             docs: concat!($($doc, "\n"),*),
             settings: $settings,
+            fixes: declare_rule!(@fixes $($fixes)?),
         };
     };
+    (@fixes) => { &[] };
+    (@fixes $fixes:expr) => { $fixes };
 }
 
 // What the rules share: the context a rule reads and reports into, what a

@@ -1,7 +1,9 @@
 use crate::analysis::wording::{copy_and_names, excerpt};
+use crate::input::source::Span;
 use crate::knowledge::checks::{Checks, Entry};
-use crate::model::campaign::{Campaign, Op};
+use crate::model::campaign::{Audience, Campaign, Op};
 use crate::rules::context::Ctx;
+use crate::rules::diagnostic::{Applicability, Edit};
 use crate::text::language::Langs;
 use crate::text::searchable::words_of_name;
 use crate::text::searchable::Searchable;
@@ -64,12 +66,23 @@ declare_rule! {
     ///   - rule: sensitive-occasion
     ///     reason: "Opt-out email sent 2027-05-20; list pre-filtered by the CRM"
     /// ```
+    ///
+    /// ## Fix
+    /// `--fix --unsafe-fixes` adds the exclusion above to the audience (to
+    /// its `exclude:` list, or a new one), in the file's own indentation and
+    /// line endings. It is unsafe: check that your platform has an attribute
+    /// by that name, or change it to the one it has. JSON campaigns and
+    /// flow-style lists (`exclude: [...]`) are left for a person.
     pub static SENSITIVE_OCCASION = {
         code: "PF201",
         name: "sensitive-occasion",
         severity: Error,
         summary: "Copy or names refer to a painful occasion (Father's Day, Mother's Day, …) and the audience respects no opt-out.",
         settings: &[],
+        fixes: &[crate::rule_meta::FixDoc {
+            safe: false,
+            what: "adds the exclusion the help line describes (`- attribute: <occasion>_opt_out`, `op: eq`, `value: true`) to the audience's `exclude:` list, in the file's indentation; check that your platform has that attribute",
+        }],
     }
 }
 
@@ -111,7 +124,11 @@ pub fn check(ctx: &mut Ctx) {
             );
             continue;
         }
-        ctx.report(
+        let fix = c
+            .audience
+            .as_ref()
+            .and_then(|a| add_exclusion(ctx.text, a, &format!("{key}_opt_out")));
+        let p = ctx.report(
             &SENSITIVE_OCCASION,
             span,
             format!(
@@ -123,6 +140,92 @@ pub fn check(ctx: &mut Ctx) {
                 "Exclude people who opted out, for example `- attribute: {key}_opt_out` with `op: eq` and `value: true` under `exclude:`; or acknowledge this rule with the reason the list is already filtered."
             ),
         );
+        if let Some(edit) = fix {
+            p.fix(
+                Applicability::Unsafe,
+                format!("Exclude people with `{key}_opt_out` set"),
+                vec![edit],
+            );
+        }
+    }
+}
+
+/// Where a line ends (before its `\r\n` or `\n`), from `at`.
+fn line_end(text: &str, at: usize) -> usize {
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    if end > at && text[..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// The blanks a line starts with, for the line holding `at`.
+fn line_prefix(text: &str, at: usize) -> &str {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    &text[start..at]
+}
+
+/// Where a value's last line ends (a block's span may run into the lines
+/// after it).
+fn value_end(text: &str, span: crate::input::source::Span) -> usize {
+    let end = text[..span.end.min(text.len())]
+        .trim_end()
+        .len()
+        .max(span.start);
+    line_end(text, end)
+}
+
+/// The edit adding `- attribute: <name>` / `op: eq` / `value: true` to the
+/// audience's `exclude` list (with an `exclude:` key when it has none), in
+/// the file's indentation. `None` for layouts it does not write into: JSON,
+/// flow mappings or lists (`exclude: [...]`), tabs.
+fn add_exclusion(text: &str, a: &Audience, name: &str) -> Option<Edit> {
+    let node = a.node?;
+    let map = node.as_map()?;
+    if text.get(node.span.start..)?.starts_with(['{', '[']) || map.is_empty() {
+        return None;
+    }
+    let item =
+        |dash: &str| format!("\n{dash}- attribute: {name}\n{dash}  op: eq\n{dash}  value: true");
+    let blank = |s: &str| s.chars().all(|c| c == ' ');
+    match a.exclude_entry {
+        Some(e) if e.value.is_null() => {
+            let ind = line_prefix(text, e.key.span.start);
+            if !blank(ind) {
+                return None;
+            }
+            let at = line_end(text, e.key.span.end);
+            if !text[e.key.span.end..at].trim_start().starts_with(':') {
+                return None;
+            }
+            Some(Edit::new(Span::new(at, at), item(&format!("{ind}  "))))
+        }
+        Some(e) => {
+            let items = e.value.as_seq()?;
+            let first = items.first()?;
+            let last = items.last()?;
+            let prefix = line_prefix(text, first.span.start);
+            let dash = prefix.trim_end().strip_suffix('-')?;
+            if !blank(dash) || text.get(e.value.span.start..)?.starts_with('[') {
+                return None;
+            }
+            let at = value_end(text, last.span);
+            Some(Edit::new(Span::new(at, at), item(dash)))
+        }
+        None => {
+            let ind = line_prefix(text, map[0].key.span.start);
+            if !blank(ind) || ind.is_empty() {
+                return None;
+            }
+            let last = map.last()?;
+            let at = value_end(text, last.value.span.join(last.key.span));
+            let list = item(&format!("{ind}  "));
+            Some(Edit::new(
+                Span::new(at, at),
+                format!("\n{ind}exclude:{list}"),
+            ))
+        }
     }
 }
 

@@ -1,7 +1,10 @@
 use crate::input::source::Span;
-use crate::model::campaign::Channel;
+use crate::model::campaign::{Channel, CopyField};
 use crate::rules::context::Ctx;
-use crate::rules::missing_unsubscribe::{first_line_len, says};
+use crate::rules::diagnostic::{Applicability, Edit};
+use crate::rules::missing_unsubscribe::{first_line_len, fix_words, says};
+use crate::text::sms::segments;
+use crate::text::template::rendered;
 
 declare_rule! {
     /// ## What it does
@@ -26,15 +29,44 @@ declare_rule! {
     ///   body: "Spring sale: 20% off running shoes this weekend. Reply STOP to opt out"
     /// ```
     ///
+    /// ## Fix
+    /// `--fix --unsafe-fixes` appends an opt-out sentence in the copy's
+    /// language (“Reply STOP to opt out.”, “Responde BAJA para darte de
+    /// baja.”, “Répondez STOP pour vous désabonner.”, “Antworte STOP zum
+    /// Abmelden.”, “Rispondi STOP per non ricevere più SMS.”, “Responda SAIR
+    /// para cancelar.”, “Antwoord STOP om je af te melden.”), only when the
+    /// text still fits `sms-segments.max_segments` with it. It is unsafe:
+    /// the keyword must be the one your sender number answers to.
+    ///
     /// ## Configuration
-    /// The wording is `checks/compliance.yaml` (`sms-opt-out`).
+    /// The wording is `checks/compliance.yaml` (`sms-opt-out`; its `fix:` is
+    /// the sentence the fix appends, one per language pack).
     pub static SMS_MISSING_OPT_OUT = {
         code: "PF813",
         name: "sms-missing-opt-out",
         severity: Warning,
         summary: "A marketing SMS does not say how to opt out (\"Reply STOP to opt out\").",
         settings: &[],
+        fixes: &[crate::rule_meta::FixDoc {
+            safe: false,
+            what: "appends the opt-out sentence in the copy's language (“Reply STOP to opt out.”, “Responde BAJA para darte de baja.”, …) when the text still fits `sms-segments.max_segments`; check the keyword your sender number answers to",
+        }],
     }
+}
+
+/// The edit appending `sentence` after the text's last character, when the
+/// text then still fits the configured number of segments.
+fn append_sentence(ctx: &Ctx, field: &CopyField, sentence: &str) -> Option<Edit> {
+    let text = field.text();
+    let end = text.trim_end().len();
+    if end == 0 {
+        return None;
+    }
+    let joined = format!("{} {sentence}", &text[..end]);
+    if segments(&rendered(&joined)).segments > ctx.settings.max_segments {
+        return None;
+    }
+    ctx.scalar_edit(field.node, end..end, &format!(" {sentence}"))
 }
 
 pub fn check(ctx: &mut Ctx) {
@@ -49,12 +81,23 @@ pub fn check(ctx: &mut Ctx) {
             continue;
         }
         let span = field.node.span;
-        ctx.report(
+        let sentence = fix_words(ctx.checks, "sms-opt-out", field.langs()).unwrap_or("");
+        let fix = (!sentence.is_empty())
+            .then(|| append_sentence(ctx, field, sentence))
+            .flatten();
+        let p = ctx.report(
             &SMS_MISSING_OPT_OUT,
             Span::new(span.start, span.start + first_line_len(ctx.text, span)),
             "This SMS does not say how to stop these texts",
             "End it with an opt-out instruction such as “Reply STOP to opt out”; carriers require one in marketing texts",
         );
+        if let Some(edit) = fix {
+            p.fix(
+                Applicability::Unsafe,
+                format!("Append “{sentence}”"),
+                vec![edit],
+            );
+        }
     }
 }
 
@@ -79,6 +122,47 @@ mod tests {
             RULE,
             "\"Spring sale this weekend.\"",
         );
+    }
+
+    #[test]
+    fn each_languages_fix_sentence_is_an_opt_out() {
+        use crate::knowledge::checks::Checks;
+        use crate::text::language::{Lang, Langs};
+        for lang in [
+            Lang::En,
+            Lang::Es,
+            Lang::Fr,
+            Lang::De,
+            Lang::It,
+            Lang::Pt,
+            Lang::Nl,
+        ] {
+            let s = crate::rules::missing_unsubscribe::fix_words(
+                Checks::builtin(),
+                "sms-opt-out",
+                Langs::of(lang),
+            )
+            .unwrap();
+            assert!(s.chars().all(crate::text::sms::is_gsm), "{s}");
+            let yaml = sms(&format!("Trail Co: sale. {s}")).replace(
+                "region: US",
+                &format!("region: US\nlanguage: {}", lang.code()),
+            );
+            assert_clean(&yaml, RULE);
+            let u = crate::rules::missing_unsubscribe::fix_words(
+                Checks::builtin(),
+                "email-unsubscribe",
+                Langs::of(lang),
+            )
+            .unwrap();
+            let mail = BASE
+                .replace("      {{ unsubscribe_url }}\n", &format!("      {u}\n"))
+                .replace(
+                    "region: US",
+                    &format!("region: US\nlanguage: {}", lang.code()),
+                );
+            assert_clean(&mail, "missing-unsubscribe");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use regex::Regex;
 use crate::analysis::wording::excerpt;
 use crate::rule_meta::Severity;
 use crate::rules::context::Ctx;
+use crate::rules::diagnostic::Applicability;
 use crate::text::language::Langs;
 use crate::text::searchable::Searchable;
 use crate::text::template::{Fallback, Role, Syntax, Token};
@@ -77,12 +78,35 @@ declare_rule! {
     /// ```yaml
     /// body: "Hi {{ first_name | default: 'there' }}, our sale starts today."
     /// ```
+    ///
+    /// ## Fix
+    /// `--fix --unsafe-fixes` writes the fallback in the token's own
+    /// syntax: `{{ first_name | default: 'there' }}` (Liquid; Klaviyo's
+    /// `{{ first_name|default:'there' }}` when the copy writes its filters
+    /// that way), `{{${first_name} | default: 'there'}}` (Braze),
+    /// `{{insert first_name "default=there"}}` (SendGrid),
+    /// `[[var:firstname:"there"]]` (Mailjet), `{contactfield=firstname|there}`
+    /// (Mautic), `%%=IIF(Empty([FirstName]), "there", [FirstName])=%%`
+    /// (AMPscript). It is unsafe because someone should choose the word:
+    /// set it with `fallback_word` (`rules: {token-missing-fallback:
+    /// {fallback_word: friend}}`) and read the diff first.
+    ///
+    /// ## Configuration
+    /// `fallback_word` (default `there`): the word the fix writes.
     pub static TOKEN_MISSING_FALLBACK = {
         code: "PF303",
         name: "token-missing-fallback",
         severity: Warning,
         summary: "A merge token has no fallback, so an empty profile field renders \"Hi ,\".",
-        settings: &[],
+        settings: &[crate::rule_meta::SettingDoc {
+            name: "fallback_word",
+            default: "there",
+            about: "the word the fix writes as the fallback",
+        }],
+        fixes: &[crate::rule_meta::FixDoc {
+            safe: false,
+            what: "adds a fallback in the token's own syntax (Liquid, Klaviyo, Braze, SendGrid, Mailjet, Mautic, AMPscript) with the configured `fallback_word`; Mailchimp tags and helpers are left for a person",
+        }],
     }
 }
 
@@ -180,6 +204,11 @@ pub fn check(ctx: &mut Ctx) {
     for field in &ctx.campaign.copy {
         let text = field.text();
         let greeting_end = greeting_line_end(text);
+        // A plain YAML scalar cannot hold `: `: Klaviyo's spacing there.
+        let plain = matches!(
+            &field.node.value,
+            crate::input::yaml::Value::Scalar(s) if s.style == crate::input::yaml::Style::Plain
+        );
         for t in field.tokens() {
             if t.has_fallback() || !is_person_data(ctx, t) {
                 continue;
@@ -214,14 +243,86 @@ pub fn check(ctx: &mut Ctx) {
                 _ => fallback_help(t),
             };
             let span = ctx.locate(field.node, t.range.clone());
-            ctx.report_at(
+            let fix = matches!(t.fallback, Fallback::Missing)
+                .then(|| with_fallback(text, t, &ctx.settings.fallback_word, plain))
+                .flatten()
+                .and_then(|new| ctx.scalar_edit(field.node, t.range.clone(), &new));
+            let word = ctx.settings.fallback_word.clone();
+            let p = ctx.report_at(
                 &TOKEN_MISSING_FALLBACK,
                 severity,
                 span,
                 format!("{why}, so people without it would read “{shown}” in {place}."),
                 help,
             );
+            if let Some(edit) = fix {
+                p.fix(
+                    Applicability::Unsafe,
+                    format!("Add the fallback “{word}” to `{}`", t.name),
+                    vec![edit],
+                );
+            }
         }
+    }
+}
+
+/// The token written with a fallback in its own syntax, when that syntax
+/// has an inline one and the token is in a shape the rewrite is sure of.
+fn with_fallback(copy: &str, t: &Token, word: &str, plain: bool) -> Option<String> {
+    let token = copy.get(t.range.clone())?;
+    // Insert before the closer of `close` bytes, keeping blanks before it.
+    let before_close = |close: usize, insert: &str| -> Option<String> {
+        let cut = token.len().checked_sub(close)?;
+        let inner = token.get(..cut)?;
+        let kept = inner.trim_end();
+        Some(format!("{kept}{insert}{}", &token[kept.len()..]))
+    };
+    match t.syntax {
+        Syntax::Liquid => {
+            let close = if token.ends_with("-}}") {
+                3
+            } else if token.ends_with("}}") {
+                2
+            } else {
+                return None;
+            };
+            if !token.starts_with("{{") || token.contains("default") {
+                return None;
+            }
+            // Klaviyo's spacing when the copy writes filters that way, or
+            // when the token has no blanks at all.
+            let compact = plain
+                || copy.contains("|default:")
+                || !(token[2..].starts_with([' ', '-']) || token.contains(" | "));
+            if compact {
+                before_close(close, &format!("|default:'{word}'"))
+            } else {
+                before_close(close, &format!(" | default: '{word}'"))
+            }
+        }
+        Syntax::Braze if token.starts_with("{{") && token.ends_with("}}") => {
+            before_close(2, &format!(" | default: '{word}'"))
+        }
+        Syntax::SendgridInsert if token.ends_with("}}") && !token.contains('"') => {
+            before_close(2, &format!(" \"default={word}\""))
+        }
+        Syntax::Mailjet
+            if (token.ends_with("]]") || token.ends_with("}}"))
+                && token.matches(':').count() == 1 =>
+        {
+            before_close(2, &format!(":\"{word}\""))
+        }
+        Syntax::Mautic if token.ends_with('}') && !token.contains('|') => {
+            before_close(1, &format!("|{word}"))
+        }
+        Syntax::Ampscript => {
+            let name = token.strip_prefix("%%")?.strip_suffix("%%")?;
+            if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                return None;
+            }
+            Some(format!("%%=IIF(Empty([{name}]), \"{word}\", [{name}])=%%"))
+        }
+        _ => None,
     }
 }
 

@@ -27,12 +27,20 @@ declare_rule! {
     /// ```
     ///
     /// This rule cannot be acknowledged: fix the file instead.
+    ///
+    /// ## Fix
+    /// `--fix` renames the key when the did-you-mean is the only field that
+    /// close (quotes, layout and comments stay as written).
     pub static UNKNOWN_FIELD = {
         code: "PF002",
         name: "unknown-field",
         severity: Error,
         summary: "A key the campaign format does not have (a typo would be silently ignored).",
         settings: &[],
+        fixes: &[crate::rule_meta::FixDoc {
+            safe: true,
+            what: "renames the key to the field it is a typo of, when exactly one field is that close and the mapping does not have it yet",
+        }],
     }
 }
 

@@ -21,6 +21,11 @@ declare_rule! {
     /// ```
     /// Or remove the comment when the finding is gone.
     ///
+    /// ## Fix
+    /// `--fix` removes the rules that silence nothing, or the whole comment
+    /// when none of its rules does. An unknown rule name or a missing reason
+    /// is left for a person: the fix would be a guess.
+    ///
     /// ## Configuration
     /// None. This rule cannot itself be ignored or acknowledged; it can be
     /// turned off in the configuration.
@@ -30,6 +35,10 @@ declare_rule! {
         severity: Warning,
         summary: "An ignore comment silences nothing (no finding there, an unknown rule, or no reason).",
         settings: &[],
+        fixes: &[crate::rule_meta::FixDoc {
+            safe: true,
+            what: "removes a rule that silences nothing from the comment, or the whole comment (its line, when it stands alone) when none of its rules silences anything",
+        }],
     }
 }
 
