@@ -50,6 +50,32 @@ fn clean_examples_produce_no_finding() {
 }
 
 #[test]
+fn clean_templates_produce_no_finding() {
+    let r = report();
+    let clean: Vec<_> = r
+        .findings()
+        .filter(|f| f.file.starts_with("examples/templates/clean/"))
+        .collect();
+    assert!(clean.is_empty(), "{clean:#?}");
+    // Every kind is read: HTML, MJML, Liquid, Handlebars, Maizzle,
+    // braze-sync and React Email.
+    let checked: BTreeSet<&str> = r
+        .files
+        .iter()
+        .filter(|f| {
+            f.path.starts_with("examples/templates/clean/") && f.status == FileStatus::Checked
+        })
+        .filter_map(|f| f.path.rsplit('.').next())
+        .collect();
+    for ext in ["html", "mjml", "liquid", "hbs", "yaml", "tsx"] {
+        assert!(
+            checked.contains(ext),
+            "no clean .{ext} template checked: {checked:?}"
+        );
+    }
+}
+
+#[test]
 fn each_mistake_file_fires_exactly_its_rules() {
     let expected: &[(&str, &[(&str, usize)])] = &[
         (
@@ -187,6 +213,39 @@ fn each_mistake_file_fires_exactly_its_rules() {
                 ("seasonal-mismatch", 1),
                 ("stale-event-window", 1),
             ],
+        ),
+        // Templates checked on their own, for their copy.
+        (
+            "examples/templates/mistakes/braze/email_templates/mothers_day/template.yaml",
+            &[("sensitive-occasion", 1), ("token-missing-fallback", 1)],
+        ),
+        (
+            "examples/templates/mistakes/emails/fathers-day-grills.html",
+            &[
+                ("creepy-phrasing", 1),
+                ("sensitive-occasion", 1),
+                ("token-missing-fallback", 1),
+            ],
+        ),
+        (
+            "examples/templates/mistakes/emails/new-baby.mjml",
+            &[("sensitive-topic", 1), ("token-missing-fallback", 1)],
+        ),
+        (
+            "examples/templates/mistakes/emails/winback.hbs",
+            &[
+                ("missing-postal-address", 1),
+                ("missing-unsubscribe", 1),
+                ("token-missing-fallback", 1),
+            ],
+        ),
+        (
+            "examples/templates/mistakes/maizzle/src/templates/cart-reminder.html",
+            &[("creepy-phrasing", 1), ("subject-too-long", 1)],
+        ),
+        (
+            "examples/templates/mistakes/react/emails/abandoned-cart.tsx",
+            &[("creepy-phrasing", 2), ("token-missing-fallback", 1)],
         ),
     ];
     let got = fired();

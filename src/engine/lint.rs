@@ -503,6 +503,9 @@ pub(crate) struct TemplateFacts {
     /// The body is a part of an email (a partial, a content block), or
     /// some of it could not be read.
     pub incomplete: bool,
+    /// The template is a part meant to be shared (a footer, a content
+    /// block, a layout): its copy repeating elsewhere is the point.
+    pub part: bool,
 }
 
 /// Loads one campaign (its YAML tree `root`) and runs the rules on it,
@@ -559,9 +562,11 @@ pub(crate) fn check_campaign(
             &campaign,
         ));
     }
-    out.prints.push(fingerprint::fingerprint(
-        path, full, lines, sources, &campaign, checks,
-    ));
+    let mut print = fingerprint::fingerprint(path, full, lines, sources, &campaign, checks);
+    if template.is_some_and(|t| t.part) {
+        print.texts.clear();
+    }
+    out.prints.push(print);
     if template.is_some() {
         // The campaign was made from the template, not written: what the
         // loader says of its shape (no schedule, an id) is not the user's.

@@ -394,14 +394,15 @@ pub fn check_template(
     }
     // Only a whole marketing email must carry an unsubscribe link and an
     // address: not a partial, a layout other templates fill, or a receipt.
-    let whole = (template_file::is_whole_email(kind, &space) || rendered.has_layout)
-        && !template_file::is_layout(&text[body_start..])
-        && !template_file::is_transactional(real);
+    let part = !(template_file::is_whole_email(kind, &space) || rendered.has_layout)
+        || template_file::is_layout(&text[body_start..]);
+    let whole = !part && !template_file::is_transactional(real);
     let parts = Parts {
         space,
         sources,
         email,
         incomplete: rendered.incomplete || !whole,
+        part,
         at,
     };
     check_parts(&mut out, path, text, &lines, parts, opts, checks);
@@ -415,6 +416,8 @@ struct Parts {
     sources: Sources,
     email: Vec<Entry>,
     incomplete: bool,
+    /// A part of emails (partial, block, layout), not an email.
+    part: bool,
     /// Where findings about the whole email point.
     at: Span,
 }
@@ -434,6 +437,7 @@ fn check_parts(
         sources,
         email,
         incomplete,
+        part,
         at,
     } = parts;
     let body_start = at.start;
@@ -492,7 +496,7 @@ fn check_parts(
         },
         &root,
         &[],
-        Some(TemplateFacts { incomplete }),
+        Some(TemplateFacts { incomplete, part }),
         opts,
         checks,
     );
@@ -625,6 +629,7 @@ pub fn check_braze_template(
         sources,
         email,
         incomplete: incomplete || !whole || template_file::is_transactional(body_path),
+        part: !whole,
         at,
     };
     check_parts(&mut out, path, text, &lines, parts, opts, checks);
@@ -725,6 +730,7 @@ pub fn check_react(
         sources,
         email,
         incomplete: !whole || template_file::is_transactional(real),
+        part: !whole,
         at,
     };
     check_parts(&mut out, path, text, &lines, parts, opts, checks);

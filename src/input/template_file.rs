@@ -121,7 +121,9 @@ static EMAIL_SIGNS: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)<mj-|<!--\[if\s+(?:gte\s+|lt\s+|lte\s+|gt\s+)?mso|xmlns:o=|",
         r#"class\s*=\s*["'][^"']*\b(?:preheader|preview-?text)\b|"#,
         r"\bunsubscribe\b|\*\|UNSUB\|\*|%%unsub|\{\{\s*\$\{?unsubscribe|",
-        r"<(?:container|row|columns)\b[^>]*>|mc:edit|<webversion>",
+        r"<(?:container|row|columns)\b[^>]*>|mc:edit|<webversion>|",
+        // Maizzle: a layout extended, front matter with a preheader.
+        r"<extends\s+src\s*=|\A(?:\u{feff})?---\r?\n(?:.*\r?\n){0,40}?\s*preheader\s*:",
     ))
     .expect("valid")
 });
