@@ -542,6 +542,11 @@ pub fn place_attached(files: &mut Vec<FileOutcome>) {
     }
     for (_, (mut outcome, _, _, by_campaign)) in placed {
         let path = outcome.path.clone();
+        // A file only templates include (a partial, a content block) is
+        // part of those templates' copy-only check.
+        if !by_campaign {
+            outcome.kind = FileKind::Template;
+        }
         outcome.sort_findings();
         // A template many campaigns share names a few of them at each
         // finding, and says how many more.
