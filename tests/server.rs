@@ -424,3 +424,49 @@ fn related_locations_come_along() {
     client.stop();
     insta::assert_snapshot!("new_parents", listing(&published));
 }
+
+#[test]
+fn the_configuration_is_found_from_each_files_place_and_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typos.yaml");
+    let text = std::fs::read_to_string(root().join("examples/mistakes/typos.yaml")).unwrap();
+    std::fs::write(&path, &text).unwrap();
+    let codes = |v: &Value| -> Vec<String> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut client = Client::start(&[]);
+    assert!(codes(&client.open(&path, &text)).contains(&"PF002".into()));
+    // A preflight.yaml beside it turns the rule off: the next change reads it.
+    std::fs::write(
+        dir.path().join("preflight.yaml"),
+        "rules:\n  unknown-field: off\n",
+    )
+    .unwrap();
+    let change = |client: &Client, version: i32| {
+        client.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri(&path), "version": version },
+                "contentChanges": [{ "text": text }],
+            }),
+        );
+    };
+    change(&client, 2);
+    let off = client.diagnostics();
+    assert!(!codes(&off).contains(&"PF002".into()), "{off}");
+    // A configuration that cannot be read: one diagnostic that says so.
+    std::fs::write(dir.path().join("preflight.yaml"), "rules: [\n").unwrap();
+    change(&client, 3);
+    let broken = client.diagnostics();
+    assert_eq!(codes(&broken), ["PF005"], "{broken}");
+    assert!(broken["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("preflight could not check this file"));
+    client.stop();
+}
