@@ -35,5 +35,72 @@ fn pipeline(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, pipeline);
+/// The language server's round trip on a typical campaign: a didChange with
+/// the whole text in, the publishDiagnostics out, over an in-memory
+/// connection (the editor's pipe aside). The configuration is looked up
+/// from the file's place on every change, as in an editor.
+fn server_round_trip(c: &mut Criterion) {
+    use lsp_server::{Connection, Message, Notification};
+    let (server, client) = Connection::memory();
+    let now = NaiveDate::from_ymd_opt(2030, 1, 1);
+    let thread = std::thread::spawn(move || {
+        preflight::server::serve(&server, now).expect("the server stops cleanly")
+    });
+    let send = |m: Message| client.sender.send(m).expect("the server listens");
+    send(Message::Request(lsp_server::Request::new(
+        1.into(),
+        "initialize".into(),
+        serde_json::json!({ "capabilities": {} }),
+    )));
+    let _ = client.receiver.recv();
+    send(Message::Notification(Notification::new(
+        "initialized".into(),
+        serde_json::json!({}),
+    )));
+    let path = format!(
+        "{}/examples/mistakes/fathers-day.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let uri = format!("file://{path}");
+    let published = || loop {
+        if let Ok(Message::Notification(n)) = client.receiver.recv() {
+            if n.method == "textDocument/publishDiagnostics" {
+                return n;
+            }
+        }
+    };
+    send(Message::Notification(Notification::new(
+        "textDocument/didOpen".into(),
+        serde_json::json!({ "textDocument": {
+            "uri": uri, "languageId": "yaml", "version": 1, "text": MISTAKES } }),
+    )));
+    published();
+    let mut version = 1;
+    c.bench_function("server didChange to publishDiagnostics", |b| {
+        b.iter(|| {
+            version += 1;
+            send(Message::Notification(Notification::new(
+                "textDocument/didChange".into(),
+                serde_json::json!({
+                    "textDocument": { "uri": uri, "version": version },
+                    "contentChanges": [{ "text": MISTAKES }],
+                }),
+            )));
+            black_box(published())
+        })
+    });
+    send(Message::Request(lsp_server::Request::new(
+        2.into(),
+        "shutdown".into(),
+        serde_json::Value::Null,
+    )));
+    send(Message::Notification(Notification::new(
+        "exit".into(),
+        serde_json::Value::Null,
+    )));
+    drop(client);
+    let _ = thread.join();
+}
+
+criterion_group!(benches, pipeline, server_round_trip);
 criterion_main!(benches);

@@ -12,5 +12,6 @@ pub mod model;
 pub mod report;
 pub mod rule_meta;
 pub mod rules;
+pub mod server;
 pub mod text;
 pub mod work;

@@ -78,6 +78,12 @@ enum Command {
     Schema,
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
+    /// Run the language server (LSP over stdin and stdout) for editors.
+    Server {
+        /// The date to use as today (YYYY-MM-DD) instead of the clock's.
+        #[arg(long)]
+        now: Option<NaiveDate>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -248,6 +254,13 @@ fn main() -> ExitCode {
             emit(&String::from_utf8_lossy(&buf), 0)
         }
         Command::Check(args) => check(args),
+        Command::Server { now } => match preflight::server::run_stdio(now) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                warn(format_args!("preflight server: {e}"));
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

@@ -18,6 +18,7 @@ const ORDER: &[&str] = &[
     "rules",
     "engine",
     "report",
+    "server",
 ];
 
 fn rank(layer: &str) -> Option<usize> {
