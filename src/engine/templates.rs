@@ -696,6 +696,17 @@ pub fn check_react(
     checks: &Checks,
 ) -> FileOutcome {
     let mut out = FileOutcome::empty(path, opts);
+    if reading.error.is_none()
+        && !reading
+            .body
+            .iter()
+            .chain(&reading.preview)
+            .any(|p| !matches!(p, crate::input::jsx::Part::Break(_)))
+    {
+        // Fonts, themes, shared components: no copy of an email in it.
+        out.status = FileStatus::Skipped("a React Email file with no email copy in it".into());
+        return out;
+    }
     out.kind = crate::engine::lint::FileKind::Template;
     let lines = LineIndex::new(text);
     out.comments = crate::engine::suppress::parse_template(text, &lines);

@@ -48,6 +48,7 @@ pub fn check(ctx: &mut Ctx) {
     if c.copy
         .iter()
         .any(|f| f.channel == Channel::Email && f.incomplete)
+        || (c.copy_only && email_field(c, "body").is_none())
     {
         return; // part of the email is not here to read
     }
