@@ -470,6 +470,25 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     if args.verbose {
         for f in &report.files {
+            if let (Some(e), FileStatus::Checked) = (&f.export, &f.status) {
+                let unknown: Vec<String> = e.unknown.iter().map(|p| p.phrase().into()).collect();
+                let not_run: Vec<String> = e.not_run.iter().map(|r| r.to_string()).collect();
+                let list = preflight::rules::across::and_list;
+                warn(format_args!(
+                    "preflight: read {} as {}{}",
+                    escape_controls(&f.path),
+                    escape_controls(&e.read_as),
+                    if unknown.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; the export does not say its {}, so {} did not run",
+                            list(&unknown),
+                            list(&not_run)
+                        )
+                    }
+                ));
+            }
             if let FileStatus::Skipped(why) = &f.status {
                 warn(format_args!(
                     "preflight: skipped {}: {}",

@@ -84,6 +84,9 @@ pub struct Fingerprint {
     pub opt_out_prompts: Vec<(String, String, Place)>,
     /// Rules this campaign acknowledges (code, reason).
     pub acknowledged: Vec<(&'static str, String)>,
+    /// Read from a platform's export: its id there is the platform's
+    /// (unique by construction), and the name shown may repeat.
+    pub exported: bool,
 }
 
 impl Fingerprint {
@@ -371,6 +374,7 @@ pub fn fingerprint(
             .iter()
             .filter_map(|a| Some((a.rule?.code, a.reason?.to_string())))
             .collect(),
+        exported: false,
     }
 }
 
@@ -409,6 +413,7 @@ pub(crate) mod testing {
             frequency: None,
             opt_out_prompts: Vec::new(),
             acknowledged: Vec::new(),
+            exported: false,
         }
     }
 

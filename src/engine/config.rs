@@ -11,6 +11,8 @@
 //! exclude: ["campaigns/archive/**"]
 //! templates:                          # the template language of some files
 //!   - {path: "braze/**", engine: liquid}
+//! same_audiences:                     # one audience on several platforms
+//!   vip-customers: ["klaviyo:Y6nRLr", "meta:23851234567890123"]
 //! defaults:
 //!   region: US
 //!   sender: {postal_address: "Trail Co, 120 Harbour Street, Portland, ME 04101"}
@@ -54,6 +56,7 @@ const TOP_KEYS: &[&str] = &[
     "defaults",
     "content_variables",
     "templates",
+    "same_audiences",
 ];
 const DEFAULT_KEYS: &[&str] = &["region", "language", "sender"];
 const LEVELS: &[&str] = &["off", "advice", "warning", "error"];
@@ -84,6 +87,8 @@ pub struct Config {
     /// Files whose template language the configuration names, relative to
     /// its folder: each glob with its engine (the first that matches wins).
     pub templates: Arc<Vec<(globset::GlobMatcher, crate::input::template_file::Kind)>>,
+    /// What the platform-export readers are told (`same_audiences`).
+    pub exports: Arc<crate::input::exports::ReadOptions>,
     /// Vocabularies with the extra packs; `None`: the built-in ones.
     checks: Option<Arc<Checks>>,
 }
@@ -339,6 +344,7 @@ impl Config {
                     cfg.templates = Arc::new(list);
                 }
                 "defaults" => read_defaults(&e.value, &mut cfg, &err)?,
+                "same_audiences" => read_same_audiences(&e.value, &mut cfg, &err)?,
                 "content_variables" => {
                     for (name, _) in strings(&e.value, "content_variables", &err)? {
                         cfg.settings.content_variables.push(name.to_string());
@@ -555,6 +561,48 @@ fn read_rules(n: &Node, cfg: &mut Config, err: &Err) -> Result<(), ConfigError> 
             })?;
         }
     }
+    Ok(())
+}
+
+/// `same_audiences: {NAME: ["klaviyo:ID", "meta:ID"]}`: audiences of
+/// several platforms that are one audience, compared by `NAME`.
+fn read_same_audiences(n: &Node, cfg: &mut Config, err: &Err) -> Result<(), ConfigError> {
+    const PLATFORMS: &[&str] = &["klaviyo", "mailchimp", "meta", "sfmc", "braze"];
+    let entries = n.as_map().ok_or_else(|| {
+        err(
+            n.span,
+            "`same_audiences` maps a name to the platform audiences that are that one audience"
+                .into(),
+            "such as `same_audiences: {vip: [\"klaviyo:Y6nRLr\", \"meta:2385123\"]}`".into(),
+        )
+    })?;
+    let mut map = std::collections::HashMap::new();
+    for e in entries {
+        let name = e.key.as_str().unwrap_or("").to_string();
+        for (id, span) in strings(&e.value, "same_audiences", err)? {
+            let platform = id.split_once(':').map(|(p, _)| p).unwrap_or("");
+            if !PLATFORMS.contains(&platform) || id.len() == platform.len() + 1 {
+                return Err(err(
+                    span,
+                    format!("`{id}` is not a platform audience id"),
+                    format!(
+                        "write PLATFORM:ID, where PLATFORM is one of {}",
+                        PLATFORMS.join(", ")
+                    ),
+                ));
+            }
+            if let Some(other) = map.insert(id.to_string(), name.clone()) {
+                if other != name {
+                    return Err(err(
+                        span,
+                        format!("`{id}` is named both `{other}` and `{name}`"),
+                        "an audience can be the same as one other name only".into(),
+                    ));
+                }
+            }
+        }
+    }
+    cfg.exports = Arc::new(crate::input::exports::ReadOptions { same_audience: map });
     Ok(())
 }
 

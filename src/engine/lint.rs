@@ -56,6 +56,9 @@ pub struct Options {
     /// The folder of the configuration in force, if any: the root copy
     /// files must stay inside when a campaign is in no git repository.
     pub config_dir: Option<std::path::PathBuf>,
+    /// What the platform-export readers are told (audiences that are the
+    /// same across platforms).
+    pub exports: std::sync::Arc<crate::input::exports::ReadOptions>,
 }
 
 impl Options {
@@ -74,6 +77,7 @@ impl Options {
             copy_files: Default::default(),
             config_dir: None,
             templates: Default::default(),
+            exports: Default::default(),
         }
     }
 
@@ -92,6 +96,7 @@ impl Options {
             report_file: self.report_file.clone(),
             copy_files: self.copy_files.clone(),
             templates: config.templates.clone(),
+            exports: config.exports.clone(),
             config_dir: config
                 .file
                 .as_deref()
@@ -175,6 +180,21 @@ pub struct FileOutcome {
     /// Each campaign in a few facts, in file order (for the HTML and
     /// Markdown reports).
     pub summaries: Vec<crate::analysis::summary::CampaignSummary>,
+    /// A platform export: what it was read as, and what it does not say.
+    pub export: Option<ExportNote>,
+}
+
+/// What preflight made of a platform's exported file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportNote {
+    pub platform: crate::input::exports::Platform,
+    /// What the file was read as (for `--verbose`).
+    pub read_as: String,
+    /// What the file's campaigns do not say, over all of them.
+    pub unknown: Vec<crate::input::exports::Part>,
+    /// The rules that did not run for some campaign of it, because they
+    /// need what is unknown.
+    pub not_run: Vec<&'static str>,
 }
 
 /// What a checked file holds.
@@ -388,6 +408,12 @@ pub fn check_file(
     };
     let is_campaign = |d: &yaml::Document| d.root.get("campaign").is_some();
     if !docs.iter().any(is_campaign) {
+        if json {
+            if let Some(out) = crate::engine::exports::check_export(path, text, &docs, opts, checks)
+            {
+                return out;
+            }
+        }
         if explicit {
             let at = docs
                 .first()
@@ -477,6 +503,7 @@ pub fn check_file(
             &doc.root,
             &doc.aliases,
             None,
+            None,
             opts,
             checks,
         );
@@ -519,6 +546,7 @@ pub(crate) fn check_campaign(
     root: &yaml::Node,
     aliases: &[yaml::AliasUse],
     template: Option<TemplateFacts>,
+    export: Option<&crate::input::exports::ExportCampaign>,
     opts: &Options,
     checks: &Checks,
 ) {
@@ -538,6 +566,11 @@ pub(crate) fn check_campaign(
         for f in &mut campaign.copy {
             f.incomplete |= facts.incomplete;
         }
+    }
+    if let Some(e) = export {
+        campaign.unknown = e.unknown.clone();
+        campaign.token_defaults = e.token_defaults.clone();
+        campaign.platform_adds = e.adds.clone();
     }
     if campaign.region.is_none() {
         if let Some(r) = &opts.defaults.region {
@@ -566,8 +599,9 @@ pub(crate) fn check_campaign(
     if template.is_some_and(|t| t.part) {
         print.texts.clear();
     }
+    print.exported = export.is_some();
     out.prints.push(print);
-    if template.is_some() {
+    if template.is_some() || export.is_some() {
         // The campaign was made from the template, not written: what the
         // loader says of its shape (no schedule, an id) is not the user's.
         problems.clear();
@@ -714,7 +748,11 @@ pub(crate) fn check_campaign(
         let mut finding = finding;
         finding.severity = level;
         finding.related = related;
-        finding.fix = proposed.and_then(|f| place_fix(f, sources, path, text));
+        // An export is the platform's copy of the campaign: it is changed
+        // on the platform, not in the file.
+        finding.fix = proposed
+            .filter(|_| export.is_none())
+            .and_then(|f| place_fix(f, sources, path, text));
         let by = if !p.rule.acknowledgeable() {
             None
         } else {
@@ -833,6 +871,9 @@ fn run_rule_list(
         if campaign.copy_only && !crate::rules::judges_copy_alone(rule.meta) {
             continue; // needs a campaign file: said once per run
         }
+        if crate::rules::blind_to(rule.meta, &campaign.unknown) {
+            continue; // the export does not say what it reads: said once
+        }
         let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&mut ctx)));
         if let Err(payload) = ran {
             ctx.report(
@@ -930,6 +971,7 @@ impl FileOutcome {
             attached: Vec::new(),
             kind: FileKind::Campaigns,
             summaries: Vec::new(),
+            export: None,
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod aliases;
 pub mod attachments;
 pub mod config;
+pub mod exports;
 pub mod fix;
 pub mod lint;
 pub mod parallel;

@@ -121,14 +121,37 @@ impl Report {
     /// What the run's reader should know once, beside the findings: that
     /// templates checked on their own had only their copy checked.
     pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
         let alone = self.templates_alone();
-        if alone == 0 {
-            return Vec::new();
+        if alone > 0 {
+            notes.push(format!(
+                "{alone} {} checked for copy only; audience, schedule and data rules need a campaign file: see docs/format.md",
+                if alone == 1 { "template" } else { "templates" }
+            ));
         }
-        vec![format!(
-            "{alone} {} checked for copy only; audience, schedule and data rules need a campaign file: see docs/format.md",
-            if alone == 1 { "template" } else { "templates" }
-        )]
+        let blind: Vec<&crate::engine::lint::ExportNote> = self
+            .files
+            .iter()
+            .filter(|f| f.status == FileStatus::Checked)
+            .filter_map(|f| f.export.as_ref())
+            .filter(|e| !e.not_run.is_empty())
+            .collect();
+        if !blind.is_empty() {
+            let mut parts: Vec<crate::input::exports::Part> = blind
+                .iter()
+                .flat_map(|e| e.unknown.iter().copied())
+                .collect();
+            parts.sort();
+            parts.dedup();
+            let parts: Vec<String> = parts.iter().map(|p| p.phrase().to_string()).collect();
+            notes.push(format!(
+                "{} platform {} not say {}: the rules that need it did not run there (--verbose names them per file; see “Checking platform exports” in the README)",
+                blind.len(),
+                if blind.len() == 1 { "export does" } else { "exports do" },
+                crate::rules::across::and_list(&parts).replace(" and ", " or ")
+            ));
+        }
+        notes
     }
 
     /// Findings that say preflight itself failed on a file.
@@ -511,6 +534,7 @@ pub fn place_attached(files: &mut Vec<FileOutcome>) {
                         attached: Vec::new(),
                         kind: FileKind::Copy,
                         summaries: Vec::new(),
+                        export: None,
                     };
                     for c in &mut o.comments {
                         for i in &mut c.ignores {

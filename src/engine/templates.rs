@@ -497,6 +497,7 @@ fn check_parts(
         &root,
         &[],
         Some(TemplateFacts { incomplete, part }),
+        None,
         opts,
         checks,
     );

@@ -3,6 +3,7 @@
 //! source positions.
 
 pub mod discover;
+pub mod exports;
 pub mod html;
 pub mod json;
 pub mod jsx;

@@ -735,6 +735,16 @@ pub struct Campaign<'a> {
     /// rules that judge copy run (the audience, schedule and data rules
     /// need a campaign).
     pub copy_only: bool,
+    /// What the file this campaign was read from does not say (a platform
+    /// export has no data sources, a Braze message no audience): the rules
+    /// that need it do not run.
+    pub unknown: Vec<crate::input::exports::Part>,
+    /// Merge tokens the sending platform fills with a default of its own
+    /// when a profile has no value (a Mailchimp merge field's default).
+    pub token_defaults: Vec<String>,
+    /// What the platform adds to the message when it sends (its opt-out
+    /// sentence, its footer).
+    pub platform_adds: Vec<crate::input::exports::Addition>,
     /// What the data sources provide, by name (built on first use, so that
     /// thousands of conditions and sources cost one pass).
     pub(crate) provides_index: std::cell::OnceCell<ProvidesIndex>,
@@ -753,6 +763,16 @@ pub(crate) struct ProvidesIndex {
 }
 
 impl<'a> Campaign<'a> {
+    /// Whether the file this campaign was read from does not say `part`.
+    pub fn is_unknown(&self, part: crate::input::exports::Part) -> bool {
+        self.unknown.contains(&part)
+    }
+
+    /// Whether the platform adds `what` when it sends.
+    pub fn platform_adds(&self, what: crate::input::exports::Addition) -> bool {
+        self.platform_adds.contains(&what)
+    }
+
     pub fn id_str(&self) -> Option<&'a str> {
         self.id.map(|s| s.value)
     }

@@ -8,7 +8,9 @@ declare_rule! {
     /// ## What it does
     /// Reports campaigns in one run that share a `campaign` id, at each of
     /// them, with a label on the others. A campaign copied to start a new
-    /// one, with the id left unchanged, is the usual cause.
+    /// one, with the id left unchanged, is the usual cause. Campaigns read
+    /// from a platform's export are left out: the platform gives each its
+    /// own id, and their names may repeat.
     ///
     /// ## Why is this bad?
     /// Sending platforms, dashboards and preflight itself tell campaigns
@@ -35,7 +37,7 @@ declare_rule! {
 
 pub fn check(prints: &[Fingerprint], _settings: &Settings, out: &mut Vec<Cross>) {
     let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, p) in prints.iter().enumerate() {
+    for (i, p) in prints.iter().enumerate().filter(|(_, p)| !p.exported) {
         if let Some(id) = &p.campaign {
             by_id.entry(id.as_str()).or_default().push(i);
         }

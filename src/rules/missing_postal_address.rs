@@ -42,7 +42,10 @@ declare_rule! {
 
 pub fn check(ctx: &mut Ctx) {
     let c = ctx.campaign;
-    if !c.channels.iter().any(|ch| ch.value == Channel::Email) || c.sender_address.is_some() {
+    if !c.channels.iter().any(|ch| ch.value == Channel::Email)
+        || c.sender_address.is_some()
+        || c.platform_adds(crate::input::exports::Addition::Footer)
+    {
         return;
     }
     if c.copy

@@ -93,7 +93,9 @@ pub fn says(ctx: &Ctx, field: &CopyField, entry: &str) -> bool {
 
 pub fn check(ctx: &mut Ctx) {
     let c = ctx.campaign;
-    if !c.channels.iter().any(|ch| ch.value == Channel::Email) {
+    if !c.channels.iter().any(|ch| ch.value == Channel::Email)
+        || c.platform_adds(crate::input::exports::Addition::Footer)
+    {
         return;
     }
     if c.copy

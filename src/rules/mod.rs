@@ -331,6 +331,45 @@ pub const COPY_RULES: &[&str] = &[
     "seasonal-mismatch",
 ];
 
+/// What each rule reads beyond the copy, when a platform export may not
+/// say it: a rule whose part is unknown does not run for that campaign.
+pub const NEEDS: &[(&str, &[crate::input::exports::Part])] = {
+    use crate::input::exports::Part::*;
+    &[
+        ("segment-too-broad", &[Audience]),
+        ("segment-too-narrow", &[Audience]),
+        ("segment-one-dimensional", &[Audience]),
+        ("segment-contradiction", &[Audience]),
+        ("single-signal-inference", &[Audience]),
+        ("audience-below-platform-minimum", &[Audience]),
+        ("past-send-date", &[Schedule]),
+        ("sms-quiet-hours", &[Schedule]),
+        ("occasion-date-mismatch", &[Schedule]),
+        ("seasonal-mismatch", &[Schedule]),
+        ("stale-data", &[Schedule, DataSources]),
+        ("stale-event-window", &[Schedule, DataSources]),
+        ("unverified-data", &[DataSources]),
+        ("unknown-token", &[DataSources]),
+        ("low-coverage-data", &[DataSources]),
+        ("missing-consent", &[Consent]),
+        ("frequency-cap-missing", &[Frequency]),
+        ("missing-unsubscribe", &[Body]),
+        ("missing-postal-address", &[Body]),
+        ("preheader-missing", &[Body]),
+        ("channel-without-content", &[Body]),
+        ("content-without-channel", &[Body]),
+    ]
+};
+
+/// Whether a rule needs a part of the campaign that is unknown.
+pub fn blind_to(rule: &RuleMeta, unknown: &[crate::input::exports::Part]) -> bool {
+    !unknown.is_empty()
+        && NEEDS
+            .iter()
+            .find(|(name, _)| *name == rule.name)
+            .is_some_and(|(_, needs)| needs.iter().any(|p| unknown.contains(p)))
+}
+
 /// Whether a rule runs on a template checked on its own.
 pub fn judges_copy_alone(rule: &RuleMeta) -> bool {
     COPY_RULES.contains(&rule.name)

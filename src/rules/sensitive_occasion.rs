@@ -109,12 +109,13 @@ pub fn check(ctx: &mut Ctx) {
             continue;
         }
         let key = e.id.replace('-', "_");
-        if c.copy_only {
+        if c.copy_only || c.is_unknown(crate::input::exports::Part::Audience) {
+            let noun = if c.copy_only { "template" } else { "message" };
             ctx.report(
                 &SENSITIVE_OCCASION,
                 span,
                 format!(
-                    "This template mentions {} (“{quoted}”), and nothing in it keeps the email from people who opted out. {}",
+                    "This {noun} mentions {} (“{quoted}”), and nothing in it keeps the email from people who opted out. {}",
                     e.display(),
                     e.message
                 ),

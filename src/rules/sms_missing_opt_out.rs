@@ -70,6 +70,12 @@ fn append_sentence(ctx: &Ctx, field: &CopyField, sentence: &str) -> Option<Edit>
 }
 
 pub fn check(ctx: &mut Ctx) {
+    if ctx
+        .campaign
+        .platform_adds(crate::input::exports::Addition::OptOutLanguage)
+    {
+        return; // the platform appends its opt-out sentence
+    }
     let fields: Vec<_> = ctx
         .campaign
         .copy

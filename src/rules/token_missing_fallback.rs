@@ -125,6 +125,15 @@ pub fn is_person_data(ctx: &Ctx, t: &Token) -> bool {
     if ctx.campaign.provides(t.name) {
         return true;
     }
+    // The platform fills it in when the profile has no value.
+    if ctx
+        .campaign
+        .token_defaults
+        .iter()
+        .any(|d| d.eq_ignore_ascii_case(t.name))
+    {
+        return false;
+    }
     // A template checked without a campaign says nothing of its data: its
     // tokens may be the order it confirms (`total`, `receipt_id`). Only
     // the fields of a person's profile are theirs for sure.
