@@ -87,6 +87,10 @@ pub struct Fingerprint {
     /// Read from a platform's export: its id there is the platform's
     /// (unique by construction), and the name shown may repeat.
     pub exported: bool,
+    /// The platform objects the campaign was read from (`meta:creative:ID`):
+    /// two exports of one object (a campaign with its ads expanded, and the
+    /// ad creative on its own) are one campaign.
+    pub objects: Vec<String>,
 }
 
 impl Fingerprint {
@@ -112,7 +116,8 @@ impl Fingerprint {
     }
 
     pub fn same_campaign(&self, other: &Fingerprint) -> bool {
-        self.file == other.file && self.anchor == other.anchor
+        (self.file == other.file && self.anchor == other.anchor)
+            || self.objects.iter().any(|o| other.objects.contains(o))
     }
 
     /// A key that two fingerprints share exactly when they are the
@@ -375,6 +380,7 @@ pub fn fingerprint(
             .filter_map(|a| Some((a.rule?.code, a.reason?.to_string())))
             .collect(),
         exported: false,
+        objects: Vec::new(),
     }
 }
 
@@ -414,6 +420,7 @@ pub(crate) mod testing {
             opt_out_prompts: Vec::new(),
             acknowledged: Vec::new(),
             exported: false,
+            objects: Vec::new(),
         }
     }
 

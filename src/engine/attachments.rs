@@ -77,6 +77,15 @@ impl Cache {
         v
     }
 
+    /// Notes the real path of a file shown under `shown`.
+    pub(crate) fn remember(&self, shown: &str, real: &Path) {
+        if let Ok(mut names) = self.names.lock() {
+            names
+                .entry(shown.to_string())
+                .or_insert_with(|| real.to_path_buf());
+        }
+    }
+
     pub(crate) fn get(&self, real: &Path, limit: u64) -> Read {
         if let Some(bytes) = self.overrides.get(real) {
             return decode(bytes.to_vec());

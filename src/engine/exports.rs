@@ -22,7 +22,44 @@ pub(crate) fn check_export(
     checks: &Checks,
 ) -> Option<FileOutcome> {
     let [doc] = docs else { return None };
-    let reading = exports::read(&doc.root, path, &opts.exports)?;
+    let platform = exports::detect(&doc.root, path)?;
+    // The files read with it are laid after its own text, so that findings
+    // in them name them.
+    let mut space = text.to_string();
+    let mut sources = Sources::alone(text.len());
+    let mut companions = Vec::new();
+    let folder = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let root_dir = attachments::root_of(std::path::Path::new(path), opts.config_dir.as_deref());
+    for name in exports::companions(platform, &doc.root, path) {
+        let Ok((real, shown)) = attachments::resolve(folder, &name, root_dir.as_deref()) else {
+            continue;
+        };
+        let attachments::Read::Text(t) = opts.copy_files.get(&real, opts.max_file_size) else {
+            continue;
+        };
+        opts.copy_files.remember(&shown, &real);
+        let k = sources.add_file(shown, Some(real), t.clone());
+        let laid = sources.lay(&mut space, Some(k), 0..t.len(), text);
+        let node = if name.to_ascii_lowercase().ends_with(".json") {
+            match crate::input::json::parse(&space[laid.clone()], laid.start, opts.budget) {
+                Ok(mut d) if d.len() == 1 => d.remove(0).root,
+                _ => continue,
+            }
+        } else {
+            yaml::Node {
+                span: crate::input::source::Span::new(laid.start, laid.end),
+                value: yaml::Value::Scalar(yaml::Scalar {
+                    text: space[laid].to_string(),
+                    style: yaml::Style::Verbatim,
+                }),
+            }
+        };
+        companions.push(exports::Companion { name, node });
+    }
+    let reading = exports::read(&doc.root, path, text, &companions, &opts.exports)?;
     let mut out = FileOutcome::empty(path, opts);
     let export = match reading {
         Reading::Part(platform, what) => {
@@ -39,27 +76,10 @@ pub(crate) fn check_export(
     };
     let lines = LineIndex::new(text);
     out.comments = suppress::parse(text, &lines);
-    let references: Vec<&yaml::Node> = export
-        .campaigns
-        .iter()
-        .flat_map(|c| crate::model::load::file_references(&c.root))
-        .collect();
-    let attached = (!references.is_empty()).then(|| {
-        attachments::read(
-            path,
-            text,
-            &references,
-            &opts.copy_files,
-            opts.config_dir.as_deref(),
-            opts.max_file_size,
-        )
-    });
-    let no_attachments = crate::model::campaign::Attachments::new();
-    let no_sources = Sources::alone(text.len());
-    let (full, sources, atts) = match &attached {
-        Some(a) => (a.text.as_str(), &a.sources, &a.attachments),
-        None => (text, &no_sources, &no_attachments),
-    };
+    let atts = crate::model::campaign::Attachments::new();
+    let full = space.as_str();
+    let sources = &sources;
+    let atts = &atts;
     out.attached = sources
         .files
         .iter()

@@ -599,7 +599,10 @@ pub(crate) fn check_campaign(
     if template.is_some_and(|t| t.part) {
         print.texts.clear();
     }
-    print.exported = export.is_some();
+    if let Some(e) = export {
+        print.exported = true;
+        print.objects = e.objects.clone();
+    }
     out.prints.push(print);
     if template.is_some() || export.is_some() {
         // The campaign was made from the template, not written: what the

@@ -106,7 +106,8 @@ impl Report {
     pub fn templates_checked(&self) -> usize {
         self.files
             .iter()
-            .filter(|f| f.kind == FileKind::Copy)
+            // The JSON read with a platform export is not a template.
+            .filter(|f| f.kind == FileKind::Copy && !f.path.to_ascii_lowercase().ends_with(".json"))
             .count()
     }
 

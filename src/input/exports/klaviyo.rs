@@ -178,6 +178,9 @@ fn campaign<'n>(
     if let Some(n) = at(attrs, &["name"]).filter(|n| n.as_str().is_some()) {
         b.set("name", n.clone());
     }
+    if !id.is_empty() {
+        b.objects.push(format!("klaviyo:campaign:{id}"));
+    }
     // The messages: named by the campaign, or naming it.
     let mut messages: Vec<&Node> = at(c, &["relationships", "campaign-messages", "data"])
         .and_then(Node::as_seq)
@@ -452,7 +455,7 @@ fn audience_of(segment: &Node, index: &Index, opts: &ReadOptions) -> (Option<Nod
 }
 
 /// A negative condition written as one that must hold.
-fn negate(n: Node) -> Node {
+pub(super) fn negate(n: Node) -> Node {
     let at = n.span;
     if let Some(ev) = n.get("event") {
         return attribute(at, ev.value.clone(), "not_exists", None);

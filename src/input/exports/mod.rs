@@ -108,6 +108,9 @@ pub struct ExportCampaign {
     pub token_defaults: Vec<String>,
     /// What the platform adds when it sends.
     pub adds: Vec<Addition>,
+    /// The platform objects it was read from (`meta:creative:ID`), so that
+    /// two exports of one object are not two campaigns.
+    pub objects: Vec<String>,
 }
 
 /// What one exported file holds.
@@ -162,17 +165,48 @@ pub enum Reading {
     Part(Platform, String),
 }
 
-/// Reads one parsed JSON document as an export. Copy kept in a file beside
-/// it (an `mcdev` asset's `.html`) is named the way a campaign file names
-/// it (`body: {file: …}`), and read by the engine.
-pub fn read(root: &Node, path: &str, opts: &ReadOptions) -> Option<Reading> {
+/// A file read with an export: a Mailchimp campaign's content and merge
+/// fields, the HTML of a Marketing Cloud asset. Its spans lie in the
+/// offset space of the export being checked (laid after its own text).
+#[derive(Debug, Clone)]
+pub struct Companion {
+    /// The file's name in the export's folder.
+    pub name: String,
+    /// A JSON file's tree, or the whole text of any other file.
+    pub node: Node,
+}
+
+/// The files in the export's folder to read with it (by name), for the
+/// platform that wrote it.
+pub fn companions(platform: Platform, root: &Node, path: &str) -> Vec<String> {
+    match platform {
+        Platform::Mailchimp => mailchimp::companions(root, path),
+        Platform::Sfmc => sfmc::companions(root, path),
+        _ => Vec::new(),
+    }
+}
+
+/// Reads one parsed JSON document as an export, with the files read
+/// beside it.
+pub fn read(
+    root: &Node,
+    path: &str,
+    text: &str,
+    companions: &[Companion],
+    opts: &ReadOptions,
+) -> Option<Reading> {
     match detect(root, path)? {
         Platform::Klaviyo => klaviyo::read(root, opts),
-        Platform::Mailchimp => mailchimp::read(root, opts),
+        Platform::Mailchimp => mailchimp::read(root, companions, opts),
         Platform::Meta => meta::read(root, opts),
         Platform::Braze => braze::read(root, opts),
-        Platform::Sfmc => sfmc::read(root, path, opts),
+        Platform::Sfmc => sfmc::read(root, path, text, companions, opts),
     }
+}
+
+/// The file name of a path.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 /// `1 campaign`, `2 campaigns`.
@@ -267,6 +301,7 @@ pub struct Builder {
     pub unknown: Vec<Part>,
     pub token_defaults: Vec<String>,
     pub adds: Vec<Addition>,
+    pub objects: Vec<String>,
 }
 
 impl Builder {
@@ -279,6 +314,7 @@ impl Builder {
             unknown: Vec::new(),
             token_defaults: Vec::new(),
             adds: Vec::new(),
+            objects: Vec::new(),
         }
     }
 
@@ -340,6 +376,7 @@ impl Builder {
                 unknown: self.unknown.clone(),
                 token_defaults: self.token_defaults.clone(),
                 adds: self.adds.clone(),
+                objects: self.objects.clone(),
             });
         }
         out
