@@ -83,7 +83,7 @@ pub fn check(ctx: &mut Ctx) {
         .filter(|f| f.channel == Channel::Sms && f.field == "body")
         .collect();
     for field in fields {
-        if says(ctx, field, "sms-opt-out") {
+        if says(ctx, field, "sms-opt-out") || says_in_any_language(ctx, field) {
             continue;
         }
         let span = field.node.span;
@@ -107,6 +107,27 @@ pub fn check(ctx: &mut Ctx) {
     }
 }
 
+/// An opt-out instruction in any language preflight knows: a reply
+/// keyword with its verb is unmistakable, and a short text's language is a
+/// guess (“Hi é” reads as Portuguese, “Hi é Responda SAIR para cancelar.”
+/// as Spanish), so the sentence the fix appends is always recognised.
+fn says_in_any_language(ctx: &Ctx, field: &CopyField) -> bool {
+    use crate::text::language::Langs;
+    let lex = &ctx.checks.compliance;
+    let Some(wanted) = lex.by_id("sms-opt-out").map(|e| e.category.as_str()) else {
+        return false;
+    };
+    let texts = [
+        crate::text::searchable::Searchable::new(field.visible().text.to_string(), Langs::ALL),
+        crate::text::searchable::Searchable::name(field.text(), Langs::ALL),
+    ];
+    texts.iter().any(|t| {
+        lex.find_all(t)
+            .iter()
+            .any(|m| lex.entries[m.entry].category == wanted)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::*;
@@ -128,6 +149,15 @@ mod tests {
             RULE,
             "\"Spring sale this weekend.\"",
         );
+    }
+
+    #[test]
+    fn an_opt_out_in_another_language_than_the_guess_counts() {
+        // A short text's language is a guess: the fix sentence appended to
+        // "Hi é" (read as Portuguese) must still count once the whole text
+        // reads as Spanish.
+        assert_clean(&sms("Hi é Responda SAIR para cancelar."), RULE);
+        assert_clean(&sms("Oferta de primavera. Reply STOP to opt out"), RULE);
     }
 
     #[test]
