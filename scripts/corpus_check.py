@@ -121,6 +121,21 @@ EXPECTATIONS = [
     ("direct:email-templates/maizzle-starter*", "malformed-template", "none"),
     ("direct:email-templates/saleor-mjml/templates/templated_email/source/partials/*", "token-missing-fallback", "none"),
     ("direct:email-templates/maizzle-starter-mailbakery/src/templates/*", "token-missing-fallback", "none"),
+    # Platform exports, read as they are. Klaviyo's OpenAPI documents are
+    # schemas, not campaigns; mcdev's journeys enter from data extensions
+    # (an unknown audience, never "too broad"); template assets are
+    # layouts; API-triggered SMS have no send time of their own.
+    ("direct:platform-exports/klaviyo-openapi/*", "*", "none"),
+    ("direct:platform-exports/terraform-provider-braze/*", "*", "none"),
+    ("direct:platform-exports/sfmc-devtools/*/journey/*", "*", "none"),
+    ("direct:platform-exports/sfmc-devtools/*/asset/template/*", "*", "none"),
+    ("direct:platform-exports/sfmc-devtools/*/mobileMessage/*", "past-send-date", "none"),
+    ("direct:platform-exports/sfmc-devtools/*/mobileMessage/*", "sms-quiet-hours", "none"),
+    ("direct:platform-exports/*", "segment-too-broad", "none"),
+    ("direct:platform-exports/*", "missing-consent", "none"),
+    # What a careful reviewer flags: an email asset with no unsubscribe
+    # link, read with the JSON beside it.
+    ("direct:platform-exports/sfmc-devtools/*/asset/message/*", "missing-unsubscribe", "some"),
     # Copy rules point at copy: never at markup, CSS or a URL.
     ("*", "labels-are-copy", "none"),
 ]

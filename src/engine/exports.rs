@@ -32,9 +32,12 @@ pub(crate) fn check_export(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
-    let root_dir = attachments::root_of(std::path::Path::new(path), opts.config_dir.as_deref());
     for name in exports::companions(platform, &doc.root, path) {
-        let Ok((real, shown)) = attachments::resolve(folder, &name, root_dir.as_deref()) else {
+        // A file the reader names beside the export, never elsewhere.
+        if name.contains(['/', '\\']) || name.starts_with('.') {
+            continue;
+        }
+        let Ok((real, shown)) = attachments::resolve(folder, &name, None) else {
             continue;
         };
         let attachments::Read::Text(t) = opts.copy_files.get(&real, opts.max_file_size) else {

@@ -340,6 +340,17 @@ pub fn check_file(
             );
             return out;
         }
+        if !explicit
+            && path
+                .to_ascii_lowercase()
+                .ends_with(".asset-template-meta.html")
+        {
+            out.status = FileStatus::Skipped(
+                "a Marketing Cloud template (mcdev): a layout emails are built from, not an email"
+                    .into(),
+            );
+            return out;
+        }
         if kind == crate::input::template_file::Kind::React {
             let tsx = !path.to_ascii_lowercase().ends_with(".jsx");
             return match crate::input::jsx::read(text, tsx) {

@@ -330,14 +330,15 @@ fn campaign<'n>(
                     .same_audience
                     .get(&format!("klaviyo:{id}"))
                     .cloned()
-                    .unwrap_or_else(|| n.clone());
+                    .unwrap_or_else(|| format!("{n} (klaviyo:{id})"));
                 Some(plain(mapped, *s))
             }
             many => Some(plain(
                 many.iter()
                     .map(|(n, _)| n.as_str())
                     .collect::<Vec<_>>()
-                    .join(" + "),
+                    .join(" + ")
+                    + " (klaviyo)",
                 many[0].1,
             )),
         };
@@ -384,6 +385,13 @@ fn campaign<'n>(
 
 /// `send_strategy` in preflight's `schedule:` shape.
 fn schedule(attrs: &Node) -> Option<Node> {
+    // A sent campaign's send time is history, not a plan.
+    if matches!(
+        text_at(attrs, &["status"]),
+        Some("Sent" | "Sending" | "Cancelled" | "Canceled" | "Cancelled: No Recipients")
+    ) {
+        return None;
+    }
     let s = at(attrs, &["send_strategy"])?;
     let method = text_at(s, &["method"])?;
     let local = is_true(s, &["options", "is_local"])

@@ -272,7 +272,7 @@ fn campaign(
                 .same_audience
                 .get(&format!("mailchimp:{sid}"))
                 .cloned()
-                .unwrap_or_else(|| n.as_str().unwrap_or_default().to_string());
+                .unwrap_or_else(|| format!("{} (mailchimp:{sid})", n.as_str().unwrap_or_default()));
             plain(mapped, n.span)
         })
         .or_else(|| {
@@ -330,8 +330,16 @@ fn campaign(
     if !aud.is_empty() {
         b.set("audience", map(recipients.span, aud));
     }
-    // The schedule: `send_time` once scheduled or sent.
-    match at(c, &["send_time"]).filter(|n| n.as_str().is_some_and(|s| !s.trim().is_empty())) {
+    // The schedule: `send_time` once scheduled (a sent campaign's is
+    // history, not a plan).
+    let sent = matches!(
+        text_at(c, &["status"]),
+        Some("sent" | "sending" | "canceled")
+    );
+    match at(c, &["send_time"])
+        .filter(|n| n.as_str().is_some_and(|s| !s.trim().is_empty()))
+        .filter(|_| !sent)
+    {
         Some(t) => {
             let timewarp = is_true(settings, &["timewarp"]);
             let value = if timewarp {

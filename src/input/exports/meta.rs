@@ -232,11 +232,14 @@ fn ad_set(n: &Node, opts: &ReadOptions) -> Vec<ExportCampaign> {
     if let Some(first) = customs.first() {
         let name = match (customs.len(), text_at(first, &["id"])) {
             (1, Some(id)) => opts.audience_name(Platform::Meta, id),
-            _ => customs
-                .iter()
-                .filter_map(|c| text_at(c, &["name"]).or(text_at(c, &["id"])))
-                .collect::<Vec<_>>()
-                .join(" + "),
+            _ => {
+                customs
+                    .iter()
+                    .filter_map(|c| text_at(c, &["name"]).or(text_at(c, &["id"])))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+                    + " (meta)"
+            }
         };
         let span = at(first, &["name"]).map_or(first.span, |n| n.span);
         aud.push(("segment", plain(name, span)));

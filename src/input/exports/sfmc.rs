@@ -69,7 +69,12 @@ pub fn companions(root: &Node, path: &str) -> Vec<String> {
         return Vec::new();
     };
     match kind(root, path) {
-        Some(Kind::Email) => vec![format!("{stem}.html")],
+        // Beside the JSON, or in the asset's own folder (mcdev's newer
+        // layout writes each view to a file of its own).
+        Some(Kind::Email) => vec![
+            format!("{stem}.html"),
+            "views.html.content.asset-message-meta.html".into(),
+        ],
         Some(Kind::Sms) => vec![format!("{stem}.amp")],
         _ => Vec::new(),
     }
@@ -172,8 +177,11 @@ fn journey(n: &Node, text: &str) -> Vec<ExportCampaign> {
         .and_then(|t| t.first());
     let span = trigger.map_or(n.span, |t| t.span);
     let mut aud = Vec::new();
+    // Named for the platform, so that it is never another platform's
+    // audience of the same name.
     if let Some(name) = trigger.and_then(|t| copy_at(t, &["name"])) {
-        aud.push(("segment", name));
+        let label = format!("{} (sfmc)", name.as_str().unwrap_or_default());
+        aud.push(("segment", plain(label, name.span)));
     }
     if let Some(g) = group("any_of", span, ways) {
         aud.push(("include", seq(span, vec![g])));
@@ -314,7 +322,16 @@ fn sms(n: &Node, beside: Option<&Companion>) -> Vec<ExportCampaign> {
     // `mtSendDate`: naive in server time unless it says its offset; a
     // time-zone-based send goes out at that wall-clock time for each
     // recipient.
-    match at(n, &["mtSendDate"]).filter(|t| t.as_str().is_some_and(|s| !s.is_empty())) {
+    // Sent when an API call or a keyword triggers it: `mtSendDate` is not
+    // when.
+    let triggered = matches!(
+        text_at(n, &["sendMethod"]),
+        Some("API" | "Keyword" | "Triggered")
+    );
+    match at(n, &["mtSendDate"])
+        .filter(|t| t.as_str().is_some_and(|s| !s.is_empty()))
+        .filter(|_| !triggered)
+    {
         Some(t) => {
             let raw = t.as_str().unwrap_or_default();
             let local = at(n, &["isTimeZoneBased"]).and_then(Node::as_str) == Some("true");
