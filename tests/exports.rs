@@ -354,24 +354,26 @@ fn same_audiences_ids_name_a_platform() {
 }
 
 #[test]
-fn json_output_quotes_only_the_span() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .args([
-            "check",
-            "--now",
-            "2027-03-01",
-            "--format",
-            "json",
-            "--isolated",
-        ])
-        .arg(Path::new(DIR).join("klaviyo/fathers-day-bundle.json"))
-        .output()
-        .unwrap();
-    let json = String::from_utf8(out.stdout).unwrap();
-    assert!(json.contains("sensitive-occasion"), "{json}");
-    // The template's other text, the sender's address and profile data
-    // stay in the file.
-    for private in ["Example Street", "from_email", "<h1"] {
-        assert!(!json.contains(private), "{private} in {json}");
+fn machine_output_quotes_only_the_span() {
+    for format in ["json", "sarif"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"))
+            .args([
+                "check",
+                "--now",
+                "2027-03-01",
+                "--isolated",
+                "--format",
+                format,
+            ])
+            .arg(Path::new(DIR).join("klaviyo/fathers-day-bundle.json"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("sensitive-occasion"), "{format}: {text}");
+        // The template's other text, the sender's address and profile
+        // data stay in the file.
+        for private in ["Example Street", "from_email", "<h1", "hello@trailco"] {
+            assert!(!text.contains(private), "{private} in the {format} output");
+        }
     }
 }

@@ -403,6 +403,26 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
+    fn what_rules_need_names_real_rules() {
+        for (name, parts) in NEEDS {
+            assert!(
+                metas().iter().any(|m| m.name == *name),
+                "NEEDS names `{name}`, which is no rule"
+            );
+            assert!(!parts.is_empty(), "`{name}` needs nothing");
+        }
+        let broad = metas()
+            .iter()
+            .find(|m| m.name == "segment-too-broad")
+            .expect("rule");
+        assert!(blind_to(
+            sensitive,
+            &[crate::input::exports::Part::Audience]
+        ));
+        assert!(!blind_to(broad, &[crate::input::exports::Part::Body]));
+    }
+
+    #[test]
     fn codes_and_names_are_unique_and_well_formed() {
         let mut codes = HashSet::new();
         let mut names = HashSet::new();
