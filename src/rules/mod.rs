@@ -415,10 +415,7 @@ mod tests {
             .iter()
             .find(|m| m.name == "segment-too-broad")
             .expect("rule");
-        assert!(blind_to(
-            sensitive,
-            &[crate::input::exports::Part::Audience]
-        ));
+        assert!(blind_to(broad, &[crate::input::exports::Part::Audience]));
         assert!(!blind_to(broad, &[crate::input::exports::Part::Body]));
     }
 

@@ -9,8 +9,8 @@
 //! live on the platform): the audience is unknown, never "everyone".
 
 use super::{
-    at, copy_at, is_true, map, plain, seq, text_at, times, Builder, Export, ExportCampaign, Part,
-    Platform, ReadOptions, Reading,
+    at, copy_at, is_true, plain, text_at, Builder, Export, ExportCampaign, Part, Platform,
+    ReadOptions, Reading,
 };
 use crate::input::yaml::Node;
 
@@ -194,21 +194,7 @@ fn schedule_request(n: &Node) -> Vec<ExportCampaign> {
         Some(t) => {
             let local = is_true(s, &["in_local_time"]) || is_true(s, &["at_optimal_time"]);
             // Braze reads a time with no offset as UTC.
-            let value = if local {
-                times::wall_clock(t.as_str().unwrap_or_default())
-            } else {
-                times::iso(t.as_str().unwrap_or_default(), Some("Z"))
-            };
-            match value {
-                Some(v) => {
-                    let mut entries = vec![("send_at", times::node(v, t))];
-                    if local {
-                        entries.push(("timezone", plain("recipient", s.span)));
-                    }
-                    b.set("schedule", map(t.span, entries));
-                }
-                None => b.unknown(Part::Schedule),
-            }
+            b.send_at(t, local, Some("Z"));
         }
         None => b.unknown(Part::Schedule),
     }
@@ -217,18 +203,7 @@ fn schedule_request(n: &Node) -> Vec<ExportCampaign> {
     match text_at(n, &["recipient_subscription_state"]) {
         Some("subscribed") | Some("opted_in") => {
             let at_ = at(n, &["recipient_subscription_state"]).map_or(n.span, |x| x.span);
-            let consent: Vec<Node> = b
-                .channels
-                .iter()
-                .filter_map(|c| match c.as_str() {
-                    Some("email") => Some("email_marketing"),
-                    Some("sms") => Some("sms_marketing"),
-                    Some("push") => Some("push"),
-                    _ => None,
-                })
-                .map(|p| plain(p, at_))
-                .collect();
-            b.set("consent", seq(at_, consent));
+            b.consent_of_channels(at_);
         }
         Some("all") => {}
         _ => b.unknown(Part::Consent),

@@ -364,20 +364,7 @@ fn campaign<'n>(
         None => b.unknown(Part::Schedule),
     }
     // Klaviyo sends marketing only to profiles subscribed on the channel.
-    let consent: Vec<Node> = b
-        .channels
-        .iter()
-        .filter_map(|c| match c.as_str() {
-            Some("email") => Some("email_marketing"),
-            Some("sms") => Some("sms_marketing"),
-            Some("push") => Some("push"),
-            _ => None,
-        })
-        .map(|p| plain(p, span))
-        .collect();
-    if !consent.is_empty() {
-        b.set("consent", seq(span, consent));
-    }
+    b.consent_of_channels(span);
     b.unknown(Part::DataSources);
     b.unknown(Part::Frequency);
     b.finish()

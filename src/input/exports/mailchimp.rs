@@ -11,8 +11,8 @@
 //! address; `timewarp` sends in each recipient's time zone.
 
 use super::{
-    at, attribute, copy_at, event, group, is_true, map, plain, seq, text_at, times, Addition,
-    Builder, Companion, Export, ExportCampaign, Part, Platform, ReadOptions, Reading,
+    at, attribute, copy_at, event, group, is_true, map, plain, seq, text_at, Addition, Builder,
+    Companion, Export, ExportCampaign, Part, Platform, ReadOptions, Reading,
 };
 use crate::input::source::Span;
 use crate::input::yaml::Node;
@@ -340,25 +340,7 @@ fn campaign(
         .filter(|n| n.as_str().is_some_and(|s| !s.trim().is_empty()))
         .filter(|_| !sent)
     {
-        Some(t) => {
-            let timewarp = is_true(settings, &["timewarp"]);
-            let value = if timewarp {
-                times::wall_clock(t.as_str().unwrap_or_default())
-            } else {
-                times::iso(t.as_str().unwrap_or_default(), None)
-            };
-            match value {
-                Some(v) => {
-                    let mut s = vec![("send_at", times::node(v, t))];
-                    if timewarp {
-                        let tw = at(settings, &["timewarp"]).map_or(t.span, |n| n.span);
-                        s.push(("timezone", plain("recipient", tw)));
-                    }
-                    b.set("schedule", map(t.span, s));
-                }
-                None => b.unknown(Part::Schedule),
-            }
-        }
+        Some(t) => b.send_at(t, is_true(settings, &["timewarp"]), None),
         None => b.unknown(Part::Schedule),
     }
     // Mailchimp sends only to subscribed contacts.

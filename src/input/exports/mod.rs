@@ -329,6 +329,47 @@ impl Builder {
         }
     }
 
+    /// The schedule from a time as the platform wrote it: a send in each
+    /// recipient's own time zone (`local`) reads its wall clock; any other
+    /// gets `naive_offset` when it has none. A time that cannot be read
+    /// leaves the send time unknown.
+    pub fn send_at(&mut self, time: &Node, local: bool, naive_offset: Option<&str>) {
+        let raw = time.as_str().unwrap_or_default();
+        let value = if local {
+            times::wall_clock(raw)
+        } else {
+            times::iso(raw, naive_offset)
+        };
+        let Some(v) = value else {
+            self.unknown(Part::Schedule);
+            return;
+        };
+        let mut entries = vec![("send_at", times::node(v, time))];
+        if local {
+            entries.push(("timezone", plain("recipient", time.span)));
+        }
+        self.set("schedule", map(time.span, entries));
+    }
+
+    /// Consent on each channel the campaign sends on: for a platform that
+    /// sends marketing only to people subscribed on the channel.
+    pub fn consent_of_channels(&mut self, at: Span) {
+        let consent: Vec<Node> = self
+            .channels
+            .iter()
+            .filter_map(|c| match c.as_str() {
+                Some("email") => Some("email_marketing"),
+                Some("sms") => Some("sms_marketing"),
+                Some("push") => Some("push"),
+                _ => None,
+            })
+            .map(|p| plain(p, at))
+            .collect();
+        if !consent.is_empty() {
+            self.set("consent", seq(at, consent));
+        }
+    }
+
     /// Adds a channel's copy (fields that are missing are left out).
     pub fn channel(&mut self, channel: &'static str, at: Span, fields: Vec<(&str, Option<Node>)>) {
         let fields: Vec<(&str, Node)> = fields

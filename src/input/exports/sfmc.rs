@@ -11,7 +11,7 @@
 //! that what they select people by is judged.
 
 use super::{
-    at, attribute, copy_at, group, map, plain, seq, text_at, times, Builder, Companion, Export,
+    at, attribute, copy_at, group, map, plain, seq, text_at, Builder, Companion, Export,
     ExportCampaign, Part, Platform, ReadOptions, Reading,
 };
 use crate::input::source::Span;
@@ -333,23 +333,8 @@ fn sms(n: &Node, beside: Option<&Companion>) -> Vec<ExportCampaign> {
         .filter(|_| !triggered)
     {
         Some(t) => {
-            let raw = t.as_str().unwrap_or_default();
             let local = at(n, &["isTimeZoneBased"]).and_then(Node::as_str) == Some("true");
-            let value = if local {
-                times::wall_clock(raw)
-            } else {
-                times::iso(raw, Some(SERVER_OFFSET))
-            };
-            match value {
-                Some(v) => {
-                    let mut entries = vec![("send_at", times::node(v, t))];
-                    if local {
-                        entries.push(("timezone", plain("recipient", t.span)));
-                    }
-                    b.set("schedule", map(t.span, entries));
-                }
-                None => b.unknown(Part::Schedule),
-            }
+            b.send_at(t, local, Some(SERVER_OFFSET));
         }
         None => b.unknown(Part::Schedule),
     }
