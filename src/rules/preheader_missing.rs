@@ -3,7 +3,7 @@ use crate::rules::missing_unsubscribe::{email_field, email_key};
 
 declare_rule! {
     /// ## What it does
-    /// Reports an email with a subject but no `preheader`.
+    /// Reports an email with a subject but no `preheader`, or an empty one.
     ///
     /// ## Why is this bad?
     /// Inboxes show the preheader next to the subject. Without one they show
@@ -40,7 +40,15 @@ pub fn check(ctx: &mut Ctx) {
     let (Some(key), Some(_)) = (email_key(c), email_field(c, "subject")) else {
         return;
     };
-    if email_field(c, "preheader").is_some() {
+    if let Some(p) = email_field(c, "preheader") {
+        if p.text().trim().is_empty() {
+            ctx.report(
+                &PREHEADER_MISSING,
+                p.node.span,
+                "This email's preheader is empty, so inboxes will show the first words of the body next to the subject",
+                "Write a short line that adds to the subject",
+            );
+        }
         return;
     }
     ctx.report(
@@ -56,6 +64,15 @@ mod tests {
     use crate::rules::testing::*;
 
     const RULE: &str = "preheader-missing";
+
+    #[test]
+    fn an_empty_preheader_is_missing() {
+        let yaml = BASE.replace(
+            "    preheader: \"Our spring range is here\"\n",
+            "    preheader: \"  \"\n",
+        );
+        assert_fires(&yaml, RULE, "\"  \"");
+    }
 
     #[test]
     fn failing() {
