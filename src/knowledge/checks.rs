@@ -3,7 +3,7 @@
 //! Each pack in `checks/` is a YAML file of entries (id, category, message,
 //! case-insensitive regex patterns, and a few optional fields). The packs are
 //! embedded at build time and compiled once per process into one
-//! [`Lexicon`] per kind: a `RegexSet` finds which entries occur in a text in
+//! [`Lexicon`] per kind: a lazy DFA finds which entries occur in a text in
 //! one pass; only those entries' own regexes then locate the matches.
 
 use std::borrow::Cow;
@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, OnceLock};
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 
 use crate::input::source::Span;
 use crate::input::yaml::{self, Node};
@@ -92,7 +92,7 @@ pub struct Entry {
     pub label: Option<String>,
     pub message: String,
     /// For occasions: how opt-out and preference attributes name it.
-    pub keys: Option<Regex>,
+    pub keys: Option<LazyRegex>,
     /// For token classes: the finding's severity in body copy.
     pub severity: Option<Severity>,
     /// Case-insensitive regular expressions, matched as whole words.
@@ -101,7 +101,7 @@ pub struct Entry {
     /// the pack's language): `separation` also finds `separated`.
     pub words: Vec<String>,
     /// Phrases that contain a match but mean something else ("baby blue").
-    pub except: Option<Regex>,
+    pub except: Option<LazyRegex>,
     /// For exceptions: the kinds they apply to (none listed: every kind).
     pub applies_to: Vec<Kind>,
     /// For compliance entries: the words a fix writes, in the pack's
@@ -120,6 +120,46 @@ impl Entry {
     /// Whether the entry applies to a text in `langs`.
     pub fn applies(&self, langs: Langs) -> bool {
         self.lang.is_none_or(|l| langs.contains(l))
+    }
+}
+
+/// A case-insensitive regex of a pack, compiled the first time it is used:
+/// most runs need the `keys` and `except` of only a few entries. A pack
+/// from a configuration has it compiled when it is read, to report an error
+/// at its place; preflight's own packs are checked by the test suite.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    source: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    fn new(source: String) -> LazyRegex {
+        LazyRegex {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn compiled(source: String, re: Regex) -> LazyRegex {
+        LazyRegex {
+            source,
+            compiled: OnceLock::from(re),
+        }
+    }
+}
+
+impl std::ops::Deref for LazyRegex {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            RegexBuilder::new(&self.source)
+                .case_insensitive(true)
+                .size_limit(ENTRY_SIZE_LIMIT)
+                .build()
+                .expect("the pack's patterns were checked when it was read")
+        })
     }
 }
 
@@ -209,13 +249,93 @@ impl Excepts {
     }
 }
 
-/// The candidate set for one set of languages: the widened patterns of
-/// the entries that apply, and which entry each belongs to.
+/// The groups of entries a lexicon's candidate sets are compiled by: the
+/// entries of every language, and those of each language.
+const GROUPS: usize = 1 + Lang::ALL.len();
+
+/// The group of the entries of a language (`None`: every language).
+fn group_of(lang: Option<Lang>) -> usize {
+    lang.map_or(0, |l| 1 + l.index())
+}
+
+/// The candidate set of one group of entries: their widened patterns, and
+/// which entry each belongs to.
 #[derive(Debug)]
 struct LangSet {
-    set: Option<RegexSet>,
+    set: Option<CandidateSet>,
     entries: Vec<usize>,
 }
+
+/// Widened patterns matched together: which of them occur in a text, in
+/// one pass of a lazy DFA. Built straight from the patterns rather than as
+/// a `RegexSet`, whose meta engine also extracts literal prefilters and
+/// builds reverse automata that a set asked only "which patterns occur"
+/// never uses: that halves the time to build each set, most of the cost of
+/// checking one file.
+struct CandidateSet {
+    dfa: regex_automata::hybrid::dfa::DFA,
+    /// The DFA's caches, one taken by each search in progress.
+    caches: std::sync::Mutex<Vec<regex_automata::hybrid::dfa::Cache>>,
+}
+
+impl std::fmt::Debug for CandidateSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CandidateSet")
+            .field("patterns", &self.dfa.pattern_len())
+            .finish()
+    }
+}
+
+impl CandidateSet {
+    fn new(patterns: &[&str]) -> Result<CandidateSet, String> {
+        use regex_automata::hybrid::dfa::DFA;
+        let dfa = DFA::builder()
+            .configure(
+                DFA::config()
+                    .match_kind(regex_automata::MatchKind::All)
+                    // Never give up on a text (the meta engine would fall
+                    // back to a slower one): clear the cache and go on.
+                    .minimum_cache_clear_count(None),
+            )
+            .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+            .thompson(
+                regex_automata::nfa::thompson::Config::new()
+                    .nfa_size_limit(Some(SET_SIZE_LIMIT))
+                    .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
+            )
+            .build_many(patterns)
+            .map_err(|e| e.to_string())?;
+        Ok(CandidateSet {
+            dfa,
+            caches: std::sync::Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The indexes of the patterns that occur in `text`, in order.
+    fn matches(&self, text: &str) -> Vec<usize> {
+        let taken = self.caches.lock().ok().and_then(|mut c| c.pop());
+        let mut cache = taken.unwrap_or_else(|| self.dfa.create_cache());
+        let mut found = regex_automata::PatternSet::new(self.dfa.pattern_len());
+        let input = regex_automata::Input::new(text);
+        let searched = self
+            .dfa
+            .try_which_overlapping_matches(&mut cache, &input, &mut found);
+        if let Ok(mut c) = self.caches.lock() {
+            c.push(cache);
+        }
+        match searched {
+            Ok(()) => found.iter().map(|p| p.as_usize()).collect(),
+            // Without quit bytes and with giving up turned off, a lazy DFA
+            // search does not fail; if it ever did, every pattern is a
+            // candidate, and each is confirmed by its own regex.
+            Err(_) => (0..self.dfa.pattern_len()).collect(),
+        }
+    }
+}
+
+/// The most memory a candidate set's automaton may take, as `RegexSet`'s
+/// default allows.
+const SET_SIZE_LIMIT: usize = 10 << 20;
 
 /// One phrase of a word entry: the entry, and the stem keys of its words.
 type Phrase = (usize, Box<[u64]>);
@@ -288,7 +408,7 @@ impl Lexicon {
         Lexicon {
             kind,
             entries,
-            sets: (0..=Langs::ALL.bits()).map(|_| OnceLock::new()).collect(),
+            sets: (0..GROUPS).map(|_| OnceLock::new()).collect(),
             widened,
             each,
             sources,
@@ -298,10 +418,14 @@ impl Lexicon {
         }
     }
 
-    /// The candidate set for `langs`, compiled on first use.
-    fn set_for(&self, langs: Langs) -> &LangSet {
-        self.sets[langs.bits()].get_or_init(|| {
-            Self::compile_set(&self.widened, |i| self.entries[i].applies(langs))
+    /// The candidate set of one group of entries, compiled on first use:
+    /// group 0 holds the entries of every language, group `1 + i` those of
+    /// the language of index `i`. A text is scanned with the set of every
+    /// language and the sets of its own languages, so however many
+    /// combinations of languages a run meets, each set is compiled once.
+    fn group_set(&self, group: usize) -> &LangSet {
+        self.sets[group].get_or_init(|| {
+            Self::compile_set(&self.widened, |i| group_of(self.entries[i].lang) == group)
                 .expect("checked when the packs were compiled")
         })
     }
@@ -319,12 +443,7 @@ impl Lexicon {
         let set = if patterns.is_empty() {
             None
         } else {
-            Some(
-                RegexSetBuilder::new(patterns)
-                    .case_insensitive(true)
-                    .build()
-                    .map_err(|e| e.to_string())?,
-            )
+            Some(CandidateSet::new(&patterns)?)
         };
         Ok(LangSet { set, entries })
     }
@@ -333,8 +452,11 @@ impl Lexicon {
     /// does not compile (for packs from a configuration, which are checked
     /// before the run). The sets of fewer languages hold fewer patterns.
     fn validate(&self) -> Result<(), String> {
-        let all = Self::compile_set(&self.widened, |_| true)?;
-        let _ = self.sets[Langs::ALL.bits()].set(all);
+        for group in 0..GROUPS {
+            let set =
+                Self::compile_set(&self.widened, |i| group_of(self.entries[i].lang) == group)?;
+            let _ = self.sets[group].set(set);
+        }
         // Each entry's regex is compiled on first use: check both its forms
         // here too, so a pack never fails mid-run.
         for (entry, source) in self.entries.iter().zip(&self.sources) {
@@ -359,10 +481,13 @@ impl Lexicon {
     pub fn find_all(&self, t: &Searchable) -> Vec<Match> {
         let text: &str = &t.text;
         let mut out = Vec::new();
-        let ls = self.set_for(t.langs);
-        if let Some(set) = &ls.set {
-            for i in set.matches(text).iter() {
-                self.entry_matches(ls.entries[i], text, &mut out);
+        let groups = std::iter::once(0).chain(t.langs.iter().map(|l| group_of(Some(l))));
+        for group in groups {
+            let ls = self.group_set(group);
+            if let Some(set) = &ls.set {
+                for i in set.matches(text) {
+                    self.entry_matches(ls.entries[i], text, &mut out);
+                }
             }
         }
         for lang in t.langs.iter() {
@@ -524,12 +649,48 @@ impl Lexicon {
 
 /// A class escape or word boundary of a pattern.
 enum Escape<'p> {
-    /// `\w`
-    Word,
-    /// `\d`
-    Digit,
+    /// `\w`; `true` inside a bracketed class (`[\w.-]`).
+    Word(bool),
+    /// `\d`; `true` inside a bracketed class.
+    Digit(bool),
     /// `\b` or `\B`, with its `{start-half}`-style braces if any, as written.
     Boundary(&'p str),
+}
+
+/// How deep a pattern is in bracketed classes, read character by character
+/// outside escapes: `[` opens one (nested classes too), `]` closes one
+/// unless it comes first in its class (`[]a]`, `[^]a]` hold a `]`).
+#[derive(Default)]
+struct ClassDepth {
+    depth: usize,
+    /// Characters read since the innermost `[`, with a leading `^` unread.
+    since_open: usize,
+}
+
+impl ClassDepth {
+    fn read(&mut self, literal: &str) {
+        for c in literal.chars() {
+            match c {
+                '[' => {
+                    self.depth += 1;
+                    self.since_open = 0;
+                    continue;
+                }
+                '^' if self.depth > 0 && self.since_open == 0 => continue,
+                ']' if self.depth > 0 && self.since_open > 0 => self.depth -= 1,
+                _ => {}
+            }
+            self.since_open += 1;
+        }
+    }
+
+    fn escape(&mut self) {
+        self.since_open += 1;
+    }
+
+    fn inside(&self) -> bool {
+        self.depth > 0
+    }
 }
 
 /// Rewrites a pattern's `\w`, `\d`, `\b` and `\B` with `with`, leaving every
@@ -537,18 +698,20 @@ enum Escape<'p> {
 fn rewrite_escapes(pattern: &str, with: impl Fn(Escape) -> String) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut rest = pattern;
+    let mut class = ClassDepth::default();
     while let Some(at) = rest.find('\\') {
         out.push_str(&rest[..at]);
+        class.read(&rest[..at]);
         let escape = &rest[at..];
         let mut chars = escape.chars();
         chars.next();
         let len = match chars.next() {
             Some('w') => {
-                out.push_str(&with(Escape::Word));
+                out.push_str(&with(Escape::Word(class.inside())));
                 2
             }
             Some('d') => {
-                out.push_str(&with(Escape::Digit));
+                out.push_str(&with(Escape::Digit(class.inside())));
                 2
             }
             Some('b' | 'B') => {
@@ -569,6 +732,7 @@ fn rewrite_escapes(pattern: &str, with: impl Fn(Escape) -> String) -> String {
                 1
             }
         };
+        class.escape();
         rest = &escape[len..];
     }
     out.push_str(rest);
@@ -581,11 +745,20 @@ fn rewrite_escapes(pattern: &str, with: impl Fn(Escape) -> String) -> String {
 /// character". Unicode `\w` is a class of hundreds of ranges that takes most
 /// of the start-up time to compile, and Unicode word boundaries stop the
 /// fast matcher; the candidate set needs neither, since each candidate is
-/// confirmed by its exact pattern.
+/// confirmed by its exact pattern. The classes are written case-sensitive:
+/// the word class is closed under case folding already (ASCII punctuation
+/// has no other case), and folding a class of every non-ASCII character
+/// costs more than the rest of the pattern; the digit class only loses the
+/// letters that fold from non-ASCII ones (the Kelvin sign's `k`), which its
+/// exact pattern never matches either.
 fn widened(pattern: &str) -> String {
     rewrite_escapes(pattern, |e| match e {
-        Escape::Word => r"[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]".into(),
-        Escape::Digit => r"[^\x00-\x2F\x3A-\x7F]".into(),
+        // A class inside a class is a nested class; a group is not allowed
+        // there.
+        Escape::Word(true) => r"[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]".into(),
+        Escape::Word(false) => r"(?-i:[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F])".into(),
+        Escape::Digit(true) => r"[^\x00-\x2F\x3A-\x7F]".into(),
+        Escape::Digit(false) => r"(?-i:[^\x00-\x2F\x3A-\x7F])".into(),
         Escape::Boundary(_) => String::new(),
     })
 }
@@ -596,8 +769,8 @@ fn widened(pattern: &str) -> String {
 /// under case folding).
 fn for_ascii(pattern: &str) -> String {
     rewrite_escapes(pattern, |e| match e {
-        Escape::Word => "[0-9A-Za-z_]".into(),
-        Escape::Digit => "[0-9]".into(),
+        Escape::Word(_) => "[0-9A-Za-z_]".into(),
+        Escape::Digit(_) => "[0-9]".into(),
         Escape::Boundary(b) => format!("(?-u:{b})"),
     })
 }
@@ -814,8 +987,17 @@ fn parse_entry(
         }
         Ok(re)
     };
+    // A pattern of the pack, compiled now only when the pack is validated.
+    let lazy = |node: &Node, p: String| -> Result<LazyRegex, PackError> {
+        Ok(if validate {
+            let re = compile(node, &p)?;
+            LazyRegex::compiled(p, re)
+        } else {
+            LazyRegex::new(p)
+        })
+    };
     let keys = match map.iter().find(|e| e.key.as_str() == Some("keys")) {
-        Some(e) => Some(compile(&e.value, e.value.as_str().unwrap_or(""))?),
+        Some(e) => Some(lazy(&e.value, e.value.as_str().unwrap_or("").to_string())?),
         None => None,
     };
     let severity = match map.iter().find(|e| e.key.as_str() == Some("severity")) {
@@ -923,7 +1105,7 @@ fn parse_entry(
                 }
                 alts.push(format!("(?:{s})"));
             }
-            Some(compile(&e.value, &alts.join("|"))?)
+            Some(lazy(&e.value, alts.join("|"))?)
         }
     };
     Ok(Entry {
@@ -1152,7 +1334,17 @@ mod tests {
     fn widened_patterns_match_a_superset() {
         assert_eq!(
             widened(r"\bpurchas\w*\b"),
-            r"purchas[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]*"
+            r"purchas(?-i:[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F])*"
+        );
+        // Inside a bracketed class, a nested class (a group is no class
+        // item); a `]` first in its class is a character, not its end.
+        assert_eq!(
+            widened(r"[]\w]\d"),
+            r"[][^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]](?-i:[^\x00-\x2F\x3A-\x7F])"
+        );
+        assert_eq!(
+            widened(r"[^]a][\[\d]\d"),
+            r"[^]a][\[[^\x00-\x2F\x3A-\x7F]](?-i:[^\x00-\x2F\x3A-\x7F])"
         );
         assert_eq!(widened(r"a\b{start-half}b\Bc"), "abc");
         assert_eq!(
