@@ -340,18 +340,53 @@ pub fn words(text: &str) -> Vec<Word> {
 /// Snowball stemming in the word's language, then accents dropped, so that
 /// `bebé` and `bebe` meet.
 pub struct Stemmer {
+    lang: Lang,
     inner: rust_stemmers::Stemmer,
+}
+
+/// The most words one thread remembers the keys of. Copy repeats its words
+/// from field to field and campaign to campaign; past this the memory is
+/// cleared and filled again.
+const REMEMBERED_KEYS: usize = 1 << 16;
+
+/// Words to keys, hashed with a fast fixed-seed hasher: the words are the
+/// user's own copy, not an attacker's keys, and SipHash was half the cost
+/// of looking a word up.
+type RememberedKeys = std::collections::HashMap<Box<str>, u64, foldhash::fast::FixedState>;
+
+thread_local! {
+    /// The keys worked out on this thread, by language and word: stemming
+    /// is the costly part of reading words, and a run meets the same words
+    /// again and again (raw HTML, footers, every campaign's greeting).
+    static KEYS: std::cell::RefCell<[RememberedKeys; Lang::ALL.len()]> =
+        std::cell::RefCell::new(Default::default());
 }
 
 impl Stemmer {
     pub fn new(lang: Lang) -> Stemmer {
         Stemmer {
+            lang,
             inner: rust_stemmers::Stemmer::create(lang.stemmer()),
         }
     }
 
     /// The key of one lowercased word.
     pub fn key(&self, lower: &str) -> u64 {
+        KEYS.with(|keys| {
+            let keys = &mut keys.borrow_mut()[self.lang.index()];
+            if let Some(k) = keys.get(lower) {
+                return *k;
+            }
+            let k = self.key_uncached(lower);
+            if keys.len() >= REMEMBERED_KEYS {
+                keys.clear();
+            }
+            keys.insert(lower.into(), k);
+            k
+        })
+    }
+
+    fn key_uncached(&self, lower: &str) -> u64 {
         let stem = self.inner.stem(lower);
         let mut h = std::collections::hash_map::DefaultHasher::new();
         if stem.is_ascii() {
