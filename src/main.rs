@@ -702,11 +702,20 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// Writes the report to `path` through a temporary file in the same folder,
 /// renamed over it at the end: a failed or interrupted run leaves the
 /// previous report as it was. A symbolic link is written through, not replaced.
+/// Anything that is not a regular file (`/dev/null`, a named pipe,
+/// `/dev/stdout`) is written into as it is: renaming over it would replace
+/// the device with a file.
 fn write_atomically(
     path: &Path,
     write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if std::fs::metadata(&target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let f = std::fs::OpenOptions::new().write(true).open(&target)?;
+        let mut w = std::io::BufWriter::new(f);
+        write(&mut w)?;
+        return w.flush();
+    }
     let dir = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

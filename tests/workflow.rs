@@ -361,6 +361,48 @@ fn output_file_keeps_the_exit_code_and_a_write_failure_is_2() {
         .stderr(predicate::str::contains("could not write the report"));
 }
 
+/// `--output-file /dev/null` (or a named pipe) is written into, never
+/// renamed over: replacing a device with a regular file would break the
+/// machine for everything else. A named pipe stands in for the device here.
+#[cfg(unix)]
+#[test]
+fn output_file_that_is_not_a_regular_file_is_written_into() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    preflight(&repo())
+        .args([
+            "check",
+            "examples/mistakes/fathers-day.yaml",
+            "--format",
+            "compact",
+            "--now",
+            NOW,
+            "--output-file",
+        ])
+        .arg(&fifo)
+        .assert()
+        .code(1)
+        .stdout("");
+    // Checked before waiting on the reader, which a replaced pipe would
+    // leave waiting for ever.
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
+    let read = reader.join().unwrap();
+    assert!(read.contains("fathers-day.yaml:"), "{read}");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "no temporary file is left beside it");
+}
+
 #[test]
 fn the_schema_accepts_the_clean_examples_and_rejects_unknown_keys() {
     let out = stdout(preflight(&repo()).arg("schema"));
