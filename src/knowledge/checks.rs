@@ -6,12 +6,12 @@
 //! [`Lexicon`] per kind: a lazy DFA finds which entries occur in a text in
 //! one pass; only those entries' own regexes then locate the matches.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, OnceLock};
 
 use regex::{Regex, RegexBuilder};
+use regex_automata::meta;
 
 use crate::input::source::Span;
 use crate::input::yaml::{self, Node};
@@ -358,8 +358,12 @@ pub struct Lexicon {
     /// Each entry's widened alternation; `None` for entries of words only.
     widened: Vec<Option<String>>,
     /// Each entry's own regex, compiled the first time the set says it
-    /// occurs (most runs need only a few of them).
-    each: Vec<OnceLock<Regex>>,
+    /// occurs (most runs need only a few of them), searched anchored at
+    /// each place its widened form matches (see [`Lexicon::entry_matches`]).
+    each: Vec<OnceLock<meta::Regex>>,
+    /// Each entry's widened alternation compiled alone: where it matches is
+    /// where the entry's own regex may start.
+    each_widened: Vec<OnceLock<Regex>>,
     sources: Vec<String>,
     /// The same regexes for ASCII text, where Unicode classes and word
     /// boundaries mean the same as ASCII ones and cost far less to compile.
@@ -385,6 +389,7 @@ impl Lexicon {
             .collect();
         let each = alternations.iter().map(|_| OnceLock::new()).collect();
         let each_ascii = alternations.iter().map(|_| OnceLock::new()).collect();
+        let each_widened = alternations.iter().map(|_| OnceLock::new()).collect();
         let sources = alternations.iter().map(|alts| whole_words(alts)).collect();
         let mut words: Vec<WordIndex> = Lang::ALL.iter().map(|_| WordIndex::default()).collect();
         for (i, e) in entries.iter().enumerate() {
@@ -411,6 +416,7 @@ impl Lexicon {
             sets: (0..GROUPS).map(|_| OnceLock::new()).collect(),
             widened,
             each,
+            each_widened,
             sources,
             each_ascii,
             words,
@@ -569,43 +575,75 @@ impl Lexicon {
     }
 
     /// Adds the whole-word matches of one entry's patterns (outside its
-    /// `except` phrases) to `out`, in text order.
+    /// `except` phrases) to `out`, in text order: the matches `find_iter`
+    /// of its whole-word regex gives.
     fn entry_matches(&self, entry: usize, text: &str, out: &mut Vec<Match>) {
         if self.entries[entry].patterns.is_empty() {
             return;
         }
-        let ascii = text.is_ascii();
-        let cell = if ascii {
-            &self.each_ascii[entry]
-        } else {
-            &self.each[entry]
+        let mut except: Option<Excepts> = None;
+        let mut push = |range: Range<usize>| {
+            let except = except.get_or_insert_with(|| self.except_ranges(entry, text));
+            if !except.covers(&range) {
+                out.push(Match { entry, range });
+            }
         };
-        let re = cell.get_or_init(|| {
-            let source = &self.sources[entry];
-            let source = if ascii {
-                Cow::Owned(for_ascii(source))
-            } else {
-                Cow::Borrowed(source.as_str())
-            };
-            RegexBuilder::new(&source)
+        if text.is_ascii() {
+            let re = self.each_ascii[entry].get_or_init(|| {
+                RegexBuilder::new(&for_ascii(&self.sources[entry]))
+                    .case_insensitive(true)
+                    .size_limit(ENTRY_SIZE_LIMIT)
+                    .build()
+                    .expect("its patterns compiled already as part of the set")
+            });
+            for m in re.find_iter(text) {
+                if m.start() != m.end() {
+                    push(m.range());
+                }
+            }
+            return;
+        }
+        // On text that is not plain ASCII, a Unicode word boundary sends
+        // every regex engine but the slowest (the PikeVM, over the whole
+        // text) away. So the widened form, which has no boundaries, finds
+        // the places a match may start, leftmost first, and the whole-word
+        // regex is tried anchored at each, on the few bytes it needs: the
+        // same matches, in the same order, as an unanchored `find_iter`.
+        let widened = self.each_widened[entry].get_or_init(|| {
+            RegexBuilder::new(self.widened[entry].as_deref().unwrap_or(""))
                 .case_insensitive(true)
                 .size_limit(ENTRY_SIZE_LIMIT)
                 .build()
                 .expect("its patterns compiled already as part of the set")
         });
-        let mut except: Option<Excepts> = None;
-        for m in re.find_iter(text) {
-            if m.start() == m.end() {
-                continue;
+        let exact = self.each[entry].get_or_init(|| {
+            meta::Regex::builder()
+                .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+                .configure(
+                    meta::Config::new()
+                        .nfa_size_limit(Some(ENTRY_SIZE_LIMIT))
+                        .onepass_size_limit(Some(ENTRY_SIZE_LIMIT)),
+                )
+                .build(&self.sources[entry])
+                .expect("its patterns compiled already as part of the set")
+        });
+        let mut at = 0;
+        while at <= text.len() {
+            let Some(start) = widened.find_at(text, at).map(|m| m.start()) else {
+                break;
+            };
+            let input = regex_automata::Input::new(text)
+                .range(start..)
+                .anchored(regex_automata::Anchored::Yes);
+            match exact.search(&input) {
+                Some(m) if m.start() != m.end() => {
+                    push(m.range());
+                    at = m.end();
+                }
+                // No whole word starts here (or only an empty one): on to
+                // the next character.
+                _ => at = start + text[start..].chars().next().map_or(1, char::len_utf8),
             }
-            let except = except.get_or_insert_with(|| self.except_ranges(entry, text));
-            if except.covers(&m.range()) {
-                continue;
-            }
-            out.push(Match {
-                entry,
-                range: m.range(),
-            });
         }
     }
 
