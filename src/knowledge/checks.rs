@@ -693,6 +693,9 @@ enum Escape<'p> {
     Digit(bool),
     /// `\b` or `\B`, with its `{start-half}`-style braces if any, as written.
     Boundary(&'p str),
+    /// A class of letters (`\p{L}`, `\pL`, `\p{Lu}`, `\p{Ll}`), as written;
+    /// `true` inside a bracketed class.
+    Letter(&'p str, bool),
 }
 
 /// How deep a pattern is in bracketed classes, read character by character
@@ -706,20 +709,18 @@ struct ClassDepth {
 }
 
 impl ClassDepth {
-    fn read(&mut self, literal: &str) {
-        for c in literal.chars() {
-            match c {
-                '[' => {
-                    self.depth += 1;
-                    self.since_open = 0;
-                    continue;
-                }
-                '^' if self.depth > 0 && self.since_open == 0 => continue,
-                ']' if self.depth > 0 && self.since_open > 0 => self.depth -= 1,
-                _ => {}
+    fn read(&mut self, c: char) {
+        match c {
+            '[' => {
+                self.depth += 1;
+                self.since_open = 0;
+                return;
             }
-            self.since_open += 1;
+            '^' if self.depth > 0 && self.since_open == 0 => return,
+            ']' if self.depth > 0 && self.since_open > 0 => self.depth -= 1,
+            _ => {}
         }
+        self.since_open += 1;
     }
 
     fn escape(&mut self) {
@@ -731,26 +732,68 @@ impl ClassDepth {
     }
 }
 
+/// The length of a letter class's name after `\p` (`{L}`, `L`, `{Lu}`,
+/// `{Ll}`), if that is what follows.
+fn letter_class(after_p: &str) -> Option<usize> {
+    ["{L}", "{Lu}", "{Ll}", "L"]
+        .into_iter()
+        .find(|name| after_p.starts_with(name))
+        .map(str::len)
+}
+
 /// Rewrites a pattern's `\w`, `\d`, `\b` and `\B` with `with`, leaving every
-/// other character and escape as written.
-fn rewrite_escapes(pattern: &str, with: impl Fn(Escape) -> String) -> String {
+/// other character and escape as written. With `sensitive_word_classes`, a
+/// bracketed class that holds a `\w` is written case-sensitive as a whole,
+/// `(?-i:[…])` (see [`widened`]).
+fn rewrite_escapes(
+    pattern: &str,
+    sensitive_word_classes: bool,
+    with: impl Fn(Escape) -> String,
+) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut rest = pattern;
     let mut class = ClassDepth::default();
+    // Where the outermost class being read opened in `out`, and whether it
+    // holds a `\w`.
+    let mut opened = 0;
+    let mut has_word = false;
+    let mut literal =
+        |out: &mut String, class: &mut ClassDepth, text: &str, has_word: &mut bool| {
+            for c in text.chars() {
+                let before = class.depth;
+                class.read(c);
+                if before == 0 && class.depth == 1 {
+                    opened = out.len();
+                    *has_word = false;
+                }
+                out.push(c);
+                if before == 1 && class.depth == 0 && *has_word {
+                    out.insert_str(opened, "(?-i:");
+                    out.push(')');
+                }
+            }
+        };
     while let Some(at) = rest.find('\\') {
-        out.push_str(&rest[..at]);
-        class.read(&rest[..at]);
+        literal(&mut out, &mut class, &rest[..at], &mut has_word);
         let escape = &rest[at..];
         let mut chars = escape.chars();
         chars.next();
         let len = match chars.next() {
             Some('w') => {
+                has_word |= sensitive_word_classes && class.inside();
                 out.push_str(&with(Escape::Word(class.inside())));
                 2
             }
             Some('d') => {
+                has_word |= sensitive_word_classes && class.inside();
                 out.push_str(&with(Escape::Digit(class.inside())));
                 2
+            }
+            Some('p') if letter_class(&escape[2..]).is_some() => {
+                let len = 2 + letter_class(&escape[2..]).unwrap_or(0);
+                has_word |= sensitive_word_classes && class.inside();
+                out.push_str(&with(Escape::Letter(&escape[..len], class.inside())));
+                len
             }
             Some('b' | 'B') => {
                 let braces = escape[2..]
@@ -773,30 +816,40 @@ fn rewrite_escapes(pattern: &str, with: impl Fn(Escape) -> String) -> String {
         class.escape();
         rest = &escape[len..];
     }
-    out.push_str(rest);
+    literal(&mut out, &mut class, rest, &mut has_word);
     out
 }
 
 /// A pattern rewritten to match a superset of what it matches, cheaply:
 /// word boundaries (`\b`, `\B`) are dropped, `\w` becomes "anything but an
-/// ASCII non-word character" and `\d` "an ASCII digit or any non-ASCII
-/// character". Unicode `\w` is a class of hundreds of ranges that takes most
-/// of the start-up time to compile, and Unicode word boundaries stop the
-/// fast matcher; the candidate set needs neither, since each candidate is
-/// confirmed by its exact pattern. The classes are written case-sensitive:
-/// the word class is closed under case folding already (ASCII punctuation
-/// has no other case), and folding a class of every non-ASCII character
-/// costs more than the rest of the pattern; the digit class only loses the
-/// letters that fold from non-ASCII ones (the Kelvin sign's `k`), which its
-/// exact pattern never matches either.
+/// ASCII non-word character", `\d` "an ASCII digit or any non-ASCII
+/// character" and the letter classes (`\p{L}`, `\p{Lu}`, `\p{Ll}`) "an
+/// ASCII letter or any non-ASCII character". Unicode `\w` is a class of
+/// hundreds of ranges that takes most of the start-up time to compile, and
+/// Unicode word boundaries stop the fast matcher; the candidate set needs
+/// neither, since each candidate is confirmed by its exact pattern.
+///
+/// Case folding a class of every non-ASCII character costs more than the
+/// rest of the pattern, so these classes are written case-sensitive,
+/// `(?-i:…)`: the word and letter classes hold every letter of every case
+/// already, and the digit class only loses the letters that fold from
+/// non-ASCII ones (the Kelvin sign's `k`), which its exact pattern never
+/// matches either. A bracketed class that holds one of them is written
+/// case-sensitive as a whole, `(?-i:[…])`, and a `\d` in it stands for ASCII
+/// letters too: such a class then holds every letter of every case, so
+/// folding adds nothing to it, negated or not.
 fn widened(pattern: &str) -> String {
-    rewrite_escapes(pattern, |e| match e {
+    rewrite_escapes(pattern, true, |e| match e {
         // A class inside a class is a nested class; a group is not allowed
         // there.
         Escape::Word(true) => r"[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]".into(),
         Escape::Word(false) => r"(?-i:[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F])".into(),
-        Escape::Digit(true) => r"[^\x00-\x2F\x3A-\x7F]".into(),
+        // Inside a class, digits, ASCII letters and anything not ASCII: a
+        // class that holds every letter needs no case folding.
+        Escape::Digit(true) => r"[^\x00-\x2F\x3A-\x40\x5B-\x60\x7B-\x7F]".into(),
         Escape::Digit(false) => r"(?-i:[^\x00-\x2F\x3A-\x7F])".into(),
+        Escape::Letter(_, true) => r"[^\x00-\x40\x5B-\x60\x7B-\x7F]".into(),
+        Escape::Letter(_, false) => r"(?-i:[^\x00-\x40\x5B-\x60\x7B-\x7F])".into(),
         Escape::Boundary(_) => String::new(),
     })
 }
@@ -806,10 +859,11 @@ fn widened(pattern: &str) -> String {
 /// compile many times faster (Unicode `\w` is hundreds of ranges, closed
 /// under case folding).
 fn for_ascii(pattern: &str) -> String {
-    rewrite_escapes(pattern, |e| match e {
+    rewrite_escapes(pattern, false, |e| match e {
         Escape::Word(_) => "[0-9A-Za-z_]".into(),
         Escape::Digit(_) => "[0-9]".into(),
         Escape::Boundary(b) => format!("(?-u:{b})"),
+        Escape::Letter(as_written, _) => as_written.into(),
     })
 }
 
@@ -1376,21 +1430,30 @@ mod tests {
         );
         // Inside a bracketed class, a nested class (a group is no class
         // item); a `]` first in its class is a character, not its end.
+        // A class that holds one is case-sensitive as a whole.
         assert_eq!(
             widened(r"[]\w]\d"),
-            r"[][^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]](?-i:[^\x00-\x2F\x3A-\x7F])"
+            r"(?-i:[][^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]])(?-i:[^\x00-\x2F\x3A-\x7F])"
         );
         assert_eq!(
             widened(r"[^]a][\[\d]\d"),
-            r"[^]a][\[[^\x00-\x2F\x3A-\x7F]](?-i:[^\x00-\x2F\x3A-\x7F])"
+            r"[^]a](?-i:[\[[^\x00-\x2F\x3A-\x40\x5B-\x60\x7B-\x7F]])(?-i:[^\x00-\x2F\x3A-\x7F])"
         );
+        assert_eq!(
+            widened(r"\p{Lu}[\pL.-]+[^\p{Ll}]\P{L}\p{Greek}"),
+            r"(?-i:[^\x00-\x40\x5B-\x60\x7B-\x7F])(?-i:[[^\x00-\x40\x5B-\x60\x7B-\x7F].-])+(?-i:[^[^\x00-\x40\x5B-\x60\x7B-\x7F]])\P{L}\p{Greek}"
+        );
+        assert_eq!(for_ascii(r"\p{Lu}[\pL]\w"), r"\p{Lu}[\pL][0-9A-Za-z_]");
         assert_eq!(widened(r"a\b{start-half}b\Bc"), "abc");
         assert_eq!(
             widened(r"x\\w\.\s"),
             r"x\\w\.\s",
             "escaped backslashes stay"
         );
-        assert_eq!(widened(r"[A-Z\d]"), r"[A-Z[^\x00-\x2F\x3A-\x7F]]");
+        assert_eq!(
+            widened(r"[A-Z\d]"),
+            r"(?-i:[A-Z[^\x00-\x2F\x3A-\x40\x5B-\x60\x7B-\x7F]])"
+        );
         // Every built-in pattern still compiles widened, and matches at
         // least wherever the exact pattern does, on words with accents,
         // digits from other scripts and curly quotes.
