@@ -214,10 +214,12 @@ pub fn check(ctx: &mut Ctx) {
         let text = field.text();
         let greeting_end = greeting_line_end(text);
         // A plain YAML scalar cannot hold `: `: Klaviyo's spacing there.
-        let plain = matches!(
+        // So does copy that already writes its filters that way (looked up
+        // once per field, not once per token: a long body has thousands).
+        let compact = matches!(
             &field.node.value,
             crate::input::yaml::Value::Scalar(s) if s.style == crate::input::yaml::Style::Plain
-        );
+        ) || text.contains("|default:");
         for t in field.tokens() {
             if t.has_fallback() || !is_person_data(ctx, t) {
                 continue;
@@ -253,7 +255,7 @@ pub fn check(ctx: &mut Ctx) {
             };
             let span = ctx.locate(field.node, t.range.clone());
             let fix = matches!(t.fallback, Fallback::Missing)
-                .then(|| with_fallback(text, t, &ctx.settings.fallback_word, plain))
+                .then(|| with_fallback(text, t, &ctx.settings.fallback_word, compact))
                 .flatten()
                 .and_then(|new| ctx.scalar_edit(field.node, t.range.clone(), &new));
             let word = ctx.settings.fallback_word.clone();
@@ -277,7 +279,9 @@ pub fn check(ctx: &mut Ctx) {
 
 /// The token written with a fallback in its own syntax, when that syntax
 /// has an inline one and the token is in a shape the rewrite is sure of.
-fn with_fallback(copy: &str, t: &Token, word: &str, plain: bool) -> Option<String> {
+/// `compact`: Liquid's filter written without blanks (`|default:'there'`),
+/// as the field already writes it or as a plain YAML scalar must.
+fn with_fallback(copy: &str, t: &Token, word: &str, compact: bool) -> Option<String> {
     let token = copy.get(t.range.clone())?;
     // Insert before the closer of `close` bytes, keeping blanks before it.
     let before_close = |close: usize, insert: &str| -> Option<String> {
@@ -300,9 +304,7 @@ fn with_fallback(copy: &str, t: &Token, word: &str, plain: bool) -> Option<Strin
             }
             // Klaviyo's spacing when the copy writes filters that way, or
             // when the token has no blanks at all.
-            let compact = plain
-                || copy.contains("|default:")
-                || !(token[2..].starts_with([' ', '-']) || token.contains(" | "));
+            let compact = compact || !(token[2..].starts_with([' ', '-']) || token.contains(" | "));
             if compact {
                 before_close(close, &format!("|default:'{word}'"))
             } else {
