@@ -96,7 +96,9 @@ const SUBJECTS: &[&str] = &[
 ];
 const REGIONS: &[&str] = &["US", "GB", "CA", "DE", "NL", "IE"];
 
-fn campaign(n: u64, rng: &mut Rng) -> String {
+/// One campaign; `extra` bytes of further body paragraphs (0 for the
+/// corpus of many files, so it stays the same file for file).
+fn campaign(n: u64, rng: &mut Rng, extra: usize) -> String {
     let cat = rng.pick(CATEGORIES);
     let prod = rng.pick(PRODUCTS);
     // Half clean; the rest carry one mistake of one of five kinds.
@@ -216,6 +218,22 @@ fn campaign(n: u64, rng: &mut Rng) -> String {
         let line = sentence(rng, cat, prod);
         let _ = writeln!(body, "      <p>{line}</p>");
     }
+    let grown = body.len() + extra;
+    let mut k = 0u64;
+    while body.len() < grown {
+        k += 1;
+        let planted = match k % 150 {
+            50 => "Hi {{ first_name }}, a note for you. ",
+            100 => "We noticed you were looking at these yesterday. ",
+            0 => "Father's Day is coming: treat him to something new. ",
+            _ => "",
+        };
+        let (a, b) = (sentence(rng, cat, prod), sentence(rng, cat, prod));
+        let _ = writeln!(
+            body,
+            "      <p>{planted}{a} {b} Picked for {{{{ city | default: 'your area' }}}}, section {k}.</p>"
+        );
+    }
     let _ = writeln!(
         body,
         "      <p><a href=\"https://trail.example/{cat}/{prod}?c={n}\">See the range</a></p>"
@@ -236,8 +254,28 @@ fn campaign(n: u64, rng: &mut Rng) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [mode, path, size, seed] = args.as_slice() {
+        if mode == "--one-file" {
+            let size: usize = size.parse().expect("BYTES is a number");
+            let seed: u64 = seed.parse().expect("SEED is a number");
+            let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+            let base = campaign(0, &mut Rng(rng.0), 0).len();
+            let text = campaign(0, &mut rng, size.saturating_sub(base));
+            let path = PathBuf::from(path);
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).expect("create the output folder");
+            }
+            std::fs::write(&path, &text).expect("write the campaign");
+            eprintln!(
+                "wrote one campaign, {:.1} MB, to {}",
+                text.len() as f64 / 1e6,
+                path.display()
+            );
+            return;
+        }
+    }
     let [out, n, seed] = args.as_slice() else {
-        eprintln!("usage: gen-corpus OUT N SEED");
+        eprintln!("usage: gen-corpus OUT N SEED | gen-corpus --one-file PATH BYTES SEED");
         std::process::exit(2);
     };
     let out = PathBuf::from(out);
@@ -249,7 +287,7 @@ fn main() {
         // Spread files over folders, as repositories do.
         let dir = out.join(format!("team-{:02}", i % 20));
         std::fs::create_dir_all(&dir).expect("create the output folder");
-        let text = campaign(i, &mut rng);
+        let text = campaign(i, &mut rng, 0);
         bytes += text.len();
         std::fs::write(dir.join(format!("campaign-{i:05}.yaml")), text).expect("write a campaign");
     }
