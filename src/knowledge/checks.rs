@@ -504,6 +504,13 @@ impl Lexicon {
     /// phrases. A match must not be glued to letters, digits or `_` on either
     /// side, so "expecting" does not match inside "unexpecting".
     pub fn find_all(&self, t: &Searchable) -> Vec<Match> {
+        self.find_all_of(t, |_| true)
+    }
+
+    /// [`Lexicon::find_all`] for the entries `keep` accepts only: the others
+    /// are not confirmed, which is most of the work when a rule asks about
+    /// one category of a large vocabulary.
+    pub fn find_all_of(&self, t: &Searchable, keep: impl Fn(&Entry) -> bool) -> Vec<Match> {
         let text: &str = &t.text;
         let mut out = Vec::new();
         let groups = std::iter::once(0).chain(t.langs.iter().map(|l| group_of(Some(l))));
@@ -511,7 +518,9 @@ impl Lexicon {
             let ls = self.group_set(group);
             if let Some(set) = &ls.set {
                 for i in set.matches(text) {
-                    self.entry_matches(ls.entries[i], text, &mut out);
+                    if keep(&self.entries[ls.entries[i]]) {
+                        self.entry_matches(ls.entries[i], text, &mut out);
+                    }
                 }
             }
         }
@@ -528,7 +537,7 @@ impl Lexicon {
                     continue;
                 };
                 for (entry, seq) in candidates {
-                    if !keys[i..].starts_with(seq) {
+                    if !keys[i..].starts_with(seq) || !keep(&self.entries[*entry]) {
                         continue;
                     }
                     let range = words[i].range.start..words[i + seq.len() - 1].range.end;
@@ -672,9 +681,7 @@ impl Lexicon {
     /// Whether an entry with this id (in any of the text's languages) has a
     /// whole-word match in `text`.
     pub fn matches_entry(&self, t: &Searchable, id: &str) -> bool {
-        self.find_all(t)
-            .iter()
-            .any(|m| self.entries[m.entry].id == id)
+        !self.find_all_of(t, |e| e.id == id).is_empty()
     }
 
     /// The first entry with this id (the English or language-neutral one).

@@ -84,11 +84,9 @@ pub fn says(ctx: &Ctx, field: &CopyField, entry: &str) -> bool {
         return false;
     };
     let texts = ctx.compliance_texts(field);
-    texts.iter().any(|t| {
-        lex.find_all(t)
-            .iter()
-            .any(|m| lex.entries[m.entry].category == wanted)
-    })
+    texts
+        .iter()
+        .any(|t| !lex.find_all_of(t, |e| e.category == wanted).is_empty())
 }
 
 pub fn check(ctx: &mut Ctx) {

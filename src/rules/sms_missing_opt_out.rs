@@ -121,11 +121,9 @@ fn says_in_any_language(ctx: &Ctx, field: &CopyField) -> bool {
         crate::text::searchable::Searchable::new(field.visible().text.to_string(), Langs::ALL),
         crate::text::searchable::Searchable::name(field.text(), Langs::ALL),
     ];
-    texts.iter().any(|t| {
-        lex.find_all(t)
-            .iter()
-            .any(|m| lex.entries[m.entry].category == wanted)
-    })
+    texts
+        .iter()
+        .any(|t| !lex.find_all_of(t, |e| e.category == wanted).is_empty())
 }
 
 #[cfg(test)]
