@@ -281,7 +281,7 @@ fn function_word_votes(text: &str) -> Vec<(Lang, usize)> {
                 *lang,
                 words
                     .iter()
-                    .filter(|w| list.contains(&w.lower.as_str()))
+                    .filter(|w| list.contains(&w.lower(text)))
                     .count(),
             )
         })
@@ -300,11 +300,35 @@ fn to_whatlang(l: Lang) -> Option<whatlang::Lang> {
     })
 }
 
-/// One word of a text: its bytes and its lowercased letters.
+/// One word of a text: its bytes, and its lowercased letters when they
+/// differ from the text's (most words are lowercase already, and a long
+/// body has millions: one string each was most of a large file's memory).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
     pub range: Range<usize>,
-    pub lower: String,
+    folded: Option<Box<str>>,
+}
+
+impl Word {
+    fn new(text: &str, range: Range<usize>) -> Word {
+        let word = &text[range.clone()];
+        let folded = if word
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            None
+        } else {
+            Some(word.to_lowercase())
+                .filter(|l| l != word)
+                .map(String::into_boxed_str)
+        };
+        Word { range, folded }
+    }
+
+    /// The word lowercased; `text` is the text the word was cut from.
+    pub fn lower<'t>(&'t self, text: &'t str) -> &'t str {
+        self.folded.as_deref().unwrap_or(&text[self.range.clone()])
+    }
 }
 
 /// The words of a text: runs of letters and digits. Apostrophes and hyphens
@@ -319,17 +343,11 @@ pub fn words(text: &str) -> Vec<Word> {
                 start = Some(i);
             }
         } else if let Some(s) = start.take() {
-            out.push(Word {
-                range: s..i,
-                lower: text[s..i].to_lowercase(),
-            });
+            out.push(Word::new(text, s..i));
         }
     }
     if let Some(s) = start {
-        out.push(Word {
-            range: s..text.len(),
-            lower: text[s..].to_lowercase(),
-        });
+        out.push(Word::new(text, s..text.len()));
     }
     crate::work::add(text.len() / 8);
     out
@@ -404,7 +422,10 @@ impl Stemmer {
 
     /// The keys of a phrase's words.
     pub fn keys(&self, phrase: &str) -> Vec<u64> {
-        words(phrase).iter().map(|w| self.key(&w.lower)).collect()
+        words(phrase)
+            .iter()
+            .map(|w| self.key(w.lower(phrase)))
+            .collect()
     }
 }
 
@@ -436,13 +457,21 @@ mod tests {
 
     #[test]
     fn words_are_cut_at_apostrophes_and_hyphens() {
-        let w: Vec<String> = words("L'enfant, mother-of-pearl; Father’s Day 2027!")
-            .into_iter()
-            .map(|w| w.lower)
-            .collect();
+        let text = "L'enfant, mother-of-pearl; Father’s Day 2027! ÉTÉ Straße";
+        let cut = words(text);
+        let w: Vec<&str> = cut.iter().map(|w| w.lower(text)).collect();
         assert_eq!(
             w,
-            ["l", "enfant", "mother", "of", "pearl", "father", "s", "day", "2027"]
+            [
+                "l", "enfant", "mother", "of", "pearl", "father", "s", "day", "2027", "été",
+                "straße"
+            ]
+        );
+        // Only words that change when lowercased keep a string of their own.
+        let own: Vec<bool> = cut.iter().map(|w| w.folded.is_some()).collect();
+        assert_eq!(
+            own,
+            [true, false, false, false, false, true, false, true, false, true, true]
         );
     }
 

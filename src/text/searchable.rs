@@ -73,7 +73,7 @@ impl<'a> Searchable<'a> {
             let s = stemmer(lang);
             let w = self.words();
             crate::work::add(w.len());
-            w.iter().map(|w| s.key(&w.lower)).collect()
+            w.iter().map(|w| s.key(w.lower(&self.text))).collect()
         })
     }
 
