@@ -901,7 +901,14 @@ pub struct Checks {
     pub personal_attributes: Lexicon,
     pub exceptions: Arc<Lexicon>,
     pub reader_address: Lexicon,
+    /// [`Checks::dimension_of`]'s answers by condition name: a name is read
+    /// in every language, and many rules ask about the same conditions.
+    dimension_memo: std::sync::Mutex<HashMap<Box<str>, Option<usize>>>,
 }
+
+/// The most condition names [`Checks::dimension_of`] remembers; past this
+/// the memory is cleared and filled again.
+const REMEMBERED_NAMES: usize = 4096;
 
 /// A problem in a pack file, with its location in that file.
 #[derive(Debug, Clone)]
@@ -1312,6 +1319,7 @@ impl Checks {
             personal_attributes: lex(Kind::PersonalAttribute),
             reader_address: lex(Kind::ReaderAddress),
             exceptions,
+            dimension_memo: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -1348,10 +1356,24 @@ impl Checks {
     /// name is not recognised. Attribute names are identifiers: every
     /// language's words apply.
     pub fn dimension_of(&self, cond: &crate::model::campaign::Condition) -> Option<&Entry> {
-        let words = Searchable::name(cond.name().value, Langs::ALL);
-        self.dimensions
-            .first_entry(&words)
-            .map(|(i, _)| &self.dimensions.entries[i])
+        let name = cond.name().value;
+        let known = self
+            .dimension_memo
+            .lock()
+            .ok()
+            .and_then(|m| m.get(name).copied());
+        let entry = known.unwrap_or_else(|| {
+            let words = Searchable::name(name, Langs::ALL);
+            let entry = self.dimensions.first_entry(&words).map(|(i, _)| i);
+            if let Ok(mut memo) = self.dimension_memo.lock() {
+                if memo.len() >= REMEMBERED_NAMES {
+                    memo.clear();
+                }
+                memo.insert(name.into(), entry);
+            }
+            entry
+        });
+        entry.map(|i| &self.dimensions.entries[i])
     }
 
     /// The lexicon of a kind.
