@@ -482,18 +482,16 @@ impl Lexicon {
                 Self::compile_set(&self.widened, |i| group_of(self.entries[i].lang) == group)?;
             let _ = self.sets[group].set(set);
         }
-        // Each entry's regex is compiled on first use: check both its forms
-        // here too, so a pack never fails mid-run.
-        for (entry, source) in self.entries.iter().zip(&self.sources) {
+        // Each entry's regexes are compiled on first use: build all three
+        // here too, as `entry_matches` builds them, so a pack never fails
+        // mid-run.
+        for (i, (entry, source)) in self.entries.iter().zip(&self.sources).enumerate() {
             if entry.patterns.is_empty() || entry.builtin {
                 continue;
             }
-            for form in [source.clone(), for_ascii(source)] {
-                RegexBuilder::new(&form)
-                    .case_insensitive(true)
-                    .size_limit(ENTRY_SIZE_LIMIT)
-                    .build()
-                    .map_err(|e| format!("entry `{}`: {e}", entry.id))?;
+            let widened = self.widened[i].clone().unwrap_or_default();
+            for form in [source.clone(), for_ascii(source), widened] {
+                entry_regex(&form).map_err(|e| format!("entry `{}`: {e}", entry.id))?;
             }
         }
         Ok(())
@@ -720,6 +718,8 @@ struct ClassDepth {
     depth: usize,
     /// Characters read since the innermost `[`, with a leading `^` unread.
     since_open: usize,
+    /// Whether each open class is negated (`[^…]`), innermost last.
+    negated: Vec<bool>,
 }
 
 impl ClassDepth {
@@ -728,13 +728,28 @@ impl ClassDepth {
             '[' => {
                 self.depth += 1;
                 self.since_open = 0;
+                self.negated.push(false);
                 return;
             }
-            '^' if self.depth > 0 && self.since_open == 0 => return,
-            ']' if self.depth > 0 && self.since_open > 0 => self.depth -= 1,
+            '^' if self.depth > 0 && self.since_open == 0 => {
+                if let Some(n) = self.negated.last_mut() {
+                    *n = true;
+                }
+                return;
+            }
+            ']' if self.depth > 0 && self.since_open > 0 => {
+                self.depth -= 1;
+                self.negated.pop();
+            }
             _ => {}
         }
         self.since_open += 1;
+    }
+
+    /// Inside an odd number of negated classes: what an escape matches
+    /// there is taken away, so widening it would narrow the pattern.
+    fn negated(&self) -> bool {
+        self.negated.iter().filter(|n| **n).count() % 2 == 1
     }
 
     fn escape(&mut self) {
@@ -756,14 +771,11 @@ fn letter_class(after_p: &str) -> Option<usize> {
 }
 
 /// Rewrites a pattern's `\w`, `\d`, `\b` and `\B` with `with`, leaving every
-/// other character and escape as written. With `sensitive_word_classes`, a
-/// bracketed class that holds a `\w` is written case-sensitive as a whole,
-/// `(?-i:[…])` (see [`widened`]).
-fn rewrite_escapes(
-    pattern: &str,
-    sensitive_word_classes: bool,
-    with: impl Fn(Escape) -> String,
-) -> String {
+/// other character and escape as written. With `widening` (see
+/// [`widened`]), a bracketed class that holds a rewritten class is written
+/// case-sensitive as a whole, `(?-i:[…])`, and the escapes inside a negated
+/// class stay as written: widening what a class leaves out would narrow it.
+fn rewrite_escapes(pattern: &str, widening: bool, with: impl Fn(Escape) -> String) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut rest = pattern;
     let mut class = ClassDepth::default();
@@ -793,19 +805,27 @@ fn rewrite_escapes(
         let mut chars = escape.chars();
         chars.next();
         let len = match chars.next() {
+            Some(c @ ('w' | 'd' | 'p')) if widening && class.negated() => {
+                let len = match c {
+                    'p' => 2 + letter_class(&escape[2..]).unwrap_or(0),
+                    _ => 2,
+                };
+                out.push_str(&escape[..len]);
+                len
+            }
             Some('w') => {
-                has_word |= sensitive_word_classes && class.inside();
+                has_word |= widening && class.inside();
                 out.push_str(&with(Escape::Word(class.inside())));
                 2
             }
             Some('d') => {
-                has_word |= sensitive_word_classes && class.inside();
+                has_word |= widening && class.inside();
                 out.push_str(&with(Escape::Digit(class.inside())));
                 2
             }
             Some('p') if letter_class(&escape[2..]).is_some() => {
                 let len = 2 + letter_class(&escape[2..]).unwrap_or(0);
-                has_word |= sensitive_word_classes && class.inside();
+                has_word |= widening && class.inside();
                 out.push_str(&with(Escape::Letter(&escape[..len], class.inside())));
                 len
             }
@@ -1476,9 +1496,32 @@ mod tests {
             r"[^]a](?-i:[\[[^\x00-\x2F\x3A-\x40\x5B-\x60\x7B-\x7F]])(?-i:[^\x00-\x2F\x3A-\x7F])"
         );
         assert_eq!(
-            widened(r"\p{Lu}[\pL.-]+[^\p{Ll}]\P{L}\p{Greek}"),
-            r"(?-i:[^\x00-\x40\x5B-\x60\x7B-\x7F])(?-i:[[^\x00-\x40\x5B-\x60\x7B-\x7F].-])+(?-i:[^[^\x00-\x40\x5B-\x60\x7B-\x7F]])\P{L}\p{Greek}"
+            widened(r"\p{Lu}[\pL.-]+\P{L}\p{Greek}"),
+            r"(?-i:[^\x00-\x40\x5B-\x60\x7B-\x7F])(?-i:[[^\x00-\x40\x5B-\x60\x7B-\x7F].-])+\P{L}\p{Greek}"
         );
+        // In a negated class the escapes stay as written (widening them
+        // would narrow the class), and so does the class's case.
+        assert_eq!(widened(r"[^\p{Ll}\d]x[^\w-]"), r"[^\p{Ll}\d]x[^\w-]");
+        assert_eq!(
+            widened(r"[a[^\w]]\w"),
+            r"[a[^\w]](?-i:[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F])"
+        );
+        for (p, s) in [
+            (r"a[^\w]b", "a’b"),
+            (r"a[^\w]b", "a—b"),
+            (r"x[^\d]y", "xAy"),
+            (r"x[^\d]y", "xéy"),
+            (r"[^\p{L}]z", "’z"),
+            (r"[^\p{L}]z", "٣z"),
+        ] {
+            let exact = RegexBuilder::new(p).case_insensitive(true).build().unwrap();
+            let wide = RegexBuilder::new(&widened(p))
+                .case_insensitive(true)
+                .build()
+                .unwrap();
+            assert!(exact.is_match(s), "{p} on {s}");
+            assert!(wide.is_match(s), "{p} widened misses {s:?}");
+        }
         assert_eq!(for_ascii(r"\p{Lu}[\pL]\w"), r"\p{Lu}[\pL][0-9A-Za-z_]");
         assert_eq!(widened(r"a\b{start-half}b\Bc"), "abc");
         assert_eq!(
