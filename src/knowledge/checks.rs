@@ -417,8 +417,9 @@ pub struct Lexicon {
     /// compiled on first use: a run that never needs a kind, or a
     /// language, never pays for it.
     sets: Vec<OnceLock<LangSet>>,
-    /// Each entry's widened alternation; `None` for entries of words only.
-    widened: Vec<Option<String>>,
+    /// Each entry's widened alternation, written when its set is first
+    /// compiled; `None` for entries of words only.
+    widened: Vec<OnceLock<Option<String>>>,
     /// Each entry's own regex, compiled the first time the set says it
     /// occurs (most runs need only a few of them), searched anchored at
     /// each place its widened form matches (see [`Lexicon::entry_matches`]).
@@ -426,44 +427,69 @@ pub struct Lexicon {
     /// Each entry's widened alternation compiled alone: where it matches is
     /// where the entry's own regex may start.
     each_widened: Vec<OnceLock<meta::Regex>>,
-    sources: Vec<String>,
+    /// Each entry's whole-word regex, written when it is first compiled.
+    sources: Vec<OnceLock<String>>,
     /// The same regexes for ASCII text, where Unicode classes and word
     /// boundaries mean the same as ASCII ones and cost far less to compile.
     each_ascii: Vec<OnceLock<meta::Regex>>,
-    /// The word entries of each language.
-    words: Vec<WordIndex>,
+    /// The word entries of each language, indexed the first time a text in
+    /// that language is read: stemming every word entry in every language
+    /// was a tenth of a one-file run.
+    words: Vec<OnceLock<WordIndex>>,
     /// The exception phrases, which hide matches of this kind.
     exceptions: Option<Arc<Lexicon>>,
 }
 
 impl Lexicon {
     fn build(kind: Kind, entries: Vec<Entry>, exceptions: Option<Arc<Lexicon>>) -> Lexicon {
-        let alternations: Vec<String> = entries.iter().map(|e| alternation(&e.patterns)).collect();
-        // The set finds candidate entries in one pass. It has no word
-        // boundaries: Unicode `\b` makes the regex engines fall back to their
-        // slowest matcher on any non-ASCII text (a curly quote, an emoji), and
-        // leaving it out only widens the set. Each candidate is then confirmed
-        // by its own regex, which does check whole words.
-        let widened = entries
-            .iter()
-            .zip(&alternations)
-            .map(|(e, a)| (!e.patterns.is_empty()).then(|| format!("(?:{})", widened(a))))
-            .collect();
-        let each = alternations.iter().map(|_| OnceLock::new()).collect();
-        let each_ascii = alternations.iter().map(|_| OnceLock::new()).collect();
-        let each_widened = alternations.iter().map(|_| OnceLock::new()).collect();
-        let sources = alternations.iter().map(|alts| whole_words(alts)).collect();
-        let mut words: Vec<WordIndex> = Lang::ALL.iter().map(|_| WordIndex::default()).collect();
-        for (i, e) in entries.iter().enumerate() {
-            for lang in Lang::ALL {
+        Lexicon {
+            kind,
+            sets: (0..GROUPS).map(|_| OnceLock::new()).collect(),
+            widened: entries.iter().map(|_| OnceLock::new()).collect(),
+            each: entries.iter().map(|_| OnceLock::new()).collect(),
+            each_widened: entries.iter().map(|_| OnceLock::new()).collect(),
+            sources: entries.iter().map(|_| OnceLock::new()).collect(),
+            each_ascii: entries.iter().map(|_| OnceLock::new()).collect(),
+            words: Lang::ALL.iter().map(|_| OnceLock::new()).collect(),
+            entries,
+            exceptions,
+        }
+    }
+
+    /// An entry's widened alternation, what its candidate set holds; `None`
+    /// for an entry of words only. The set has no word boundaries: Unicode
+    /// `\b` makes the regex engines fall back to their slowest matcher on
+    /// any non-ASCII text (a curly quote, an emoji), and leaving it out only
+    /// widens the set. Each candidate is then confirmed by its own regex,
+    /// which does check whole words.
+    fn widened_of(&self, entry: usize) -> Option<&str> {
+        self.widened[entry]
+            .get_or_init(|| {
+                let e = &self.entries[entry];
+                (!e.patterns.is_empty())
+                    .then(|| format!("(?:{})", widened(&alternation(&e.patterns))))
+            })
+            .as_deref()
+    }
+
+    /// An entry's whole-word regex.
+    fn source_of(&self, entry: usize) -> &str {
+        self.sources[entry].get_or_init(|| whole_words(&alternation(&self.entries[entry].patterns)))
+    }
+
+    /// The word entries of a language, by the stem keys of their first word.
+    fn word_index(&self, lang: Lang) -> &WordIndex {
+        self.words[lang.index()].get_or_init(|| {
+            let mut index = WordIndex::default();
+            let stemmer = crate::text::searchable::stemmer(lang);
+            for (i, e) in self.entries.iter().enumerate() {
                 if !e.applies(Langs::of(lang)) || e.words.is_empty() {
                     continue;
                 }
-                let stemmer = crate::text::searchable::stemmer(lang);
                 for phrase in &e.words {
                     let keys = stemmer.keys(phrase);
                     if let Some(first) = keys.first() {
-                        words[lang.index()]
+                        index
                             .by_first
                             .entry(*first)
                             .or_default()
@@ -471,19 +497,8 @@ impl Lexicon {
                     }
                 }
             }
-        }
-        Lexicon {
-            kind,
-            entries,
-            sets: (0..GROUPS).map(|_| OnceLock::new()).collect(),
-            widened,
-            each,
-            each_widened,
-            sources,
-            each_ascii,
-            words,
-            exceptions,
-        }
+            index
+        })
     }
 
     /// The candidate set of one group of entries, compiled on first use:
@@ -493,20 +508,15 @@ impl Lexicon {
     /// combinations of languages a run meets, each set is compiled once.
     fn group_set(&self, group: usize) -> &LangSet {
         self.sets[group].get_or_init(|| {
-            Self::compile_set(&self.widened, |i| group_of(self.entries[i].lang) == group)
+            self.compile_set(group)
                 .expect("checked when the packs were compiled")
         })
     }
 
-    fn compile_set(
-        widened: &[Option<String>],
-        wanted: impl Fn(usize) -> bool,
-    ) -> Result<LangSet, String> {
-        let (entries, patterns): (Vec<usize>, Vec<&str>) = widened
-            .iter()
-            .enumerate()
-            .filter(|(i, w)| w.is_some() && wanted(*i))
-            .map(|(i, w)| (i, w.as_deref().unwrap_or("")))
+    fn compile_set(&self, group: usize) -> Result<LangSet, String> {
+        let (entries, patterns): (Vec<usize>, Vec<&str>) = (0..self.entries.len())
+            .filter(|&i| group_of(self.entries[i].lang) == group)
+            .filter_map(|i| Some((i, self.widened_of(i)?)))
             .unzip();
         let set = if patterns.is_empty() {
             None
@@ -521,20 +531,20 @@ impl Lexicon {
     /// before the run). The sets of fewer languages hold fewer patterns.
     fn validate(&self) -> Result<(), String> {
         for group in 0..GROUPS {
-            let set =
-                Self::compile_set(&self.widened, |i| group_of(self.entries[i].lang) == group)?;
+            let set = self.compile_set(group)?;
             let _ = self.sets[group].set(set);
         }
         // Each entry's regexes are compiled on first use: build all three
         // here too, as `entry_matches` builds them, so a pack never fails
         // mid-run.
-        for (i, (entry, source)) in self.entries.iter().zip(&self.sources).enumerate() {
+        for (i, entry) in self.entries.iter().enumerate() {
             if entry.patterns.is_empty() || entry.builtin {
                 continue;
             }
-            let widened = self.widened[i].clone().unwrap_or_default();
-            for form in [source.clone(), for_ascii(source), widened] {
-                entry_regex(&form).map_err(|e| format!("entry `{}`: {e}", entry.id))?;
+            let source = self.source_of(i);
+            let widened = self.widened_of(i).unwrap_or_default();
+            for form in [source, &for_ascii(source), widened] {
+                entry_regex(form).map_err(|e| format!("entry `{}`: {e}", entry.id))?;
             }
         }
         Ok(())
@@ -566,7 +576,7 @@ impl Lexicon {
             }
         }
         for lang in t.langs.iter() {
-            let index = &self.words[lang.index()];
+            let index = self.word_index(lang);
             if index.by_first.is_empty() {
                 continue;
             }
@@ -659,7 +669,7 @@ impl Lexicon {
         };
         if text.is_ascii() {
             let re = self.each_ascii[entry].get_or_init(|| {
-                entry_regex(&for_ascii(&self.sources[entry]))
+                entry_regex(&for_ascii(self.source_of(entry)))
                     .expect("its patterns compiled already as part of the set")
             });
             for m in re.find_iter(text) {
@@ -676,11 +686,11 @@ impl Lexicon {
         // regex is tried anchored at each, on the few bytes it needs: the
         // same matches, in the same order, as an unanchored `find_iter`.
         let widened = self.each_widened[entry].get_or_init(|| {
-            entry_regex(self.widened[entry].as_deref().unwrap_or(""))
+            entry_regex(self.widened_of(entry).unwrap_or(""))
                 .expect("its patterns compiled already as part of the set")
         });
         let exact = self.each[entry].get_or_init(|| {
-            entry_regex(&self.sources[entry])
+            entry_regex(self.source_of(entry))
                 .expect("its patterns compiled already as part of the set")
         });
         let mut at = 0;
@@ -1510,7 +1520,8 @@ mod tests {
         for (file, text) in BUILTIN_PACKS {
             let pack = parse_pack(file, text).unwrap();
             let lex = Lexicon::build(pack.kind, pack.entries, None);
-            for (i, source) in lex.sources.iter().enumerate() {
+            for i in 0..lex.entries.len() {
+                let source = lex.source_of(i);
                 let unicode = RegexBuilder::new(source)
                     .case_insensitive(true)
                     .build()
