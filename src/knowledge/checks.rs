@@ -19,6 +19,8 @@ use crate::rule_meta::Severity;
 use crate::text::language::{Lang, Langs};
 use crate::text::searchable::Searchable;
 
+use super::pattern_forms::{alternation, for_ascii, whole_words, widened};
+
 // The packs shipped inside the binary: every pack under `checks/`, listed
 // by `build.rs` (`BUILTIN_PACKS: &[(file name, text)]`), and the same
 // packs' YAML trees parsed at build time (`BAKED_PACKS`).
@@ -153,6 +155,9 @@ pub struct Entry {
     /// One of preflight's own entries (validated by its tests, so not
     /// compiled again when a configuration's packs are checked).
     pub builtin: bool,
+    /// For a built-in entry: its widened patterns as `build.rs` parsed them
+    /// (a range of [`WIDENED_HIRS`], in `u32`s).
+    baked_widened: Option<(usize, usize)>,
 }
 
 impl Entry {
@@ -219,17 +224,24 @@ pub struct Match {
 /// a campaign's copy a few times; building those engines cost more than
 /// running without them (a fifth of one file's start-up).
 fn entry_regex(source: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
-    meta::Regex::builder()
-        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
-        .configure(
-            meta::Config::new()
-                .nfa_size_limit(Some(ENTRY_SIZE_LIMIT))
-                .auto_prefilter(false)
-                .onepass(false)
-                .backtrack(false),
-        )
-        .build(source)
-        .map_err(Box::new)
+    entry_regex_builder().build(source).map_err(Box::new)
+}
+
+fn entry_regex_builder() -> meta::Builder {
+    let mut builder = meta::Regex::builder();
+    builder.syntax(pattern_syntax()).configure(
+        meta::Config::new()
+            .nfa_size_limit(Some(ENTRY_SIZE_LIMIT))
+            .auto_prefilter(false)
+            .onepass(false)
+            .backtrack(false),
+    );
+    builder
+}
+
+/// How every vocabulary pattern is read: case-insensitive, Unicode.
+fn pattern_syntax() -> regex_automata::util::syntax::Config {
+    regex_automata::util::syntax::Config::new().case_insensitive(true)
 }
 
 /// The most memory one entry's compiled regex may take. Vocabulary patterns
@@ -237,21 +249,6 @@ fn entry_regex(source: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
 /// of characters) is refused when its pack is read, quickly, instead of
 /// taking seconds to compile.
 const ENTRY_SIZE_LIMIT: usize = 4 << 20;
-
-/// An entry's patterns as one alternation.
-fn alternation(patterns: &[String]) -> String {
-    patterns
-        .iter()
-        .map(|p| format!("(?:{p})"))
-        .collect::<Vec<_>>()
-        .join("|")
-}
-
-/// The whole-word regex of an alternation: no letter, digit or `_` glued on
-/// either side.
-fn whole_words(alternation: &str) -> String {
-    format!(r"\b{{start-half}}(?:{alternation})\b{{end-half}}")
-}
 
 /// Compiles every form patterns take when they are matched: the widened
 /// candidate form, the exact whole-word form for any text, and its form for
@@ -349,8 +346,18 @@ impl std::fmt::Debug for CandidateSet {
 }
 
 impl CandidateSet {
-    fn new(patterns: &[&str]) -> Result<CandidateSet, String> {
+    /// The set of patterns already parsed (see [`Lexicon::widened_hir`]).
+    fn new(patterns: &[regex_syntax::hir::Hir]) -> Result<CandidateSet, String> {
         use regex_automata::hybrid::dfa::DFA;
+        use regex_automata::nfa::thompson;
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(SET_SIZE_LIMIT))
+                    .which_captures(thompson::WhichCaptures::None),
+            )
+            .build_many_from_hir(patterns)
+            .map_err(|e| e.to_string())?;
         let dfa = DFA::builder()
             .configure(
                 DFA::config()
@@ -359,13 +366,7 @@ impl CandidateSet {
                     // back to a slower one): clear the cache and go on.
                     .minimum_cache_clear_count(None),
             )
-            .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
-            .thompson(
-                regex_automata::nfa::thompson::Config::new()
-                    .nfa_size_limit(Some(SET_SIZE_LIMIT))
-                    .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
-            )
-            .build_many(patterns)
+            .build_from_nfa(nfa)
             .map_err(|e| e.to_string())?;
         Ok(CandidateSet {
             dfa,
@@ -472,6 +473,25 @@ impl Lexicon {
             .as_deref()
     }
 
+    /// An entry's widened alternation, parsed: as `build.rs` parsed it for
+    /// a built-in entry, parsed now for a user's.
+    fn widened_hir(&self, entry: usize) -> Option<Result<regex_syntax::hir::Hir, String>> {
+        let source = self.widened_of(entry)?;
+        let baked = self.entries[entry].baked_widened.and_then(|(start, len)| {
+            let bytes = WIDENED_HIRS.get(start * 4..(start + len) * 4)?;
+            let code: Vec<u32> = bytes
+                .chunks_exact(4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            super::baked_hir::decode(&code)
+        });
+        Some(match baked {
+            Some(hir) => Ok(hir),
+            None => regex_automata::util::syntax::parse_with(source, &pattern_syntax())
+                .map_err(|e| e.to_string()),
+        })
+    }
+
     /// An entry's whole-word regex.
     fn source_of(&self, entry: usize) -> &str {
         self.sources[entry].get_or_init(|| whole_words(&alternation(&self.entries[entry].patterns)))
@@ -514,10 +534,14 @@ impl Lexicon {
     }
 
     fn compile_set(&self, group: usize) -> Result<LangSet, String> {
-        let (entries, patterns): (Vec<usize>, Vec<&str>) = (0..self.entries.len())
-            .filter(|&i| group_of(self.entries[i].lang) == group)
-            .filter_map(|i| Some((i, self.widened_of(i)?)))
-            .unzip();
+        let mut entries = Vec::new();
+        let mut patterns = Vec::new();
+        for i in (0..self.entries.len()).filter(|&i| group_of(self.entries[i].lang) == group) {
+            if let Some(hir) = self.widened_hir(i) {
+                entries.push(i);
+                patterns.push(hir?);
+            }
+        }
         let set = if patterns.is_empty() {
             None
         } else {
@@ -686,7 +710,12 @@ impl Lexicon {
         // regex is tried anchored at each, on the few bytes it needs: the
         // same matches, in the same order, as an unanchored `find_iter`.
         let widened = self.each_widened[entry].get_or_init(|| {
-            entry_regex(self.widened_of(entry).unwrap_or(""))
+            let hir = self
+                .widened_hir(entry)
+                .and_then(Result::ok)
+                .expect("its patterns compiled already as part of the set");
+            entry_regex_builder()
+                .build_from_hir(&hir)
                 .expect("its patterns compiled already as part of the set")
         });
         let exact = self.each[entry].get_or_init(|| {
@@ -750,210 +779,6 @@ impl Lexicon {
     }
 }
 
-/// A class escape or word boundary of a pattern.
-enum Escape<'p> {
-    /// `\w`; `true` inside a bracketed class (`[\w.-]`).
-    Word(bool),
-    /// `\d`; `true` inside a bracketed class.
-    Digit(bool),
-    /// `\b` or `\B`, with its `{start-half}`-style braces if any, as written.
-    Boundary(&'p str),
-    /// A class of letters (`\p{L}`, `\pL`, `\p{Lu}`, `\p{Ll}`), as written;
-    /// `true` inside a bracketed class.
-    Letter(&'p str, bool),
-}
-
-/// How deep a pattern is in bracketed classes, read character by character
-/// outside escapes: `[` opens one (nested classes too), `]` closes one
-/// unless it comes first in its class (`[]a]`, `[^]a]` hold a `]`).
-#[derive(Default)]
-struct ClassDepth {
-    depth: usize,
-    /// Characters read since the innermost `[`, with a leading `^` unread.
-    since_open: usize,
-    /// Whether each open class is negated (`[^…]`), innermost last.
-    negated: Vec<bool>,
-}
-
-impl ClassDepth {
-    fn read(&mut self, c: char) {
-        match c {
-            '[' => {
-                self.depth += 1;
-                self.since_open = 0;
-                self.negated.push(false);
-                return;
-            }
-            '^' if self.depth > 0 && self.since_open == 0 => {
-                if let Some(n) = self.negated.last_mut() {
-                    *n = true;
-                }
-                return;
-            }
-            ']' if self.depth > 0 && self.since_open > 0 => {
-                self.depth -= 1;
-                self.negated.pop();
-            }
-            _ => {}
-        }
-        self.since_open += 1;
-    }
-
-    /// Inside an odd number of negated classes: what an escape matches
-    /// there is taken away, so widening it would narrow the pattern.
-    fn negated(&self) -> bool {
-        self.negated.iter().filter(|n| **n).count() % 2 == 1
-    }
-
-    fn escape(&mut self) {
-        self.since_open += 1;
-    }
-
-    fn inside(&self) -> bool {
-        self.depth > 0
-    }
-}
-
-/// The length of a letter class's name after `\p` (`{L}`, `L`, `{Lu}`,
-/// `{Ll}`), if that is what follows.
-fn letter_class(after_p: &str) -> Option<usize> {
-    ["{L}", "{Lu}", "{Ll}", "L"]
-        .into_iter()
-        .find(|name| after_p.starts_with(name))
-        .map(str::len)
-}
-
-/// Rewrites a pattern's `\w`, `\d`, `\b` and `\B` with `with`, leaving every
-/// other character and escape as written. With `widening` (see
-/// [`widened`]), a bracketed class that holds a rewritten class is written
-/// case-sensitive as a whole, `(?-i:[…])`, and the escapes inside a negated
-/// class stay as written: widening what a class leaves out would narrow it.
-fn rewrite_escapes(pattern: &str, widening: bool, with: impl Fn(Escape) -> String) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut rest = pattern;
-    let mut class = ClassDepth::default();
-    // Where the outermost class being read opened in `out`, and whether it
-    // holds a `\w`.
-    let mut opened = 0;
-    let mut has_word = false;
-    let mut literal =
-        |out: &mut String, class: &mut ClassDepth, text: &str, has_word: &mut bool| {
-            for c in text.chars() {
-                let before = class.depth;
-                class.read(c);
-                if before == 0 && class.depth == 1 {
-                    opened = out.len();
-                    *has_word = false;
-                }
-                out.push(c);
-                if before == 1 && class.depth == 0 && *has_word {
-                    out.insert_str(opened, "(?-i:");
-                    out.push(')');
-                }
-            }
-        };
-    while let Some(at) = rest.find('\\') {
-        literal(&mut out, &mut class, &rest[..at], &mut has_word);
-        let escape = &rest[at..];
-        let mut chars = escape.chars();
-        chars.next();
-        let len = match chars.next() {
-            Some(c @ ('w' | 'd' | 'p')) if widening && class.negated() => {
-                let len = match c {
-                    'p' => 2 + letter_class(&escape[2..]).unwrap_or(0),
-                    _ => 2,
-                };
-                out.push_str(&escape[..len]);
-                len
-            }
-            Some('w') => {
-                has_word |= widening && class.inside();
-                out.push_str(&with(Escape::Word(class.inside())));
-                2
-            }
-            Some('d') => {
-                has_word |= widening && class.inside();
-                out.push_str(&with(Escape::Digit(class.inside())));
-                2
-            }
-            Some('p') if letter_class(&escape[2..]).is_some() => {
-                let len = 2 + letter_class(&escape[2..]).unwrap_or(0);
-                has_word |= widening && class.inside();
-                out.push_str(&with(Escape::Letter(&escape[..len], class.inside())));
-                len
-            }
-            Some('b' | 'B') => {
-                let braces = escape[2..]
-                    .strip_prefix('{')
-                    .and_then(|r| r.find('}'))
-                    .map_or(0, |end| end + 2);
-                out.push_str(&with(Escape::Boundary(&escape[..2 + braces])));
-                2 + braces
-            }
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-                1 + other.len_utf8()
-            }
-            None => {
-                out.push('\\');
-                1
-            }
-        };
-        class.escape();
-        rest = &escape[len..];
-    }
-    literal(&mut out, &mut class, rest, &mut has_word);
-    out
-}
-
-/// A pattern rewritten to match a superset of what it matches, cheaply:
-/// word boundaries (`\b`, `\B`) are dropped, `\w` becomes "anything but an
-/// ASCII non-word character", `\d` "an ASCII digit or any non-ASCII
-/// character" and the letter classes (`\p{L}`, `\p{Lu}`, `\p{Ll}`) "an
-/// ASCII letter or any non-ASCII character". Unicode `\w` is a class of
-/// hundreds of ranges that takes most of the start-up time to compile, and
-/// Unicode word boundaries stop the fast matcher; the candidate set needs
-/// neither, since each candidate is confirmed by its exact pattern.
-///
-/// Case folding a class of every non-ASCII character costs more than the
-/// rest of the pattern, so these classes are written case-sensitive,
-/// `(?-i:…)`: the word and letter classes hold every letter of every case
-/// already, and the digit class only loses the letters that fold from
-/// non-ASCII ones (the Kelvin sign's `k`), which its exact pattern never
-/// matches either. A bracketed class that holds one of them is written
-/// case-sensitive as a whole, `(?-i:[…])`, and a `\d` in it stands for ASCII
-/// letters too: such a class then holds every letter of every case, so
-/// folding adds nothing to it, negated or not.
-fn widened(pattern: &str) -> String {
-    rewrite_escapes(pattern, true, |e| match e {
-        // A class inside a class is a nested class; a group is not allowed
-        // there.
-        Escape::Word(true) => r"[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F]".into(),
-        Escape::Word(false) => r"(?-i:[^\x00-\x2F\x3A-\x40\x5B-\x5E\x60\x7B-\x7F])".into(),
-        // Inside a class, digits, ASCII letters and anything not ASCII: a
-        // class that holds every letter needs no case folding.
-        Escape::Digit(true) => r"[^\x00-\x2F\x3A-\x40\x5B-\x60\x7B-\x7F]".into(),
-        Escape::Digit(false) => r"(?-i:[^\x00-\x2F\x3A-\x7F])".into(),
-        Escape::Letter(_, true) => r"[^\x00-\x40\x5B-\x60\x7B-\x7F]".into(),
-        Escape::Letter(_, false) => r"(?-i:[^\x00-\x40\x5B-\x60\x7B-\x7F])".into(),
-        Escape::Boundary(_) => String::new(),
-    })
-}
-
-/// A pattern for ASCII text only: `\w`, `\d` and word boundaries become
-/// their ASCII forms, which match exactly the same in ASCII text and
-/// compile many times faster (Unicode `\w` is hundreds of ranges, closed
-/// under case folding).
-fn for_ascii(pattern: &str) -> String {
-    rewrite_escapes(pattern, false, |e| match e {
-        Escape::Word(_) => "[0-9A-Za-z_]".into(),
-        Escape::Digit(_) => "[0-9]".into(),
-        Escape::Boundary(b) => format!("(?-u:{b})"),
-        Escape::Letter(as_written, _) => as_written.into(),
-    })
-}
-
 /// Every compiled vocabulary.
 #[derive(Debug)]
 pub struct Checks {
@@ -1012,10 +837,14 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackError> {
 pub fn builtin_packs() -> Vec<Pack> {
     BAKED_PACKS
         .iter()
-        .map(|(f, tree)| {
+        .zip(BAKED_WIDENED)
+        .map(|((f, tree), widened)| {
             read_pack_tree(f, &tree.node(), false)
                 .map(|mut p| {
-                    p.entries.iter_mut().for_each(|e| e.builtin = true);
+                    for (e, w) in p.entries.iter_mut().zip(widened.iter()) {
+                        e.builtin = true;
+                        e.baked_widened = *w;
+                    }
                     p
                 })
                 .unwrap_or_else(|e| panic!("built-in pack {f} is invalid: {e:?}"))
@@ -1315,6 +1144,7 @@ fn parse_entry(
         applies_to,
         fix: text("fix"),
         builtin: false,
+        baked_widened: None,
     })
 }
 
@@ -1649,6 +1479,32 @@ mod tests {
             map.get("k").and_then(|e| e.value.as_seq()).map(|s| s.len()),
             Some(1)
         );
+    }
+
+    #[test]
+    fn patterns_parsed_at_build_time_are_the_patterns_parsed_now() {
+        let checks = Checks::builtin();
+        let mut baked = 0;
+        for kind in Kind::NAMES.iter().map(|(_, k)| *k) {
+            let lex = checks.lexicon(kind);
+            for (i, e) in lex.entries.iter().enumerate() {
+                let Some(source) = lex.widened_of(i) else {
+                    assert!(e.baked_widened.is_none());
+                    continue;
+                };
+                assert!(
+                    e.baked_widened.is_some(),
+                    "{} is parsed at build time",
+                    e.id
+                );
+                baked += 1;
+                let now =
+                    regex_automata::util::syntax::parse_with(source, &pattern_syntax()).unwrap();
+                let then = lex.widened_hir(i).unwrap().unwrap();
+                assert_eq!(format!("{now:?}"), format!("{then:?}"), "{}", e.id);
+            }
+        }
+        assert!(baked > 400, "{baked} entries");
     }
 
     #[test]
