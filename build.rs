@@ -77,7 +77,7 @@ fn main() {
     code.push_str("];\n");
     // The widened form of every entry's patterns, parsed.
     let mut blob = Vec::new();
-    code.push_str("\n/// Where each entry's widened patterns, parsed, are in `WIDENED_HIRS` (in `u32`s), by pack and entry.\nconst BAKED_WIDENED: &[&[Option<(usize, usize)>]] = &[\n");
+    code.push_str("\n/// Where each entry's widened patterns, parsed, are in `WIDENED_HIRS` (in bytes), by pack and entry.\nconst BAKED_WIDENED: &[&[Option<(usize, usize)>]] = &[\n");
     for tree in &trees {
         let spans: Vec<String> = tree
             .entry_patterns()
@@ -91,9 +91,8 @@ fn main() {
     }
     code.push_str("];\n");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));
-    let bytes: Vec<u8> = blob.iter().flat_map(|v| v.to_le_bytes()).collect();
-    std::fs::write(out_dir.join("widened.hir"), bytes).expect("OUT_DIR is writable");
-    code.push_str("\n/// The parsed widened patterns (`baked_hir`'s numbers, little-endian).\nstatic WIDENED_HIRS: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/widened.hir\"));\n");
+    std::fs::write(out_dir.join("widened.hir"), blob).expect("OUT_DIR is writable");
+    code.push_str("\n/// The parsed widened patterns (`baked_hir`'s numbers, packed).\nstatic WIDENED_HIRS: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/widened.hir\"));\n");
     std::fs::write(out_dir.join("builtin_packs.rs"), code).expect("OUT_DIR is writable");
 }
 
@@ -155,9 +154,9 @@ impl Tree {
 
 /// The widened form of each entry's patterns, parsed as the run parses a
 /// candidate set's patterns (case-insensitive, Unicode), written with
-/// `baked_hir::encode` into `blob`: its (start, length) in `u32`s, or `None`
+/// `baked_hir::encode` and `pack` into `blob`: its (start, length) in bytes, or `None`
 /// for an entry of words only or one the run must parse itself.
-fn bake_widened(patterns: &[String], blob: &mut Vec<u32>) -> Option<(usize, usize)> {
+fn bake_widened(patterns: &[String], blob: &mut Vec<u8>) -> Option<(usize, usize)> {
     if patterns.is_empty() {
         return None;
     }
@@ -170,10 +169,10 @@ fn bake_widened(patterns: &[String], blob: &mut Vec<u32>) -> Option<(usize, usiz
         .build()
         .parse(&source)
         .ok()?;
-    let code = baked_hir::encode(&hir)?;
+    let bytes = baked_hir::pack(&baked_hir::encode(&hir)?);
     let start = blob.len();
-    blob.extend_from_slice(&code);
-    Some((start, code.len()))
+    blob.extend_from_slice(&bytes);
+    Some((start, bytes.len()))
 }
 
 /// Reads a pack's YAML with the parser the run uses. Anchors, aliases and

@@ -93,6 +93,46 @@ fn write(hir: &Hir, out: &mut Vec<u32>) -> Option<()> {
     Some(())
 }
 
+/// The numbers as bytes, seven bits to a byte, the high bit set on every
+/// byte but a number's last (most are letters and counts under 128).
+#[allow(dead_code)]
+pub fn pack(code: &[u32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(code.len());
+    for &v in code {
+        let mut v = v;
+        while v >= 0x80 {
+            out.push((v as u8 & 0x7F) | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+    out
+}
+
+/// The numbers [`pack`] wrote; `None` if the bytes end inside a number or
+/// hold one over 32 bits.
+#[allow(dead_code)]
+pub fn unpack(bytes: &[u8]) -> Option<Vec<u32>> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut v: u32 = 0;
+    let mut shift = 0;
+    for &b in bytes {
+        let part = u32::from(b & 0x7F);
+        if shift > 28 || (shift == 28 && part > 0xF) {
+            return None;
+        }
+        v |= part << shift;
+        if b & 0x80 == 0 {
+            out.push(v);
+            v = 0;
+            shift = 0;
+        } else {
+            shift += 7;
+        }
+    }
+    (shift == 0).then_some(out)
+}
+
 /// Reads what [`encode`] wrote; `None` if it is not such a list.
 #[allow(dead_code)] // the run reads; build.rs only writes
 pub fn decode(code: &[u32]) -> Option<Hir> {
@@ -204,6 +244,25 @@ mod tests {
         assert!(encode(&parse(r"(?-u:[a-z])"))
             .unwrap()
             .contains(&CLASS_BYTES));
+    }
+
+    #[test]
+    fn numbers_packed_as_bytes_unpack_the_same() {
+        let code = [0, 1, 127, 128, 300, 0x10FFFF, u32::MAX, 5];
+        let bytes = pack(&code);
+        assert_eq!(bytes.len(), 1 + 1 + 1 + 2 + 2 + 3 + 5 + 1);
+        assert_eq!(unpack(&bytes).as_deref(), Some(&code[..]));
+        assert_eq!(
+            unpack(&bytes[..bytes.len() - 2]),
+            None,
+            "ends inside a number"
+        );
+        assert_eq!(
+            unpack(&[0xFF, 0xFF, 0xFF, 0xFF, 0x7F]),
+            None,
+            "over 32 bits"
+        );
+        assert_eq!(unpack(&[]).as_deref(), Some(&[][..]));
     }
 
     #[test]

@@ -156,7 +156,7 @@ pub struct Entry {
     /// compiled again when a configuration's packs are checked).
     pub builtin: bool,
     /// For a built-in entry: its widened patterns as `build.rs` parsed them
-    /// (a range of [`WIDENED_HIRS`], in `u32`s).
+    /// (a range of bytes of [`WIDENED_HIRS`]).
     baked_widened: Option<(usize, usize)>,
 }
 
@@ -476,19 +476,20 @@ impl Lexicon {
     /// An entry's widened alternation, parsed: as `build.rs` parsed it for
     /// a built-in entry, parsed now for a user's.
     fn widened_hir(&self, entry: usize) -> Option<Result<regex_syntax::hir::Hir, String>> {
-        let source = self.widened_of(entry)?;
+        if self.entries[entry].patterns.is_empty() {
+            return None;
+        }
         let baked = self.entries[entry].baked_widened.and_then(|(start, len)| {
-            let bytes = WIDENED_HIRS.get(start * 4..(start + len) * 4)?;
-            let code: Vec<u32> = bytes
-                .chunks_exact(4)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect();
+            let code = super::baked_hir::unpack(WIDENED_HIRS.get(start..start + len)?)?;
             super::baked_hir::decode(&code)
         });
         Some(match baked {
             Some(hir) => Ok(hir),
-            None => regex_automata::util::syntax::parse_with(source, &pattern_syntax())
-                .map_err(|e| e.to_string()),
+            None => regex_automata::util::syntax::parse_with(
+                self.widened_of(entry).unwrap_or_default(),
+                &pattern_syntax(),
+            )
+            .map_err(|e| e.to_string()),
         })
     }
 
@@ -1210,7 +1211,14 @@ impl Checks {
             std::mem::take(&mut by_kind.iter_mut().find(|(x, _)| *x == k).expect("kind").1)
         };
         let exceptions = Arc::new(Lexicon::build(Kind::Exception, take(Kind::Exception), None));
-        let mut lex = |k: Kind| Lexicon::build(k, take(k), Some(exceptions.clone()));
+        // A kind no exception phrase applies to is never searched for them.
+        let mut lex = |k: Kind| {
+            let hidden = exceptions
+                .entries
+                .iter()
+                .any(|e| e.applies_to.is_empty() || e.applies_to.contains(&k));
+            Lexicon::build(k, take(k), hidden.then(|| exceptions.clone()))
+        };
         Ok(Checks {
             occasions: lex(Kind::Occasion),
             topics: lex(Kind::Topic),
