@@ -2,8 +2,10 @@
 //! decided, and how words are reduced to a form that matches their
 //! inflections (Snowball stemming, per language).
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -271,20 +273,64 @@ const FUNCTION_WORDS: &[(Lang, &[&str])] = &[
     ),
 ];
 
-/// How many of each language's small words a text has.
+/// How many of each language's small words a text has, its words cut as
+/// [`words`] cuts them and lowercased.
 fn function_word_votes(text: &str) -> Vec<(Lang, usize)> {
-    let words = words(text);
+    /// Each small word, with the languages (bits by place in
+    /// `FUNCTION_WORDS`) whose lists hold it; and the longest, in characters.
+    static INDEX: LazyLock<(HashMap<&str, u8>, usize)> = LazyLock::new(|| {
+        let mut index: HashMap<&str, u8> = HashMap::new();
+        let mut longest = 0;
+        for (i, (_, list)) in FUNCTION_WORDS.iter().enumerate() {
+            for w in *list {
+                *index.entry(w).or_default() |= 1 << i;
+                longest = longest.max(w.chars().count());
+            }
+        }
+        (index, longest)
+    });
+    const _: () = assert!(FUNCTION_WORDS.len() <= 8, "one bit per language");
+    let (index, longest) = &*INDEX;
+    let mut counts = [0usize; FUNCTION_WORDS.len()];
+    let mut count = |word: &str| {
+        // Lowercasing never makes a word shorter in characters.
+        if word.chars().nth(*longest).is_some() {
+            return;
+        }
+        let lower: std::borrow::Cow<str> = if word
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            word.into()
+        } else {
+            word.to_lowercase().into()
+        };
+        if let Some(bits) = index.get(lower.as_ref()) {
+            for (i, n) in counts.iter_mut().enumerate() {
+                if bits & (1 << i) != 0 {
+                    *n += 1;
+                }
+            }
+        }
+    };
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(s) = start.take() {
+            count(&text[s..i]);
+        }
+    }
+    if let Some(s) = start {
+        count(&text[s..]);
+    }
+    crate::work::add(text.len() / 8);
     FUNCTION_WORDS
         .iter()
-        .map(|(lang, list)| {
-            (
-                *lang,
-                words
-                    .iter()
-                    .filter(|w| list.contains(&w.lower(text)))
-                    .count(),
-            )
-        })
+        .zip(counts)
+        .map(|((lang, _), n)| (*lang, n))
         .collect()
 }
 
@@ -436,6 +482,35 @@ fn is_combining(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn small_words_are_counted_as_each_word_lowercased_would_be() {
+        // The plain reading: every word lowercased, looked up in each list.
+        let plain = |text: &str| -> Vec<(Lang, usize)> {
+            let ws = words(text);
+            FUNCTION_WORDS
+                .iter()
+                .map(|(lang, list)| {
+                    let n = ws.iter().filter(|w| list.contains(&w.lower(text))).count();
+                    (*lang, n)
+                })
+                .collect()
+        };
+        for text in [
+            "The offer is for you and your family. We love it!",
+            "QUE ES ESTO? Que y el, los las. NUESTRA tienda está abierta ya.",
+            "Für Sie und Ihre Familie: das ist JETZT nicht zu spät.",
+            "Il più bello è qui, per te: questo non è tutto.",
+            "Você já viu? É mais para você, com a nossa loja.",
+            "Het is nu ook voor jouw huis, met onze hulp.",
+            "l'enfant, mother-of-pearl, 2for1, İS, \u{212A}the, ẞdie, THE_AND",
+            "",
+            "nuestras nuestra1 nuestra",
+        ] {
+            assert_eq!(function_word_votes(text), plain(text), "{text}");
+        }
+    }
+
     use super::*;
 
     #[test]
