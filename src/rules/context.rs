@@ -217,15 +217,16 @@ impl<'a> Ctx<'a> {
                 field.langs().with(crate::text::language::Lang::En),
                 |s, l| s.with(l),
             );
+        // Read once for each category a rule wants.
         let mut texts = vec![
-            Searchable::new(field.visible().text.to_string(), langs),
-            Searchable::name(field.text(), langs),
+            Searchable::new(field.visible().text.to_string(), langs).keeping_candidates(),
+            Searchable::name(field.text(), langs).keeping_candidates(),
         ];
         texts.extend(
             field
                 .tokens()
                 .iter()
-                .map(|t| Searchable::name(t.name, langs)),
+                .map(|t| Searchable::name(t.name, langs).keeping_candidates()),
         );
         let texts = std::rc::Rc::new(texts);
         self.compliance.borrow_mut().insert(key, texts.clone());

@@ -2,8 +2,9 @@
 //! their stems worked out once, however many vocabularies and rules read it.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use crate::text::language::{words, Lang, Langs, Stemmer, Word};
@@ -43,7 +44,18 @@ pub struct Searchable<'a> {
     /// ("baby carrots"): their ranges, with the kinds they hide (a bit per
     /// kind), found the first time a vocabulary asks.
     exceptions: OnceCell<Vec<(Range<usize>, u32)>>,
+    /// The candidate entries each vocabulary's sets found, by lexicon and
+    /// group of languages: rules ask one kind about the same text again
+    /// (one compliance category after another).
+    candidates: RefCell<Vec<KeptCandidates>>,
+    /// Whether to keep them: only for texts rules read again and again
+    /// (keeping costs more than it saves on a name read once).
+    keeps_candidates: bool,
 }
+
+/// One lexicon's candidates in one group of languages: (lexicon, group,
+/// entries).
+type KeptCandidates = (u64, usize, Rc<[usize]>);
 
 impl<'a> Searchable<'a> {
     pub fn new(text: impl Into<Cow<'a, str>>, langs: Langs) -> Searchable<'a> {
@@ -53,6 +65,8 @@ impl<'a> Searchable<'a> {
             words: OnceCell::new(),
             keys: Default::default(),
             exceptions: OnceCell::new(),
+            candidates: RefCell::new(Vec::new()),
+            keeps_candidates: false,
         }
     }
 
@@ -83,6 +97,41 @@ impl<'a> Searchable<'a> {
         find: impl FnOnce(&Searchable) -> Vec<(Range<usize>, u32)>,
     ) -> &[(Range<usize>, u32)] {
         self.exceptions.get_or_init(|| find(self))
+    }
+
+    /// A text that several rules ask the same vocabulary about (the copy
+    /// a compliance rule reads for each category it wants): each
+    /// vocabulary's candidates are found once and kept.
+    pub fn keeping_candidates(mut self) -> Self {
+        self.keeps_candidates = true;
+        self
+    }
+
+    /// The candidates lexicon `lexicon` found in group `group`, found with
+    /// `find` the first time it asks (kept if the text keeps them).
+    pub(crate) fn candidates(
+        &self,
+        lexicon: u64,
+        group: usize,
+        find: impl FnOnce(&str) -> Vec<usize>,
+    ) -> std::borrow::Cow<'_, [usize]> {
+        if !self.keeps_candidates {
+            return find(&self.text).into();
+        }
+        let known = self
+            .candidates
+            .borrow()
+            .iter()
+            .find(|(l, g, _)| *l == lexicon && *g == group)
+            .map(|(_, _, found)| found.clone());
+        let found = known.unwrap_or_else(|| {
+            let found: Rc<[usize]> = find(&self.text).into();
+            self.candidates
+                .borrow_mut()
+                .push((lexicon, group, found.clone()));
+            found
+        });
+        found.to_vec().into()
     }
 }
 
