@@ -206,9 +206,17 @@ fn word_hashes(text: &str, tokens: &[template::Token]) -> (Vec<u64>, bool) {
         Word::Text(w) => {
             any_word = true;
             let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-            for c in w.chars().flat_map(char::to_lowercase) {
-                h ^= u64::from(c);
-                h = h.wrapping_mul(0x0100_0000_01b3);
+            if w.is_ascii() {
+                // The same characters `to_lowercase` gives, byte by byte.
+                for b in w.bytes() {
+                    h ^= u64::from(b.to_ascii_lowercase());
+                    h = h.wrapping_mul(0x0100_0000_01b3);
+                }
+            } else {
+                for c in w.chars().flat_map(char::to_lowercase) {
+                    h ^= u64::from(c);
+                    h = h.wrapping_mul(0x0100_0000_01b3);
+                }
             }
             out.push(mix(h));
         }
@@ -232,8 +240,16 @@ fn minhash_of(hashes: &[u64]) -> Option<Box<[u16; MINHASH_LEN]>> {
         return None;
     }
     let mut sig = [u32::MAX; MINHASH_LEN];
+    // A shingle met again moves no minimum: copy repeats its phrases (a
+    // template's product blocks, its footer's links), so each is hashed
+    // once.
+    let mut seen: std::collections::HashSet<u64, foldhash::fast::FixedState> =
+        std::collections::HashSet::with_capacity_and_hasher(hashes.len(), Default::default());
     for w in hashes.windows(3) {
         let h = mix(w[0] ^ mix(w[1] ^ mix(w[2])));
+        if !seen.insert(h) {
+            continue;
+        }
         // Each mix gives two values: the halves of a good 64-bit hash.
         for (i, pair) in sig.chunks_exact_mut(2).enumerate() {
             let v = mix(h ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
@@ -436,6 +452,47 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashes_and_signatures_are_those_of_the_plain_reading() {
+        // Every character lowercased and hashed, every shingle counted.
+        let plain_word = |w: &str| {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for c in w.chars().flat_map(char::to_lowercase) {
+                h ^= u64::from(c);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            mix(h)
+        };
+        let text = "Hello WORLD, Café ÉTÉ straße İstanbul #tag hello world hello world";
+        let (hashes, any) = word_hashes(text, &[]);
+        assert!(any);
+        let plain: Vec<u64> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '#'))
+            .filter(|w| !w.is_empty())
+            .map(plain_word)
+            .collect();
+        assert_eq!(hashes, plain);
+        let plain_minhash = |hashes: &[u64]| {
+            let mut sig = [u32::MAX; MINHASH_LEN];
+            for w in hashes.windows(3) {
+                let h = mix(w[0] ^ mix(w[1] ^ mix(w[2])));
+                for (i, pair) in sig.chunks_exact_mut(2).enumerate() {
+                    let v = mix(h ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+                    pair[0] = pair[0].min((v >> 32) as u32);
+                    pair[1] = pair[1].min(v as u32);
+                }
+            }
+            sig.map(|v| v as u16)
+        };
+        // Repeated shingles, as copy repeats its phrases.
+        let repeated: Vec<u64> = (0..200)
+            .map(|i| (i % 7) as u64 * 31 + (i % 3) as u64)
+            .collect();
+        for seq in [&hashes[..], &repeated[..]] {
+            assert_eq!(minhash_of(seq).map(|b| *b), Some(plain_minhash(seq)));
+        }
+    }
 
     #[test]
     fn normalising_evens_out_case_spacing_and_tokens() {

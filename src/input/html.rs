@@ -41,9 +41,69 @@ impl Element {
 /// Every element named in `names`, in document order, with its inner text
 /// up to the matching end tag.
 pub fn elements(text: &str, names: &[&str]) -> Vec<Element> {
+    scan(text, names, |_, _| std::ops::ControlFlow::Continue(()))
+}
+
+/// `elements(text, names).into_iter().take(limit).find(accept)`, without
+/// reading the rest of the document once the answer is known: an element
+/// is settled when its end tag is read (or an outer element's end tag
+/// closes it), and the answer is the first settled element, in document
+/// order, that `accept` takes, once every element before it is settled.
+pub fn first_element(
+    text: &str,
+    names: &[&str],
+    limit: usize,
+    accept: impl Fn(&Element) -> bool,
+) -> Option<Element> {
+    let mut next = 0;
+    let mut answer = None;
+    scan(text, names, |found, open| {
+        while next < found.len().min(limit) && !open.contains(&next) {
+            if accept(&found[next]) {
+                answer = Some(found[next].clone());
+                return std::ops::ControlFlow::Break(());
+            }
+            next += 1;
+        }
+        if next >= limit {
+            return std::ops::ControlFlow::Break(());
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    answer
+}
+
+/// Whether some `<` is followed by one of `names` (lower-case ASCII), in
+/// any case: a start tag of that name needs one, so without one there is
+/// no element to look for and no need to tokenize.
+fn may_hold_start_tag(text: &str, names: &[&str]) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'<'
+            && names.iter().any(|n| {
+                bytes
+                    .get(i + 1..i + 1 + n.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(n.as_bytes()))
+            })
+    })
+}
+
+/// Tokenizes `text`, keeping the elements named in `names`; `seen` is told
+/// the elements so far and which are still open after each element starts
+/// or closes, and at the end (with nothing open), and may stop the scan.
+/// Returns the elements found.
+fn scan(
+    text: &str,
+    names: &[&str],
+    mut seen: impl FnMut(&[Element], &[usize]) -> std::ops::ControlFlow<()>,
+) -> Vec<Element> {
     let mut out: Vec<Element> = Vec::new();
     // Open elements of the kinds asked for: their index in `out`.
     let mut open: Vec<usize> = Vec::new();
+    if !may_hold_start_tag(text, names) {
+        let _ = seen(&out, &open);
+        return out;
+    }
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     emitter.naively_switch_states(true);
     for token in Tokenizer::new_with_emitter(text, emitter) {
@@ -74,6 +134,9 @@ pub fn elements(text: &str, names: &[&str]) -> Vec<Element> {
                 if !tag.self_closing {
                     open.push(out.len() - 1);
                 }
+                if seen(&out, &open).is_break() {
+                    return out;
+                }
             }
             Token::EndTag(tag) => {
                 let name = tag.name.to_ascii_lowercase();
@@ -81,11 +144,16 @@ pub fn elements(text: &str, names: &[&str]) -> Vec<Element> {
                     let k = open[i];
                     out[k].inner = out[k].inner.start..tag.span.start.max(out[k].inner.start);
                     open.truncate(i);
+                    if seen(&out, &open).is_break() {
+                        return out;
+                    }
                 }
             }
             _ => {}
         }
     }
+    // Unclosed elements keep an empty inner text: all are settled now.
+    let _ = seen(&out, &[]);
     out
 }
 
@@ -118,6 +186,53 @@ mod tests {
         assert_eq!(&t[attribute_value(t, 10..17).unwrap()], "c");
         assert_eq!(&t[attribute_value(t, 18..24).unwrap()], "d");
         assert_eq!(&t[attribute_value(t, 25..34).unwrap()], "e");
+    }
+
+    #[test]
+    fn the_first_element_taken_is_the_one_the_whole_list_gives() {
+        let docs = [
+            "<div class=\"preheader\"><b>Hi</b> there</div><div>x",
+            "<DIV><div class=x>in</div>after</Div><td id=preview>p</td>",
+            "<table><td><div style='display:none'></div><span>s</span></td></table>",
+            "<div><span class=a>unclosed<div class=a>b</div></span><p class=a>c</p>",
+            "<p class=a/><p class=a>text</p>",
+            "no tags at all",
+            "<div class=a>",
+            "<script><div class=a>x</div></script><div class=a>y</div>",
+        ];
+        let names = ["div", "span", "p", "td"];
+        for doc in docs {
+            let with_class = |e: &Element| e.attribute(doc, "class").is_some();
+            let class_and_text =
+                |e: &Element| e.attribute(doc, "class").is_some() && !e.inner.is_empty();
+            let with_text = |e: &Element| !e.inner.is_empty();
+            let none = |_: &Element| false;
+            let accepts: [&dyn Fn(&Element) -> bool; 4] =
+                [&with_class, &class_and_text, &with_text, &none];
+            for accept in accepts {
+                for limit in [0, 1, 2, 3, 400] {
+                    let all = elements(doc, &names)
+                        .into_iter()
+                        .take(limit)
+                        .find(|e| accept(e));
+                    assert_eq!(
+                        first_element(doc, &names, limit, accept),
+                        all,
+                        "{doc} (limit {limit})"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn without_a_start_tag_of_a_name_there_is_nothing_to_tokenize() {
+        assert!(may_hold_start_tag("a <MJ-Include path=x>", &["mj-include"]));
+        assert!(!may_hold_start_tag(
+            "a </mj-include> mj-include <mj-",
+            &["mj-include"]
+        ));
+        assert!(elements("</div> div", &["div"]).is_empty());
     }
 
     #[test]

@@ -376,27 +376,26 @@ pub fn preheader(text: &str, kind: Kind) -> Option<Range<usize>> {
         return None;
     }
     if kind == Kind::Mjml || text.contains("<mj-preview") {
-        return crate::input::html::elements(text, &["mj-preview"])
-            .into_iter()
-            .map(|e| e.inner)
-            .find(|r| !text[r.clone()].trim().is_empty());
+        return crate::input::html::first_element(text, &["mj-preview"], usize::MAX, |e| {
+            !text[e.inner.clone()].trim().is_empty()
+        })
+        .map(|e| e.inner);
     }
     static CLASS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)\b(?:preheader|pre-header|preview-?text|preview)\b").expect("valid")
     });
     static HIDDEN: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)display\s*:\s*none").expect("valid"));
-    let found = crate::input::html::elements(text, &["div", "span", "p", "td"])
-        .into_iter()
-        .take(400)
-        .find(|e| {
-            let class = e.attribute(text, "class").unwrap_or("");
-            let id = e.attribute(text, "id").unwrap_or("");
-            let style = e.attribute(text, "style").unwrap_or("");
-            let named = CLASS.is_match(class) || CLASS.is_match(id);
-            let hidden = HIDDEN.is_match(style) && e.tag.start < text.len().min(20_000);
-            (named || hidden) && has_letters(&text[e.inner.clone()])
-        })?;
+    // The first of the first 400 such elements that is one, read only as
+    // far as it (the preheader comes first in the body).
+    let found = crate::input::html::first_element(text, &["div", "span", "p", "td"], 400, |e| {
+        let class = e.attribute(text, "class").unwrap_or("");
+        let id = e.attribute(text, "id").unwrap_or("");
+        let style = e.attribute(text, "style").unwrap_or("");
+        let named = CLASS.is_match(class) || CLASS.is_match(id);
+        let hidden = HIDDEN.is_match(style) && e.tag.start < text.len().min(20_000);
+        (named || hidden) && has_letters(&text[e.inner.clone()])
+    })?;
     Some(found.inner)
 }
 
