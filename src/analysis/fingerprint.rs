@@ -242,11 +242,19 @@ fn minhash_of(hashes: &[u64]) -> Option<Box<[u16; MINHASH_LEN]>> {
     let mut sig = [u32::MAX; MINHASH_LEN];
     // A shingle met again moves no minimum: copy repeats its phrases (a
     // template's product blocks, its footer's links), so each is hashed
-    // once.
+    // once, as far as the last `REMEMBERED_SHINGLES` distinct ones go (a
+    // long body's memory stays small; forgetting only costs time).
+    const REMEMBERED_SHINGLES: usize = 1 << 16;
     let mut seen: std::collections::HashSet<u64, foldhash::fast::FixedState> =
-        std::collections::HashSet::with_capacity_and_hasher(hashes.len(), Default::default());
+        std::collections::HashSet::with_capacity_and_hasher(
+            hashes.len().min(REMEMBERED_SHINGLES),
+            Default::default(),
+        );
     for w in hashes.windows(3) {
         let h = mix(w[0] ^ mix(w[1] ^ mix(w[2])));
+        if seen.len() >= REMEMBERED_SHINGLES {
+            seen.clear();
+        }
         if !seen.insert(h) {
             continue;
         }
