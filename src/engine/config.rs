@@ -114,6 +114,12 @@ impl Config {
         self.checks.as_deref().unwrap_or_else(|| Checks::builtin())
     }
 
+    /// Whether the run reads preflight's own vocabularies only (no packs
+    /// from a configuration).
+    pub fn uses_builtin_checks(&self) -> bool {
+        self.checks.is_none()
+    }
+
     /// The level of a rule under this configuration.
     pub fn level(&self, rule: &RuleMeta) -> Level {
         self.levels

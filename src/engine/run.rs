@@ -364,6 +364,12 @@ pub fn run_with(paths: &[PathBuf], opts: &Options, mode: &ConfigMode) -> Result<
         jobs.push((input, applied));
     }
     let explicit_must_be_campaign = !opts.skip_non_campaigns;
+    // With a core to spare, the vocabularies compile beside the first files.
+    if crate::engine::parallel::threads(opts.threads) > 1
+        && jobs.iter().any(|(_, a)| a.config.uses_builtin_checks())
+    {
+        Checks::start_compiling_builtin();
+    }
     let outcomes = crate::engine::parallel::map(&jobs, opts.threads, |(input, applied)| {
         let mut outcome = check_input(input, applied, explicit_must_be_campaign);
         if let (Ok(file), false) = (&mut outcome, opts.keep_text) {
