@@ -356,6 +356,8 @@ fn check(args: CheckArgs) -> ExitCode {
         args.format,
         Format::Pretty | Format::Html | Format::Markdown
     );
+    // Only the HTML and Markdown reports show each campaign's summary.
+    opts.keep_summaries = matches!(args.format, Format::Html | Format::Markdown);
     opts.report_file = args.output_file.as_deref().and_then(|p| {
         let meta = std::fs::metadata(p).ok()?;
         preflight::input::discover::FileId::of(p, &meta).ok()

@@ -283,3 +283,17 @@ fn cards_say_the_audience_in_one_sentence_and_the_page_works_without_scripts() {
     // The filter form needs the script, so it starts hidden.
     assert!(page.contains("<form class=\"filters\" id=\"filters\" hidden"));
 }
+
+#[test]
+fn summaries_are_kept_only_when_a_report_shows_them() {
+    let paths = vec![std::path::PathBuf::from("examples")];
+    let with = run(&paths, &Options::new(now())).unwrap();
+    let mut opts = Options::new(now());
+    opts.keep_summaries = false;
+    let without = run(&paths, &opts).unwrap();
+    assert!(with.summaries().count() > 5, "the examples' campaigns");
+    assert_eq!(without.summaries().count(), 0);
+    // Nothing else changes: the machine-readable outputs are the same.
+    let json = |r: &Report| preflight::report::render::json(r, true);
+    assert_eq!(json(&with), json(&without));
+}

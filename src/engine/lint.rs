@@ -46,6 +46,9 @@ pub struct Options {
     /// Keep the text of files with findings in the report (the pretty
     /// output shows source lines; the others need only positions).
     pub keep_text: bool,
+    /// Keep each campaign's summary (its channels, send time and audience
+    /// in a sentence), which only the HTML and Markdown reports show.
+    pub keep_summaries: bool,
     /// The file the report will be written to, when it exists already: a
     /// run that would check it stops instead (`--output-file c.yaml .`).
     pub report_file: Option<crate::input::discover::FileId>,
@@ -73,6 +76,7 @@ impl Options {
             skip_non_campaigns: false,
             threads: 0,
             keep_text: true,
+            keep_summaries: true,
             report_file: None,
             copy_files: Default::default(),
             config_dir: None,
@@ -93,6 +97,7 @@ impl Options {
             skip_non_campaigns: self.skip_non_campaigns,
             threads: self.threads,
             keep_text: self.keep_text,
+            keep_summaries: self.keep_summaries,
             report_file: self.report_file.clone(),
             copy_files: self.copy_files.clone(),
             templates: config.templates.clone(),
@@ -597,7 +602,7 @@ pub(crate) fn check_campaign(
         }
     }
     // A template checked on its own is not a campaign in the reports.
-    if template.is_none() {
+    if template.is_none() && opts.keep_summaries {
         out.summaries.push(crate::analysis::summary::summarize(
             path,
             lines
