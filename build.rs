@@ -48,13 +48,16 @@ fn main() {
         let rel = p.strip_prefix(&root).unwrap_or(p).to_path_buf();
         (rel.components().count(), rel)
     });
-    let mut code = String::from("/// The packs shipped inside the binary: (file name, text).\npub const BUILTIN_PACKS: &[(&str, &str)] = &[\n");
-    for p in &found {
-        let rel = p
-            .strip_prefix(&root)
+    // Each pack's name: its path under the project, with `/`.
+    let name = |p: &PathBuf| {
+        p.strip_prefix(&root)
             .unwrap_or(p)
             .to_string_lossy()
-            .replace('\\', "/");
+            .replace('\\', "/")
+    };
+    let mut code = String::from("/// The packs shipped inside the binary: (file name, text).\npub const BUILTIN_PACKS: &[(&str, &str)] = &[\n");
+    for p in &found {
+        let rel = name(p);
         code.push_str(&format!(
             "    ({rel:?}, include_str!({:?})),\n",
             p.to_string_lossy()
@@ -64,11 +67,7 @@ fn main() {
     code.push_str("];\n\n/// The same packs' YAML trees, parsed when preflight was built.\nconst BAKED_PACKS: &[(&str, Baked)] = &[\n");
     let mut trees = Vec::new();
     for p in &found {
-        let rel = p
-            .strip_prefix(&root)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = name(p);
         let text = std::fs::read_to_string(p).unwrap_or_default();
         let tree = bake(&text).unwrap_or_else(|e| panic!("{rel}: {e}"));
         code.push_str(&format!("    ({rel:?}, {}),\n", tree.rust()));

@@ -313,19 +313,7 @@ fn function_word_votes(text: &str) -> Vec<(Lang, usize)> {
             }
         }
     };
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        if c.is_alphanumeric() {
-            if start.is_none() {
-                start = Some(i);
-            }
-        } else if let Some(s) = start.take() {
-            count(&text[s..i]);
-        }
-    }
-    if let Some(s) = start {
-        count(&text[s..]);
-    }
+    for_each_word(text, |range| count(&text[range]));
     crate::work::add(text.len() / 8);
     FUNCTION_WORDS
         .iter()
@@ -382,6 +370,13 @@ impl Word {
 /// words), so text and vocabulary are cut the same way.
 pub fn words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
+    for_each_word(text, |range| out.push(Word::new(text, range)));
+    crate::work::add(text.len() / 8);
+    out
+}
+
+/// The byte range of each word of a text, cut as [`words`] cuts them.
+fn for_each_word(text: &str, mut each: impl FnMut(Range<usize>)) {
     let mut start = None;
     for (i, c) in text.char_indices() {
         if c.is_alphanumeric() {
@@ -389,14 +384,12 @@ pub fn words(text: &str) -> Vec<Word> {
                 start = Some(i);
             }
         } else if let Some(s) = start.take() {
-            out.push(Word::new(text, s..i));
+            each(s..i);
         }
     }
     if let Some(s) = start {
-        out.push(Word::new(text, s..text.len()));
+        each(s..text.len());
     }
-    crate::work::add(text.len() / 8);
-    out
 }
 
 /// Reduces lowercased words to keys that equal each other for the
